@@ -1,0 +1,27 @@
+/* Shared by the trilink subcommands. Exit codes: 0 success, 1 failure while running (I/O),
+ * 2 bad input (usage, invalid file or value, infeasible request). */
+#ifndef TRILINK_CLI_H
+#define TRILINK_CLI_H
+
+#include <stdio.h>
+
+#include "trilink/err.h"
+
+#define TL_EXIT_OK 0
+#define TL_EXIT_FAIL 1
+#define TL_EXIT_USAGE 2
+
+int cmd_sim(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+
+/** Prints "trilink <cmd>: <message>" to stderr; returns @p code. */
+int cli_error(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/** Prints the diagnostic as one line "trilink <cmd>: file:line: field: message"; returns 2. */
+int cli_diag(const char *cmd, const struct tl_diag *diag);
+/** Strict number parse of option @p name; on failure prints an error naming option and value. */
+int cli_number(const char *cmd, const char *name, const char *text, double lo, double hi,
+               double *out);
+/** Closes @p f and reports a write error naming @p path; returns 0 or TL_EXIT_FAIL. */
+int cli_close(const char *cmd, FILE *f, const char *path);
+
+#endif

@@ -1,0 +1,50 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../src/util/yamltree.h" /* tl__parse_num: the same strict number grammar as files */
+#include "cli.h"
+
+int cli_error(const char *cmd, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "trilink %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return code;
+}
+
+int cli_diag(const char *cmd, const struct tl_diag *diag)
+{
+    char buf[800];
+
+    tl_diag_format(diag, buf, sizeof buf);
+    return cli_error(cmd, TL_EXIT_USAGE, "%s", buf);
+}
+
+int cli_number(const char *cmd, const char *name, const char *text, double lo, double hi,
+               double *out)
+{
+    double v;
+
+    if (text == NULL || tl__parse_num(text, &v) != 0)
+        return cli_error(cmd, TL_EXIT_USAGE, "%s: '%s' is not a number", name,
+                         text != NULL ? text : "");
+    if (v < lo || v > hi)
+        return cli_error(cmd, TL_EXIT_USAGE, "%s: %s is outside [%g, %g]", name, text, lo, hi);
+    *out = v;
+    return 0;
+}
+
+int cli_close(const char *cmd, FILE *f, const char *path)
+{
+    int bad = ferror(f);
+
+    if (fclose(f) != 0 || bad)
+        return cli_error(cmd, TL_EXIT_FAIL, "%s: write failed: %s", path, strerror(errno));
+    return 0;
+}

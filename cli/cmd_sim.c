@@ -1,0 +1,184 @@
+/* trilink sim: fly a scenario's launches and write the truth. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trilink/earth.h"
+#include "trilink/geo.h"
+#include "trilink/sim.h"
+#include "trilink/time.h"
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: trilink sim SCENARIO.yaml --truth FILE [--step S] [--events FILE]\n"
+            "\n"
+            "Designs and flies every launch of the scenario (boost, midcourse, reentry on a\n"
+            "rotating WGS-84 Earth) and writes the truth as CSV:\n"
+            "  time_s,object,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,lon_deg,alt_m,phase\n"
+            "(ECEF, WGS-84; time_s since the scenario epoch; phase boost|midcourse|reentry),\n"
+            "one row per object in flight at every multiple of the step. Exact event times\n"
+            "(launch, burnout, apogee, reentry at 100 km, impact) are printed, and written as\n"
+            "CSV (object,event,time_s,lat_deg,lon_deg,alt_m) with --events.\n"
+            "\n"
+            "  --truth FILE   truth output (required)\n"
+            "  --step S       output step in seconds (default: the scenario's step_s, else 1)\n"
+            "  --events FILE  event times output\n"
+            "\n"
+            "A scenario that is not valid, or a launch no trajectory can fly, is reported as\n"
+            "'file:line: field: message' with exit status 2.\n");
+}
+
+static void write_row(FILE *f, double t, const char *id, const double y[6], enum tl_phase ph)
+{
+    const struct tl_lla p = tl_geo_ecef_to_lla(&TL_WGS84, y);
+
+    fprintf(f, "%.3f,%s,%.3f,%.3f,%.3f,%.4f,%.4f,%.4f,%.8f,%.8f,%.3f,%s\n", t, id, y[0], y[1], y[2],
+            y[3], y[4], y[5], tl_rad2deg(p.lat_rad), tl_rad2deg(p.lon_rad), p.h_m,
+            tl_phase_name(ph));
+}
+
+static int write_truth(const struct tl_sim *sim, double step, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    const double end = tl_sim_end_s(sim);
+
+    if (f == NULL)
+        return cli_error("sim", TL_EXIT_FAIL, "--truth: cannot create '%s'", path);
+    fprintf(f, "time_s,object,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,lon_deg,alt_m,phase\n");
+    /* Times are k * step, not a running sum, so they do not drift. */
+    for (long k = 0; (double)k * step <= end; k++) {
+        const double t = (double)k * step;
+        for (int i = 0; i < tl_sim_count(sim); i++) {
+            double y[6];
+            enum tl_phase ph;
+            if (tl_sim_state(sim, i, t, y, &ph) == TL_OK)
+                write_row(f, t, tl_sim_object(sim, i)->id, y, ph);
+        }
+    }
+    return cli_close("sim", f, path);
+}
+
+static void event_line(FILE *out, int csv, const char *id, const char *ev, double t,
+                       const double *y, const struct tl_lla *at)
+{
+    struct tl_lla p;
+
+    if (at != NULL)
+        p = *at;
+    else
+        p = tl_geo_ecef_to_lla(&TL_WGS84, y);
+    if (csv)
+        fprintf(out, "%s,%s,%.6f,%.8f,%.8f,%.3f\n", id, ev, t, tl_rad2deg(p.lat_rad),
+                tl_rad2deg(p.lon_rad), p.h_m);
+    else
+        fprintf(out, "  %-8s %10.3f s  %9.4f %10.4f %9.1f km\n", ev, t, tl_rad2deg(p.lat_rad),
+                tl_rad2deg(p.lon_rad), p.h_m / 1000.0);
+}
+
+static void events(const struct tl_sim *sim, FILE *out, int csv)
+{
+    for (int i = 0; i < tl_sim_count(sim); i++) {
+        const struct tl_sim_object *o = tl_sim_object(sim, i);
+        const struct tl_flight_summary *f = &o->flight;
+        const double t0 = o->t_launch_s;
+        double y[6];
+
+        if (!csv)
+            printf("%s  class %s, %s, payload %.0f kg, range %.1f km, apogee %.1f km, "
+                   "flight %.1f s\n",
+                   o->id, o->class_name,
+                   o->knob == TL_ENERGY_CUTOFF ? "engine cut-off" : "full burn",
+                   o->launch.payload_kg, f->range_m / 1000.0, f->apogee_h_m / 1000.0,
+                   f->impact_t_s);
+        event_line(out, csv, o->id, "launch", t0, NULL, &o->launch.site);
+        event_line(out, csv, o->id, "burnout", t0 + f->burnout_t_s, f->burnout_y, NULL);
+        if (tl_sim_state(sim, i, t0 + f->apogee_t_s, y, NULL) == TL_OK)
+            event_line(out, csv, o->id, "apogee", t0 + f->apogee_t_s, y, NULL);
+        if (tl_sim_state(sim, i, t0 + f->reentry_t_s, y, NULL) == TL_OK)
+            event_line(out, csv, o->id, "reentry", t0 + f->reentry_t_s, y, NULL);
+        event_line(out, csv, o->id, "impact", t0 + f->impact_t_s, NULL, &f->impact);
+    }
+}
+
+int cmd_sim(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "truth", required_argument, NULL, 't' }, { "step", required_argument, NULL, 's' },
+        { "events", required_argument, NULL, 'e' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *truth = NULL, *events_path = NULL, *scenario = NULL;
+    double step = NAN;
+    struct tl_scenario *sc = NULL;
+    struct tl_sim *sim = NULL;
+    struct tl_earth earth = tl_earth_wgs84();
+    struct tl_diag diag;
+    int c, rc, status = TL_EXIT_OK;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            truth = optarg;
+            break;
+        case 's':
+            if (cli_number("sim", "--step", optarg, 0.001, 3600.0, &step) != 0)
+                return TL_EXIT_USAGE;
+            break;
+        case 'e':
+            events_path = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return TL_EXIT_OK;
+        default:
+            return cli_error("sim", TL_EXIT_USAGE, "unknown or incomplete option '%s'",
+                             argv[optind - 1]);
+        }
+    }
+    if (optind == argc)
+        return cli_error("sim", TL_EXIT_USAGE, "missing SCENARIO.yaml (see trilink sim --help)");
+    if (optind + 1 < argc)
+        return cli_error("sim", TL_EXIT_USAGE, "unexpected argument '%s'", argv[optind + 1]);
+    scenario = argv[optind];
+    if (truth == NULL)
+        return cli_error("sim", TL_EXIT_USAGE, "--truth FILE is required");
+    memset(&diag, 0, sizeof diag);
+    if ((rc = tl_scenario_load(scenario, &sc, &diag)) != TL_OK)
+        return rc == TL_ENOMEM ? cli_error("sim", TL_EXIT_FAIL, "out of memory")
+                               : cli_diag("sim", &diag);
+    if ((rc = tl_sim_run(sc, &earth, &sim, &diag)) != TL_OK) {
+        status = rc == TL_ENOSOL ? cli_diag("sim", &diag)
+                                 : cli_error("sim", TL_EXIT_FAIL, "%s", tl_strerror(rc));
+        goto out;
+    }
+    if (isnan(step))
+        step = sc->step_s;
+    if ((status = write_truth(sim, step, truth)) != 0)
+        goto out;
+    {
+        char epoch[32];
+        tl_time_format_iso8601(sc->epoch_ns, 0, epoch, sizeof epoch);
+        printf("scenario %s: %d launches, epoch %s, truth every %g s -> %s\n",
+               sc->name[0] ? sc->name : scenario, tl_sim_count(sim), epoch, step, truth);
+    }
+    events(sim, stdout, 0);
+    if (events_path != NULL) {
+        FILE *f = fopen(events_path, "w");
+        if (f == NULL) {
+            status = cli_error("sim", TL_EXIT_FAIL, "--events: cannot create '%s'", events_path);
+            goto out;
+        }
+        fprintf(f, "object,event,time_s,lat_deg,lon_deg,alt_m\n");
+        events(sim, f, 1);
+        status = cli_close("sim", f, events_path);
+    }
+out:
+    tl_sim_destroy(sim);
+    tl_scenario_destroy(sc);
+    return status;
+}

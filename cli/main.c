@@ -1,0 +1,46 @@
+/* trilink: the command-line front end. One binary, one subcommand per stage. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define TL_VERSION "0.1.0"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: trilink <command> [options]\n"
+            "\n"
+            "Open reference implementation of real-time multinational ballistic-missile warning.\n"
+            "\n"
+            "commands:\n"
+            "  sim      fly the launches of a scenario file and write the truth (CSV)\n"
+            "  analyze  reconstruct a flight from its published apogee and range\n"
+            "  version  print the version\n"
+            "\n"
+            "Run 'trilink <command> --help' for the options of a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return TL_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return TL_EXIT_OK;
+    }
+    if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+        printf("trilink %s\n", TL_VERSION);
+        return TL_EXIT_OK;
+    }
+    if (strcmp(argv[1], "sim") == 0)
+        return cmd_sim(argc - 1, argv + 1);
+    if (strcmp(argv[1], "analyze") == 0)
+        return cmd_analyze(argc - 1, argv + 1);
+    fprintf(stderr, "trilink: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return TL_EXIT_USAGE;
+}

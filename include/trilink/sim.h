@@ -1,0 +1,92 @@
+/* Scenarios: launches read from a YAML file, designed and flown to give the truth that sensors
+ * (and later the trackers) see. Deterministic: the same file always gives the same truth. */
+#ifndef TRILINK_SIM_H
+#define TRILINK_SIM_H
+
+#include <stdint.h>
+
+#include "trilink/api.h"
+#include "trilink/boost.h"
+#include "trilink/err.h"
+#include "trilink/trajectory.h"
+
+#define TL_MAX_LAUNCHES 256
+
+/** How a launch is aimed. */
+enum tl_aim {
+    TL_AIM_TARGET,    /**< a target point; minimum energy unless an apogee is given */
+    TL_AIM_AZIMUTH,   /**< azimuth and range; minimum energy unless an apogee is given */
+};
+
+/** One launch of a scenario, as written in the file (SI units, radians). */
+struct tl_launch_spec {
+    char id[TL_NAME_LEN];
+    char class_name[TL_NAME_LEN];
+    struct tl_lla site;
+    double time_s;            /**< ignition, seconds after the scenario epoch */
+    enum tl_aim aim;
+    double target_lat_rad, target_lon_rad; /**< TL_AIM_TARGET */
+    double azimuth_rad;       /**< TL_AIM_AZIMUTH: bearing of the impact from the site */
+    double range_m;           /**< TL_AIM_AZIMUTH */
+    double apogee_m;          /**< NaN: minimum-energy trajectory */
+    int line;                 /**< line of the launch in the file, for messages */
+};
+
+/** A scenario file, parsed and validated. */
+struct tl_scenario {
+    char file[256];
+    char name[64];
+    int64_t epoch_ns;         /**< scenario time zero, ns since 1970 UTC */
+    double step_s;            /**< truth output step */
+    struct tl_vehicle_set vehicles; /**< catalogue plus the file's own classes */
+    int n_launches;
+    struct tl_launch_spec launch[TL_MAX_LAUNCHES];
+};
+
+/**
+ * Read and validate a scenario file: unknown keys, out-of-range values (latitude 95, negative
+ * range), unknown classes and missing aims are errors naming file, line and field in @p diag.
+ * @param[out] out  returns owned (free with tl_scenario_destroy).
+ * @retval TL_OK, TL_EINVAL, TL_EIO (cannot read), TL_EPARSE (invalid), TL_ENOMEM.
+ */
+TL_API int tl_scenario_load(const char *path, struct tl_scenario **out, struct tl_diag *diag);
+TL_API void tl_scenario_destroy(struct tl_scenario *sc); /**< NULL allowed */
+
+/** One flown object of a simulation. */
+struct tl_sim_object {
+    char id[TL_NAME_LEN];
+    char class_name[TL_NAME_LEN];
+    double t_launch_s;               /**< seconds after the epoch */
+    struct tl_launch launch;         /**< solved launch parameters */
+    enum tl_energy_knob knob;
+    struct tl_flight_summary flight; /**< times relative to ignition */
+};
+
+/** A run scenario: every launch designed and flown, with its recorded trajectory. */
+struct tl_sim;
+
+/**
+ * Design and fly every launch of @p sc. A launch no trajectory of its class can fly (a target
+ * out of reach) fails the run with @p diag naming the launch's line and field.
+ * @param[out] out returns owned (free with tl_sim_destroy).
+ * @retval TL_OK, TL_EINVAL, TL_ENOSOL (unreachable launch), TL_ENOMEM.
+ */
+TL_API int tl_sim_run(const struct tl_scenario *sc, const struct tl_earth *e, struct tl_sim **out,
+                      struct tl_diag *diag);
+TL_API void tl_sim_destroy(struct tl_sim *sim); /**< NULL allowed */
+
+TL_API int tl_sim_count(const struct tl_sim *sim);
+/** Object @p i (0-based); valid until tl_sim_destroy. NULL when out of range. */
+TL_API const struct tl_sim_object *tl_sim_object(const struct tl_sim *sim, int i);
+/** Time (s after epoch) at which the last object impacts. */
+TL_API double tl_sim_end_s(const struct tl_sim *sim);
+
+/**
+ * ECEF state of object @p i at @p t_s (seconds after the epoch) and its phase. Before launch
+ * and after impact the phase says so and @p y is left unchanged.
+ * @retval TL_OK, TL_EINVAL (no such object), TL_ERANGE (outside its flight).
+ */
+TL_API int tl_sim_state(const struct tl_sim *sim, int i, double t_s, double y[6],
+                        enum tl_phase *phase);
+
+#endif

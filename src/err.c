@@ -1,0 +1,55 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "trilink/err.h"
+
+const char *tl_strerror(int err)
+{
+    switch (err) {
+    case TL_OK:
+        return "success";
+#define TL_ERR_MSG_(name, val, msg)                                                               \
+    case TL_##name:                                                                               \
+        return msg;
+        TL_ERR_MAP(TL_ERR_MSG_)
+#undef TL_ERR_MSG_
+    default:
+        return "unknown error";
+    }
+}
+
+const char *tl_errname(int err)
+{
+    switch (err) {
+    case TL_OK:
+        return "TL_OK";
+#define TL_ERR_NAME_(name, val, msg)                                                              \
+    case TL_##name:                                                                               \
+        return "TL_" #name;
+        TL_ERR_MAP(TL_ERR_NAME_)
+#undef TL_ERR_NAME_
+    default:
+        return "TL_EUNKNOWN";
+    }
+}
+
+void tl_diag_format(const struct tl_diag *diag, char *buf, unsigned long size)
+{
+    size_t n = 0;
+
+    if (buf == NULL || size == 0)
+        return;
+    buf[0] = '\0';
+    if (diag == NULL)
+        return;
+    if (diag->file[0] != '\0') {
+        if (diag->line > 0)
+            n += (size_t)snprintf(buf + n, size - n, "%s:%d: ", diag->file, diag->line);
+        else
+            n += (size_t)snprintf(buf + n, size - n, "%s: ", diag->file);
+    }
+    if (n < size && diag->field[0] != '\0')
+        n += (size_t)snprintf(buf + n, size - n, "%s: ", diag->field);
+    if (n < size)
+        snprintf(buf + n, size - n, "%s", diag->message);
+}

@@ -1,0 +1,132 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trilink/propagate.h"
+#include "trilink/sim.h"
+
+struct sim_entry {
+    struct tl_sim_object obj;
+    struct tl_path *path;
+};
+
+struct tl_sim {
+    int n;
+    double end_s;
+    struct sim_entry *e;
+};
+
+void tl_sim_destroy(struct tl_sim *sim)
+{
+    if (sim == NULL)
+        return;
+    for (int i = 0; i < sim->n; i++)
+        tl_path_destroy(sim->e[i].path);
+    free(sim->e);
+    free(sim);
+}
+
+static int fail(struct tl_diag *diag, const struct tl_launch_spec *ls, const char *fmt,
+                const char *detail)
+{
+    if (diag != NULL) {
+        diag->line = ls->line;
+        snprintf(diag->field, sizeof diag->field, "launch '%s'", ls->id);
+        snprintf(diag->message, sizeof diag->message, fmt, ls->class_name, detail);
+    }
+    return TL_ENOSOL;
+}
+
+int tl_sim_run(const struct tl_scenario *sc, const struct tl_earth *e, struct tl_sim **out,
+               struct tl_diag *diag)
+{
+    struct tl_sim *sim;
+    int rc = TL_OK;
+
+    if (sc == NULL || e == NULL || out == NULL)
+        return TL_EINVAL;
+    if (diag != NULL)
+        snprintf(diag->file, sizeof diag->file, "%s", sc->file);
+    sim = calloc(1, sizeof *sim);
+    if (sim == NULL)
+        return TL_ENOMEM;
+    sim->e = calloc((size_t)sc->n_launches, sizeof *sim->e);
+    if (sim->e == NULL) {
+        free(sim);
+        return TL_ENOMEM;
+    }
+    for (int i = 0; i < sc->n_launches; i++) {
+        const struct tl_launch_spec *ls = &sc->launch[i];
+        const struct tl_vehicle *v = tl_boost_catalog_find(&sc->vehicles, ls->class_name);
+        struct sim_entry *en = &sim->e[i];
+        struct tl_design_req req;
+        enum tl_design_why why;
+
+        memset(&req, 0, sizeof req);
+        req.site = ls->site;
+        req.bearing_rad = ls->azimuth_rad;
+        req.range_m = ls->range_m;
+        req.apogee_m = ls->apogee_m;
+        rc = tl_traj_design_vehicle(e, v, &req, 0, &en->obj.launch, &en->obj.flight, &why,
+                                    &en->obj.knob);
+        if (rc != TL_OK) {
+            rc = fail(diag, ls, "no trajectory of class %s reaches the aim point (%s)",
+                      why == TL_DESIGN_TOO_NEAR ? "too much energy for so short a flight"
+                      : why == TL_DESIGN_TOO_FAR ? "out of reach: not enough energy"
+                                                 : tl_strerror(rc));
+            goto out;
+        }
+        /* Fly the solution once more, recording the path for sampling. */
+        if ((rc = tl_path_create(&en->path)) != TL_OK)
+            goto out;
+        sim->n = i + 1;
+        if ((rc = tl_traj_fly(e, v, &en->obj.launch, en->path, &en->obj.flight)) != TL_OK)
+            goto out;
+        snprintf(en->obj.id, sizeof en->obj.id, "%s", ls->id);
+        snprintf(en->obj.class_name, sizeof en->obj.class_name, "%s", ls->class_name);
+        en->obj.t_launch_s = ls->time_s;
+        sim->end_s = fmax(sim->end_s, ls->time_s + en->obj.flight.impact_t_s);
+    }
+    sim->n = sc->n_launches;
+    *out = sim;
+    return TL_OK;
+out:
+    tl_sim_destroy(sim);
+    return rc;
+}
+
+int tl_sim_count(const struct tl_sim *sim)
+{
+    return sim != NULL ? sim->n : 0;
+}
+
+const struct tl_sim_object *tl_sim_object(const struct tl_sim *sim, int i)
+{
+    if (sim == NULL || i < 0 || i >= sim->n)
+        return NULL;
+    return &sim->e[i].obj;
+}
+
+double tl_sim_end_s(const struct tl_sim *sim)
+{
+    return sim != NULL ? sim->end_s : NAN;
+}
+
+int tl_sim_state(const struct tl_sim *sim, int i, double t_s, double y[6], enum tl_phase *phase)
+{
+    const struct sim_entry *en;
+    double tf;
+    enum tl_phase ph;
+
+    if (sim == NULL || i < 0 || i >= sim->n || y == NULL)
+        return TL_EINVAL;
+    en = &sim->e[i];
+    tf = t_s - en->obj.t_launch_s;
+    ph = tl_traj_phase(&en->obj.flight, tf);
+    if (phase != NULL)
+        *phase = ph;
+    if (ph == TL_PHASE_PRELAUNCH || ph == TL_PHASE_IMPACTED)
+        return TL_ERANGE;
+    return tl_path_state(en->path, tf, y);
+}

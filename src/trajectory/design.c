@@ -1,0 +1,645 @@
+/* Trajectory design and flight reconstruction by nested one-dimensional root finding. Every
+ * function evaluation is a full flight (boost, coast, reentry), so what the solvers match is the
+ * physics, not a formula. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trilink/err.h"
+#include "trilink/trajectory.h"
+#include "../util/roots.h"
+
+/* Values standing in for "infeasible" so that g(k) below stays monotone across the edges of the
+ * feasible region and plain bracketing still works. Larger than any range on Earth. */
+#define BIG_M 1.0e9
+#define DEG (M_PI / 180.0)
+#define KICK_MAX (80.0 * DEG)
+#define HEADING_TOL_RAD 1e-7 /* 0.6 m at 6,000 km */
+
+enum status { FEAS, TOO_LITTLE, TOO_MUCH };
+
+struct design {
+    const struct tl_earth *e;
+    const struct tl_vehicle *v;
+    const struct tl_design_req *req;
+    struct tl_launch l; /* heading and site fixed during one inner solve */
+    double p_lo, p_hi;  /* payload bounds (TL_ENERGY_PAYLOAD) */
+    double t_min, t_full;
+    /* Last inner solution, so the outer solver can read what the root flight did. */
+    enum status st;
+    struct tl_flight_summary sum;
+    /* Previous solutions (NaN: none yet). Neighbouring solves differ little, so brackets are
+     * grown around these first instead of spanning the whole domain. */
+    double x_guess, k_guess;
+};
+
+static double wrap_pi(double a)
+{
+    return remainder(a, 2.0 * M_PI);
+}
+
+/* Energy parameter x in [0, 1], increasing with energy for either knob. */
+static void set_energy(struct design *d, double x)
+{
+    if (d->req->knob == TL_ENERGY_PAYLOAD) {
+        d->l.payload_kg = d->p_hi - x * (d->p_hi - d->p_lo);
+        d->l.cutoff_s = d->t_full + 1.0;
+    } else {
+        d->l.payload_kg = d->v->payload_kg;
+        d->l.cutoff_s = d->t_min + x * (d->t_full - d->t_min);
+    }
+}
+
+static double along_range(const struct design *d, const struct tl_flight_summary *s)
+{
+    return s->range_m * cos(s->bearing_rad - d->req->bearing_rad);
+}
+
+/* Flies at the current kick with energy x. Orbit and fall-back are results, not errors. */
+static int fly_x(struct design *d, double x, struct tl_flight_summary *s)
+{
+    int rc;
+
+    set_energy(d, x);
+    rc = tl_traj_fly(d->e, d->v, &d->l, NULL, s);
+    return rc == TL_ENOSOL ? TL_OK : rc;
+}
+
+static int apogee_gap(void *ctx, double x, double *fx)
+{
+    struct design *d = ctx;
+    struct tl_flight_summary s;
+    int rc = fly_x(d, x, &s);
+
+    if (rc != TL_OK)
+        return rc;
+    *fx = fmax(fmin(s.apogee_h_m, BIG_M), -BIG_M) - d->req->apogee_m;
+    return TL_OK;
+}
+
+/* Grows a bracket of a root of the increasing function f around @p x0 inside [lo, hi]. On
+ * success [*a, *b] holds a sign change. Otherwise returns TL_ENOSOL with *fa, *fb both the same
+ * sign: positive means f > 0 down to lo, negative f < 0 up to hi. */
+static int grow_bracket(tl__scalar_fn f, void *ctx, double x0, double delta, double lo, double hi,
+                        double *a, double *b, double *fa, double *fb)
+{
+    int rc;
+
+    *a = fmax(lo, x0 - delta);
+    *b = fmin(hi, x0 + delta);
+    if ((rc = f(ctx, *a, fa)) != TL_OK || (rc = f(ctx, *b, fb)) != TL_OK)
+        return rc;
+    for (;;) {
+        if ((*fa > 0.0) != (*fb > 0.0) || *fa == 0.0 || *fb == 0.0)
+            return TL_OK;
+        delta *= 4.0;
+        if (*fa > 0.0) { /* root lies lower */
+            if (*a == lo)
+                return TL_ENOSOL;
+            *b = *a;
+            *fb = *fa;
+            *a = fmax(lo, *a - delta);
+            if ((rc = f(ctx, *a, fa)) != TL_OK)
+                return rc;
+        } else {
+            if (*b == hi)
+                return TL_ENOSOL;
+            *a = *b;
+            *fa = *fb;
+            *b = fmin(hi, *b + delta);
+            if ((rc = f(ctx, *b, fb)) != TL_OK)
+                return rc;
+        }
+    }
+}
+
+/* At the current kick, the energy that gives the requested apogee. Sets d->st and d->sum. */
+static int solve_energy(struct design *d)
+{
+    double a, b, fa, fb, x;
+    int rc;
+
+    if (isnan(d->x_guess))
+        rc = grow_bracket(apogee_gap, d, 0.5, 0.5, 0.0, 1.0, &a, &b, &fa, &fb);
+    else
+        rc = grow_bracket(apogee_gap, d, d->x_guess, 0.01, 0.0, 1.0, &a, &b, &fa, &fb);
+    if (rc == TL_ENOSOL) {
+        d->st = fa > 0.0 ? TOO_MUCH : TOO_LITTLE;
+        return TL_OK;
+    }
+    if (rc != TL_OK)
+        return rc;
+    if ((rc = tl__brent_root(apogee_gap, d, a, b, fa, fb, 1e-11, 100, &x)) != TL_OK)
+        return rc;
+    if ((rc = fly_x(d, x, &d->sum)) != TL_OK)
+        return rc;
+    d->x_guess = x;
+    /* An orbit through the requested apogee still has far too much energy for the range. */
+    d->st = isnan(d->sum.impact_t_s) ? TOO_LITTLE : FEAS;
+    return TL_OK;
+}
+
+/* Range gap at kick k with the apogee held: monotone increasing in k, with the infeasible
+ * regions mapped to -BIG (too much energy: only at small kicks) and +BIG (too little). */
+static int range_gap_apogee(void *ctx, double k, double *gk)
+{
+    struct design *d = ctx;
+    int rc;
+
+    d->l.kick_rad = k;
+    if ((rc = solve_energy(d)) != TL_OK)
+        return rc;
+    if (d->st == TOO_MUCH)
+        *gk = -BIG_M;
+    else if (d->st == TOO_LITTLE)
+        *gk = BIG_M;
+    else
+        *gk = along_range(d, &d->sum) - d->req->range_m;
+    return TL_OK;
+}
+
+/* Along-range at kick k for the current energy (set in d->l), for the maximum-range search. */
+static int range_at_kick(void *ctx, double k, double *rk)
+{
+    struct design *d = ctx;
+    struct tl_flight_summary s;
+    int rc;
+
+    d->l.kick_rad = k;
+    rc = tl_traj_fly(d->e, d->v, &d->l, NULL, &s);
+    if (rc == TL_ENOSOL)
+        *rk = isnan(s.impact_t_s) && s.apogee_h_m > 0 ? BIG_M : 0.0; /* orbit : fell back */
+    else if (rc != TL_OK)
+        return rc;
+    else
+        *rk = along_range(d, &s);
+    return TL_OK;
+}
+
+/* Minimum-energy range gap at energy x: max over kick of the along-range, minus the target. */
+static int range_gap_min_energy(void *ctx, double x, double *gx)
+{
+    struct design *d = ctx;
+    double k, r;
+    int rc;
+
+    set_energy(d, x);
+    if ((rc = tl__golden_max(range_at_kick, d, 0.0, KICK_MAX, 1e-5, &k, &r)) != TL_OK)
+        return rc;
+    d->l.kick_rad = k;
+    *gx = r - d->req->range_m;
+    return TL_OK;
+}
+
+/* The kicks tried, in order, when bracketing the range root. Dense near vertical, where lofted
+ * trajectories live. */
+static const double KICK_SCAN_DEG[] = { 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6,
+                                        8, 11, 15, 20, 27, 35, 45, 55, 65, 80 };
+
+/* Apogee-constrained solve at the current heading. */
+static int kick_root(struct design *d, double a, double b, double ga, double gb, double sgn,
+                     enum tl_design_why *why)
+{
+    double k_root, g;
+    int rc;
+
+    if ((rc = tl__brent_root(range_gap_apogee, d, a, b, ga, gb, 1e-11, 200, &k_root)) != TL_OK)
+        return rc;
+    if ((rc = range_gap_apogee(d, k_root, &g)) != TL_OK)
+        return rc;
+    if (d->st == FEAS && fabs(g) < 10.0) {
+        d->k_guess = k_root;
+        return TL_OK;
+    }
+    /* Converged onto an edge of the feasible region, not onto a root. */
+    *why = (d->st == TOO_MUCH || (d->st == FEAS && g * sgn > 0.0)) ? TL_DESIGN_TOO_NEAR
+                                                                  : TL_DESIGN_TOO_FAR;
+    return TL_ENOSOL;
+}
+
+static int solve_apogee_range(struct design *d, enum tl_design_why *why)
+{
+    const int n = (int)(sizeof KICK_SCAN_DEG / sizeof KICK_SCAN_DEG[0]);
+    double k_prev = 0.0, g_prev, g;
+    double sgn;
+    int rc;
+
+    if (!isnan(d->k_guess)) { /* near the last heading's solution */
+        double a, b, ga, gb;
+        rc = grow_bracket(range_gap_apogee, d, d->k_guess, 0.2 * DEG, -KICK_MAX, KICK_MAX, &a,
+                          &b, &ga, &gb);
+        if (rc == TL_OK)
+            return kick_root(d, a, b, ga, gb, 1.0, why);
+        if (rc != TL_ENOSOL)
+            return rc;
+    }
+    if ((rc = range_gap_apogee(d, 0.0, &g_prev)) != TL_OK)
+        return rc;
+    if (d->st == TOO_LITTLE) { /* not even straight up */
+        *why = TL_DESIGN_TOO_FAR;
+        return TL_ENOSOL;
+    }
+    sgn = g_prev < 0.0 ? 1.0 : -1.0; /* which way to tilt */
+    for (int i = 0; i < n; i++) {
+        double k = sgn * KICK_SCAN_DEG[i] * DEG;
+        if ((rc = range_gap_apogee(d, k, &g)) != TL_OK)
+            return rc;
+        if ((g > 0.0) != (g_prev > 0.0) || g == 0.0)
+            return sgn > 0 ? kick_root(d, k_prev, k, g_prev, g, sgn, why)
+                           : kick_root(d, k, k_prev, g, g_prev, sgn, why);
+        k_prev = k;
+        g_prev = g;
+    }
+    *why = sgn > 0 ? TL_DESIGN_TOO_FAR : TL_DESIGN_TOO_NEAR;
+    return TL_ENOSOL;
+}
+
+static int solve_min_energy(struct design *d, enum tl_design_why *why)
+{
+    double g0, g1, x;
+    int rc;
+
+    if ((rc = range_gap_min_energy(d, 1.0, &g1)) != TL_OK)
+        return rc;
+    if (g1 < 0.0) {
+        *why = TL_DESIGN_TOO_FAR;
+        return TL_ENOSOL;
+    }
+    if ((rc = range_gap_min_energy(d, 0.0, &g0)) != TL_OK)
+        return rc;
+    if (g0 > 0.0) {
+        *why = TL_DESIGN_TOO_NEAR;
+        return TL_ENOSOL;
+    }
+    if ((rc = tl__brent_root(range_gap_min_energy, d, 0.0, 1.0, g0, g1, 1e-11, 200, &x)) != TL_OK)
+        return rc;
+    if ((rc = range_gap_min_energy(d, x, &g0)) != TL_OK)
+        return rc;
+    if ((rc = tl_traj_fly(d->e, d->v, &d->l, NULL, &d->sum)) != TL_OK) {
+        *why = TL_DESIGN_TOO_FAR;
+        return TL_ENOSOL;
+    }
+    return TL_OK;
+}
+
+/* Residuals of an apogee-and-range design at (heading, kick, x): apogee error, along-range
+ * error and cross-track error, all in metres. Non-zero return: the flight did not impact. */
+static int residuals(struct design *d, const double u[3], double r[3], struct tl_flight_summary *s)
+{
+    int rc;
+
+    d->l.heading_rad = u[0];
+    d->l.kick_rad = u[1];
+    set_energy(d, u[2]);
+    rc = tl_traj_fly(d->e, d->v, &d->l, NULL, s);
+    if (rc != TL_OK)
+        return rc;
+    r[0] = s->apogee_h_m - d->req->apogee_m;
+    r[1] = along_range(d, s) - d->req->range_m;
+    r[2] = s->range_m * sin(wrap_pi(s->bearing_rad - d->req->bearing_rad));
+    return TL_OK;
+}
+
+/* Solves the 3x3 system a x = b by Gaussian elimination with partial pivoting. */
+static int solve3(double a[3][3], double b[3], double x[3])
+{
+    for (int c = 0; c < 3; c++) {
+        int p = c;
+        for (int i = c + 1; i < 3; i++)
+            if (fabs(a[i][c]) > fabs(a[p][c]))
+                p = i;
+        if (!(fabs(a[p][c]) > 0.0))
+            return TL_ENOSOL;
+        if (p != c) {
+            for (int j = 0; j < 3; j++) {
+                double t = a[c][j];
+                a[c][j] = a[p][j];
+                a[p][j] = t;
+            }
+            double t = b[c];
+            b[c] = b[p];
+            b[p] = t;
+        }
+        for (int i = c + 1; i < 3; i++) {
+            double f = a[i][c] / a[c][c];
+            for (int j = c; j < 3; j++)
+                a[i][j] -= f * a[c][j];
+            b[i] -= f * b[c];
+        }
+    }
+    for (int i = 2; i >= 0; i--) {
+        double acc = b[i];
+        for (int j = i + 1; j < 3; j++)
+            acc -= a[i][j] * x[j];
+        x[i] = acc / a[i][i];
+    }
+    return TL_OK;
+}
+
+/* Damped Newton on (heading, kick, energy) from a nearby solution: each iteration costs four
+ * flights, where re-running the nested solves for a new heading costs dozens. Returns
+ * TL_ENOCONV when it stalls, and the caller falls back to the nested iteration. */
+static int newton_polish(struct design *d, double x0)
+{
+    static const double STEP[3] = { 1e-5, 1e-6, 1e-6 }; /* finite-difference steps */
+    double u[3] = { d->l.heading_rad, d->l.kick_rad, x0 }, r[3], norm;
+    struct tl_flight_summary s;
+    int rc;
+
+    if ((rc = residuals(d, u, r, &s)) != TL_OK)
+        return TL_ENOCONV;
+    norm = fmax(fabs(r[0]), fmax(fabs(r[1]), fabs(r[2])));
+    for (int it = 0; it < 12; it++) {
+        double jac[3][3], rhs[3], du[3], lambda = 1.0;
+
+        if (norm < 0.5) { /* half a metre in apogee, range and track */
+            d->sum = s;
+            d->st = FEAS;
+            return TL_OK;
+        }
+        for (int j = 0; j < 3; j++) {
+            double uj[3] = { u[0], u[1], u[2] }, rj[3];
+            struct tl_flight_summary sj;
+            /* Step inwards at the energy bounds so no flight leaves the vehicle's envelope. */
+            double h = (j == 2 && u[2] + STEP[2] > 1.0) ? -STEP[j] : STEP[j];
+            uj[j] += h;
+            if (residuals(d, uj, rj, &sj) != TL_OK)
+                return TL_ENOCONV;
+            for (int i = 0; i < 3; i++)
+                jac[i][j] = (rj[i] - r[i]) / h;
+        }
+        for (int i = 0; i < 3; i++)
+            rhs[i] = -r[i];
+        if (solve3(jac, rhs, du) != TL_OK)
+            return TL_ENOCONV;
+        for (;;) { /* halve the step until the residual shrinks */
+            double un[3] = { wrap_pi(u[0] + lambda * du[0]), u[1] + lambda * du[1],
+                             fmin(1.0, fmax(0.0, u[2] + lambda * du[2])) },
+                   rn[3], nn;
+            if (residuals(d, un, rn, &s) == TL_OK &&
+                (nn = fmax(fabs(rn[0]), fmax(fabs(rn[1]), fabs(rn[2])))) < norm) {
+                memcpy(u, un, sizeof u);
+                memcpy(r, rn, sizeof r);
+                norm = nn;
+                break;
+            }
+            lambda *= 0.5;
+            if (lambda < 1.0 / 32.0)
+                return TL_ENOCONV;
+        }
+    }
+    return TL_ENOCONV;
+}
+
+int tl_traj_design(const struct tl_earth *e, const struct tl_vehicle *v,
+                   const struct tl_design_req *req, struct tl_launch *launch,
+                   struct tl_flight_summary *sum, enum tl_design_why *why)
+{
+    struct design d;
+    enum tl_design_why w = TL_DESIGN_OK;
+    const struct tl_stage *s1;
+    double f_sl;
+    int rc = TL_OK;
+
+    if (why != NULL)
+        *why = TL_DESIGN_OK;
+    if (e == NULL || v == NULL || req == NULL || launch == NULL || sum == NULL ||
+        !(req->range_m > 0) || !isfinite(req->bearing_rad) ||
+        !(isnan(req->apogee_m) || req->apogee_m > 0) || tl_boost_validate(v, NULL) != TL_OK)
+        return TL_EINVAL;
+    memset(&d, 0, sizeof d);
+    d.e = e;
+    d.v = v;
+    d.req = req;
+    d.l.site = req->site;
+    d.l.payload_kg = v->payload_kg;
+    d.t_full = tl_boost_burn_time(v);
+    /* Shortest cut-off: a few seconds into the pitch-over. */
+    d.t_min = fmin(v->vertical_rise_s + 5.0, 0.5 * d.t_full);
+    /* Payload bounds: the heaviest that still lifts off with thrust/weight 1.2 (a real
+     * vehicle's minimum), at most 5x nominal; the lightest a fifth of nominal. */
+    s1 = &v->stage[0];
+    f_sl = s1->propellant_kg / s1->burn_s * TL_G0 * s1->isp_sl_s;
+    d.p_hi = fmin(5.0 * v->payload_kg,
+                  f_sl / (1.2 * TL_G0) - (tl_boost_liftoff_mass(v, 0.0)));
+    d.p_lo = 0.2 * v->payload_kg;
+    if (req->payload_max_kg > 0)
+        d.p_hi = fmin(d.p_hi, req->payload_max_kg);
+    if (req->payload_min_kg > 0)
+        d.p_lo = req->payload_min_kg;
+    if (req->knob == TL_ENERGY_PAYLOAD && !(d.p_hi > d.p_lo)) {
+        if (why != NULL)
+            *why = TL_DESIGN_TOO_FAR;
+        return TL_ENOSOL;
+    }
+    d.x_guess = d.k_guess = NAN;
+    d.l.heading_rad = req->bearing_rad;
+    /* Coriolis bends the ground track, so re-aim until the impact lies on the requested bearing.
+     * The bearing's response to the heading is near one for flat trajectories but far from it
+     * for lofted ones (a large fixed westward drift plus a small kick-driven displacement), so a
+     * secant iteration on err(heading), with steps limited to 30 degrees. */
+    {
+        double h_prev = NAN, e_prev = NAN;
+        for (int it = 0; it < 30; it++) {
+            double err, step;
+
+            rc = isnan(req->apogee_m) ? solve_min_energy(&d, &w) : solve_apogee_range(&d, &w);
+            if (rc != TL_OK)
+                break;
+            err = wrap_pi(req->bearing_rad - d.sum.bearing_rad);
+            if (it == 0 && !isnan(req->apogee_m) && fabs(err) >= HEADING_TOL_RAD) {
+                struct design saved = d;
+                if (newton_polish(&d, d.x_guess) == TL_OK) {
+                    *launch = d.l;
+                    *sum = d.sum;
+                    return TL_OK;
+                }
+                d = saved; /* fall back to re-aiming with nested solves */
+            }
+            if (fabs(err) < HEADING_TOL_RAD) {
+                *launch = d.l;
+                *sum = d.sum;
+                return TL_OK;
+            }
+            step = err; /* first step: assume a one-to-one response */
+            if (!isnan(e_prev) && err != e_prev) {
+                double slope = (err - e_prev) / wrap_pi(d.l.heading_rad - h_prev);
+                if (slope < 0.0) /* the expected sign: more heading, less error */
+                    step = -err / slope;
+            }
+            step = fmax(-30.0 * DEG, fmin(30.0 * DEG, step));
+            h_prev = d.l.heading_rad;
+            e_prev = err;
+            d.l.heading_rad = wrap_pi(d.l.heading_rad + step);
+        }
+    }
+    if (rc == TL_OK)
+        rc = TL_ENOCONV;
+    if (why != NULL)
+        *why = w;
+    return rc;
+}
+
+int tl_traj_max_range(const struct tl_earth *e, const struct tl_vehicle *v,
+                      const struct tl_launch *launch, struct tl_launch *best,
+                      struct tl_flight_summary *sum)
+{
+    struct tl_design_req req;
+    struct design d;
+    double k, r;
+    int rc;
+
+    if (e == NULL || v == NULL || launch == NULL || sum == NULL)
+        return TL_EINVAL;
+    memset(&req, 0, sizeof req);
+    memset(&d, 0, sizeof d);
+    req.bearing_rad = launch->heading_rad;
+    d.e = e;
+    d.v = v;
+    d.req = &req;
+    d.l = *launch;
+    if ((rc = tl__golden_max(range_at_kick, &d, 0.0, KICK_MAX, 1e-5, &k, &r)) != TL_OK)
+        return rc;
+    d.l.kick_rad = k;
+    if ((rc = tl_traj_fly(e, v, &d.l, NULL, sum)) != TL_OK)
+        return rc;
+    if (best != NULL)
+        *best = d.l;
+    return TL_OK;
+}
+
+int tl_traj_design_vehicle(const struct tl_earth *e, const struct tl_vehicle *v,
+                           const struct tl_design_req *req_in, int lighter_ok,
+                           struct tl_launch *launch, struct tl_flight_summary *sum,
+                           enum tl_design_why *why, enum tl_energy_knob *knob)
+{
+    struct tl_design_req req;
+    enum tl_design_why w = TL_DESIGN_OK;
+    int rc;
+
+    if (req_in == NULL || v == NULL)
+        return TL_EINVAL;
+    req = *req_in;
+    req.payload_max_kg = 0.0;
+    req.payload_min_kg = v->payload_kg;
+    if (v->propellant == TL_PROPELLANT_LIQUID) {
+        req.knob = TL_ENERGY_CUTOFF;
+        rc = tl_traj_design(e, v, &req, launch, sum, &w);
+        if (rc == TL_ENOSOL && w == TL_DESIGN_TOO_FAR && lighter_ok) {
+            req.knob = TL_ENERGY_PAYLOAD;
+            req.payload_min_kg = 0.2 * v->payload_kg;
+            req.payload_max_kg = v->payload_kg;
+            rc = tl_traj_design(e, v, &req, launch, sum, &w);
+        }
+    } else {
+        req.knob = TL_ENERGY_PAYLOAD;
+        if (lighter_ok)
+            req.payload_min_kg = 0.2 * v->payload_kg;
+        rc = tl_traj_design(e, v, &req, launch, sum, &w);
+        if (rc == TL_ENOSOL && w == TL_DESIGN_TOO_NEAR) {
+            /* Even the heaviest payload is too much energy: terminate thrust early instead. */
+            req.knob = TL_ENERGY_CUTOFF;
+            rc = tl_traj_design(e, v, &req, launch, sum, &w);
+        }
+    }
+    if (why != NULL)
+        *why = w;
+    if (rc == TL_OK && knob != NULL)
+        *knob = req.knob;
+    return rc;
+}
+
+const char *tl_phase_name(enum tl_phase phase)
+{
+    switch (phase) {
+    case TL_PHASE_PRELAUNCH:
+        return "prelaunch";
+    case TL_PHASE_BOOST:
+        return "boost";
+    case TL_PHASE_MIDCOURSE:
+        return "midcourse";
+    case TL_PHASE_REENTRY:
+        return "reentry";
+    case TL_PHASE_IMPACTED:
+        return "impacted";
+    }
+    return "unknown";
+}
+
+enum tl_phase tl_traj_phase(const struct tl_flight_summary *sum, double t_s)
+{
+    if (t_s < 0.0)
+        return TL_PHASE_PRELAUNCH;
+    if (t_s < sum->burnout_t_s)
+        return TL_PHASE_BOOST;
+    if (t_s > sum->impact_t_s)
+        return TL_PHASE_IMPACTED;
+    if (t_s >= sum->reentry_t_s)
+        return TL_PHASE_REENTRY;
+    return TL_PHASE_MIDCOURSE;
+}
+
+int tl_traj_analyze(const struct tl_earth *e, const struct tl_vehicle_set *set,
+                    const char *class_name, const struct tl_lla *site, double bearing_rad,
+                    double apogee_m, double range_m, struct tl_analysis *out,
+                    struct tl_diag *diag)
+{
+    struct tl_design_req req;
+    struct tl_analysis a;
+    struct tl_flight_summary std;
+    enum tl_design_why why = TL_DESIGN_OK;
+    int rc = TL_ENOSOL;
+
+    if (e == NULL || set == NULL || site == NULL || out == NULL || !(apogee_m > 0) ||
+        !(range_m > 0) || !isfinite(bearing_rad))
+        return TL_EINVAL;
+    memset(&req, 0, sizeof req);
+    memset(&a, 0, sizeof a);
+    req.site = *site;
+    req.bearing_rad = bearing_rad;
+    req.range_m = range_m;
+    req.apogee_m = apogee_m;
+    if (class_name != NULL) {
+        const struct tl_vehicle *v = tl_boost_catalog_find(set, class_name);
+        if (v == NULL) {
+            if (diag != NULL)
+                snprintf(diag->message, sizeof diag->message, "unknown class '%s'", class_name);
+            return TL_ENOTFOUND;
+        }
+        rc = tl_traj_design_vehicle(e, v, &req, 1, &a.launch, &a.flight, &why, &a.knob);
+        if (rc == TL_OK)
+            snprintf(a.class_name, sizeof a.class_name, "%s", v->name);
+    } else {
+        for (int i = 0; i < set->n; i++) {
+            rc = tl_traj_design_vehicle(e, &set->v[i], &req, i == set->n - 1, &a.launch,
+                                        &a.flight, &why, &a.knob);
+            if (rc == TL_OK)
+                snprintf(a.class_name, sizeof a.class_name, "%s", set->v[i].name);
+            if (rc != TL_ENOSOL || why != TL_DESIGN_TOO_FAR)
+                break;
+        }
+    }
+    if (rc != TL_OK) {
+        if (diag != NULL)
+            snprintf(diag->message, sizeof diag->message,
+                     "no trajectory %s reaches apogee %.1f km with range %.1f km (%s)",
+                     class_name != NULL ? "of this class" : "of any class", apogee_m / 1000.0,
+                     range_m / 1000.0,
+                     why == TL_DESIGN_TOO_NEAR ? "too much energy for so short a flight"
+                     : why == TL_DESIGN_TOO_FAR ? "not enough energy"
+                                                : tl_strerror(rc));
+        return rc;
+    }
+    rc = tl_traj_max_range(e, tl_boost_catalog_find(set, a.class_name), &a.launch, NULL, &std);
+    if (rc == TL_ENOSOL) { /* flown flat, the same vehicle would not come down */
+        a.standard_range_m = INFINITY;
+    } else if (rc != TL_OK) {
+        if (diag != NULL)
+            snprintf(diag->message, sizeof diag->message, "standard range: %s", tl_strerror(rc));
+        return rc;
+    } else {
+        a.standard_range_m = std.range_m;
+    }
+    *out = a;
+    return TL_OK;
+}
