@@ -14,6 +14,7 @@
 
 #include "trilink/api.h"
 #include "trilink/earth.h"
+#include "trilink/err.h"
 
 /* ---------------------------------------------------------------- integrator */
 

@@ -97,16 +97,18 @@ int tl__boost_vehicle_from_yaml(const struct tl__ynode *node, const char *path, 
     return TL_OK;
 }
 
-int tl_boost_catalog_default(struct tl_vehicle_set *set, struct tl_diag *diag)
+int tl_boost_catalog_default(struct tl_vehicle_set *set, struct tl_diag *diag_out)
 {
     struct tl__ynode *root = NULL;
     const struct tl__ynode *classes;
     struct tl_vehicle_set out;
+    struct tl_diag local, *diag = &local; /* the caller's diag is touched only on failure */
     int rc;
 
     if (set == NULL)
         return TL_EINVAL;
     memset(&out, 0, sizeof out);
+    memset(&local, 0, sizeof local);
     if ((rc = tl__yaml_parse(tl__vehicles_yaml, tl__vehicles_yaml_len, "data/vehicles.yaml", &root,
                              diag)) != TL_OK)
         return rc;
@@ -127,5 +129,7 @@ int tl_boost_catalog_default(struct tl_vehicle_set *set, struct tl_diag *diag)
     *set = out;
 out:
     tl__yaml_free(root);
+    if (rc != TL_OK && diag_out != NULL)
+        *diag_out = local;
     return rc;
 }

@@ -68,7 +68,7 @@ int tl_sim_run(const struct tl_scenario *sc, const struct tl_earth *e, struct tl
         req.bearing_rad = ls->azimuth_rad;
         req.range_m = ls->range_m;
         req.apogee_m = ls->apogee_m;
-        rc = tl_traj_design_vehicle(e, v, &req, 0, &en->obj.launch, &en->obj.flight, &why,
+        rc = tl_traj_design_vehicle(e, v, &req, 1, &en->obj.launch, &en->obj.flight, &why,
                                     &en->obj.knob);
         if (rc != TL_OK) {
             rc = fail(diag, ls, "no trajectory of class %s reaches the aim point (%s)",

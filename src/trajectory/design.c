@@ -176,21 +176,6 @@ static int range_at_kick(void *ctx, double k, double *rk)
     return TL_OK;
 }
 
-/* Minimum-energy range gap at energy x: max over kick of the along-range, minus the target. */
-static int range_gap_min_energy(void *ctx, double x, double *gx)
-{
-    struct design *d = ctx;
-    double k, r;
-    int rc;
-
-    set_energy(d, x);
-    if ((rc = tl__golden_max(range_at_kick, d, 0.0, KICK_MAX, 1e-5, &k, &r)) != TL_OK)
-        return rc;
-    d->l.kick_rad = k;
-    *gx = r - d->req->range_m;
-    return TL_OK;
-}
-
 /* The kicks tried, in order, when bracketing the range root. Dense near vertical, where lofted
  * trajectories live. */
 static const double KICK_SCAN_DEG[] = { 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6,
@@ -254,131 +239,201 @@ static int solve_apogee_range(struct design *d, enum tl_design_why *why)
     return TL_ENOSOL;
 }
 
-static int solve_min_energy(struct design *d, enum tl_design_why *why)
+/* Along-range gap at energy x for the current kick. */
+static int range_gap_energy(void *ctx, double x, double *gx)
 {
-    double g0, g1, x;
+    struct design *d = ctx;
+    struct tl_flight_summary s;
     int rc;
 
-    if ((rc = range_gap_min_energy(d, 1.0, &g1)) != TL_OK)
+    set_energy(d, x);
+    rc = tl_traj_fly(d->e, d->v, &d->l, NULL, &s);
+    if (rc == TL_ENOSOL)
+        *gx = isnan(s.impact_t_s) && s.apogee_h_m > 0 ? BIG_M : -BIG_M; /* orbit : fell back */
+    else if (rc != TL_OK)
         return rc;
-    if (g1 < 0.0) {
+    else
+        *gx = along_range(d, &s) - d->req->range_m;
+    return TL_OK;
+}
+
+/* Minimum-energy design at the current heading: the kick that maximises range at full energy,
+ * then alternately the energy that reaches the range at that kick and the kick that maximises
+ * range at that energy. Range is flat in the kick near its maximum (that is what minimum energy
+ * means), so a few rounds settle both. */
+static int solve_min_energy(struct design *d, enum tl_design_why *why)
+{
+    double k, r, a, b, fa, fb, x = 1.0;
+    int rc;
+
+    set_energy(d, 1.0);
+    if ((rc = tl__golden_max(range_at_kick, d, 0.0, KICK_MAX, 1e-3, &k, &r)) != TL_OK)
+        return rc;
+    if (r < d->req->range_m) {
         *why = TL_DESIGN_TOO_FAR;
         return TL_ENOSOL;
     }
-    if ((rc = range_gap_min_energy(d, 0.0, &g0)) != TL_OK)
-        return rc;
-    if (g0 > 0.0) {
-        *why = TL_DESIGN_TOO_NEAR;
+    for (int round = 0; round < 4; round++) {
+        double k_prev = k;
+        d->l.kick_rad = k;
+        rc = grow_bracket(range_gap_energy, d, x, round == 0 ? 0.5 : 0.02, 0.0, 1.0, &a, &b, &fa,
+                          &fb);
+        if (rc == TL_ENOSOL) {
+            *why = fa > 0.0 ? TL_DESIGN_TOO_NEAR : TL_DESIGN_TOO_FAR;
+            return TL_ENOSOL;
+        }
+        if (rc != TL_OK ||
+            (rc = tl__brent_root(range_gap_energy, d, a, b, fa, fb, 1e-10, 100, &x)) != TL_OK)
+            return rc;
+        set_energy(d, x);
+        if ((rc = tl__golden_max(range_at_kick, d, fmax(0.0, k - 0.1), fmin(KICK_MAX, k + 0.1),
+                                 2e-4, &k, &r)) != TL_OK)
+            return rc;
+        if (fabs(k - k_prev) < 2e-4)
+            break;
+    }
+    d->l.kick_rad = k;
+    d->x_guess = x;
+    /* The energy for the range at the settled kick. */
+    rc = grow_bracket(range_gap_energy, d, x, 0.01, 0.0, 1.0, &a, &b, &fa, &fb);
+    if (rc == TL_ENOSOL) {
+        *why = fa > 0.0 ? TL_DESIGN_TOO_NEAR : TL_DESIGN_TOO_FAR;
         return TL_ENOSOL;
     }
-    if ((rc = tl__brent_root(range_gap_min_energy, d, 0.0, 1.0, g0, g1, 1e-11, 200, &x)) != TL_OK)
+    if (rc != TL_OK ||
+        (rc = tl__brent_root(range_gap_energy, d, a, b, fa, fb, 1e-11, 100, &x)) != TL_OK)
         return rc;
-    if ((rc = range_gap_min_energy(d, x, &g0)) != TL_OK)
-        return rc;
+    set_energy(d, x);
+    d->x_guess = x;
     if ((rc = tl_traj_fly(d->e, d->v, &d->l, NULL, &d->sum)) != TL_OK) {
         *why = TL_DESIGN_TOO_FAR;
         return TL_ENOSOL;
     }
+    d->st = FEAS;
     return TL_OK;
 }
 
-/* Residuals of an apogee-and-range design at (heading, kick, x): apogee error, along-range
- * error and cross-track error, all in metres. Non-zero return: the flight did not impact. */
-static int residuals(struct design *d, const double u[3], double r[3], struct tl_flight_summary *s)
+/* Residuals (m) of a design at unknowns u. Apogee designs: u = (heading, kick, energy) against
+ * (apogee error, along-range error, cross-track error). Minimum-energy designs keep the kick
+ * and use u = (heading, energy) against (along-range error, cross-track error). Non-zero
+ * return: the flight did not impact. */
+static int residuals(struct design *d, int n, const double *u, double *r,
+                     struct tl_flight_summary *s)
 {
+    double along, cross;
     int rc;
 
     d->l.heading_rad = u[0];
-    d->l.kick_rad = u[1];
-    set_energy(d, u[2]);
+    if (n == 3)
+        d->l.kick_rad = u[1];
+    set_energy(d, u[n - 1]);
     rc = tl_traj_fly(d->e, d->v, &d->l, NULL, s);
     if (rc != TL_OK)
         return rc;
-    r[0] = s->apogee_h_m - d->req->apogee_m;
-    r[1] = along_range(d, s) - d->req->range_m;
-    r[2] = s->range_m * sin(wrap_pi(s->bearing_rad - d->req->bearing_rad));
+    along = along_range(d, s) - d->req->range_m;
+    cross = s->range_m * sin(wrap_pi(s->bearing_rad - d->req->bearing_rad));
+    if (n == 3) {
+        r[0] = s->apogee_h_m - d->req->apogee_m;
+        r[1] = along;
+        r[2] = cross;
+    } else {
+        r[0] = along;
+        r[1] = cross;
+    }
     return TL_OK;
 }
 
-/* Solves the 3x3 system a x = b by Gaussian elimination with partial pivoting. */
-static int solve3(double a[3][3], double b[3], double x[3])
+/* Solves the n x n (n <= 3) system a x = b by Gaussian elimination with partial pivoting. */
+static int solve_small(int n, double a[3][3], double b[3], double x[3])
 {
-    for (int c = 0; c < 3; c++) {
+    for (int c = 0; c < n; c++) {
         int p = c;
-        for (int i = c + 1; i < 3; i++)
+        for (int i = c + 1; i < n; i++)
             if (fabs(a[i][c]) > fabs(a[p][c]))
                 p = i;
         if (!(fabs(a[p][c]) > 0.0))
             return TL_ENOSOL;
         if (p != c) {
-            for (int j = 0; j < 3; j++) {
-                double t = a[c][j];
+            double t;
+            for (int j = 0; j < n; j++) {
+                t = a[c][j];
                 a[c][j] = a[p][j];
                 a[p][j] = t;
             }
-            double t = b[c];
+            t = b[c];
             b[c] = b[p];
             b[p] = t;
         }
-        for (int i = c + 1; i < 3; i++) {
+        for (int i = c + 1; i < n; i++) {
             double f = a[i][c] / a[c][c];
-            for (int j = c; j < 3; j++)
+            for (int j = c; j < n; j++)
                 a[i][j] -= f * a[c][j];
             b[i] -= f * b[c];
         }
     }
-    for (int i = 2; i >= 0; i--) {
+    for (int i = n - 1; i >= 0; i--) {
         double acc = b[i];
-        for (int j = i + 1; j < 3; j++)
+        for (int j = i + 1; j < n; j++)
             acc -= a[i][j] * x[j];
         x[i] = acc / a[i][i];
     }
     return TL_OK;
 }
 
-/* Damped Newton on (heading, kick, energy) from a nearby solution: each iteration costs four
- * flights, where re-running the nested solves for a new heading costs dozens. Returns
- * TL_ENOCONV when it stalls, and the caller falls back to the nested iteration. */
-static int newton_polish(struct design *d, double x0)
+static double max_abs(int n, const double *r)
 {
-    static const double STEP[3] = { 1e-5, 1e-6, 1e-6 }; /* finite-difference steps */
-    double u[3] = { d->l.heading_rad, d->l.kick_rad, x0 }, r[3], norm;
-    struct tl_flight_summary s;
-    int rc;
+    double m = 0.0;
 
-    if ((rc = residuals(d, u, r, &s)) != TL_OK)
+    for (int i = 0; i < n; i++)
+        m = fmax(m, fabs(r[i]));
+    return m;
+}
+
+/* Damped Newton on n unknowns (see residuals) from a nearby solution, with a forward-difference
+ * Jacobian: each iteration costs n + 1 flights, where re-running the nested solves for a new
+ * heading costs dozens. The energy (last unknown) stays in [0, 1]. Converged when every residual
+ * is under half a metre. Returns TL_ENOCONV when it stalls; callers then fall back. */
+static int newton_polish(struct design *d, int n, double *u)
+{
+    static const double STEP_H = 1e-5, STEP_K = 1e-6, STEP_X = 1e-6; /* rad, rad, energy */
+    double r[3], norm;
+    struct tl_flight_summary s;
+
+    if (residuals(d, n, u, r, &s) != TL_OK)
         return TL_ENOCONV;
-    norm = fmax(fabs(r[0]), fmax(fabs(r[1]), fabs(r[2])));
+    norm = max_abs(n, r);
     for (int it = 0; it < 12; it++) {
         double jac[3][3], rhs[3], du[3], lambda = 1.0;
 
-        if (norm < 0.5) { /* half a metre in apogee, range and track */
+        if (norm < 0.5) {
             d->sum = s;
             d->st = FEAS;
             return TL_OK;
         }
-        for (int j = 0; j < 3; j++) {
-            double uj[3] = { u[0], u[1], u[2] }, rj[3];
+        for (int j = 0; j < n; j++) {
+            double uj[3] = { u[0], u[1], n == 3 ? u[2] : 0.0 }, rj[3];
             struct tl_flight_summary sj;
-            /* Step inwards at the energy bounds so no flight leaves the vehicle's envelope. */
-            double h = (j == 2 && u[2] + STEP[2] > 1.0) ? -STEP[j] : STEP[j];
+            double h = j == 0 ? STEP_H : (j == n - 1 ? STEP_X : STEP_K);
+            if (j == n - 1 && u[j] + h > 1.0) /* step inwards at the top of the energy range */
+                h = -h;
             uj[j] += h;
-            if (residuals(d, uj, rj, &sj) != TL_OK)
+            if (residuals(d, n, uj, rj, &sj) != TL_OK)
                 return TL_ENOCONV;
-            for (int i = 0; i < 3; i++)
+            for (int i = 0; i < n; i++)
                 jac[i][j] = (rj[i] - r[i]) / h;
         }
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < n; i++)
             rhs[i] = -r[i];
-        if (solve3(jac, rhs, du) != TL_OK)
+        if (solve_small(n, jac, rhs, du) != TL_OK)
             return TL_ENOCONV;
         for (;;) { /* halve the step until the residual shrinks */
-            double un[3] = { wrap_pi(u[0] + lambda * du[0]), u[1] + lambda * du[1],
-                             fmin(1.0, fmax(0.0, u[2] + lambda * du[2])) },
-                   rn[3], nn;
-            if (residuals(d, un, rn, &s) == TL_OK &&
-                (nn = fmax(fabs(rn[0]), fmax(fabs(rn[1]), fabs(rn[2])))) < norm) {
-                memcpy(u, un, sizeof u);
+            double un[3], rn[3], nn;
+            for (int j = 0; j < n; j++)
+                un[j] = u[j] + lambda * du[j];
+            un[0] = wrap_pi(un[0]);
+            un[n - 1] = fmin(1.0, fmax(0.0, un[n - 1]));
+            if (residuals(d, n, un, rn, &s) == TL_OK && (nn = max_abs(n, rn)) < norm) {
+                memcpy(u, un, (size_t)n * sizeof *u);
                 memcpy(r, rn, sizeof r);
                 norm = nn;
                 break;
@@ -447,9 +502,11 @@ int tl_traj_design(const struct tl_earth *e, const struct tl_vehicle *v,
             if (rc != TL_OK)
                 break;
             err = wrap_pi(req->bearing_rad - d.sum.bearing_rad);
-            if (it == 0 && !isnan(req->apogee_m) && fabs(err) >= HEADING_TOL_RAD) {
+            if (it == 0 && fabs(err) >= HEADING_TOL_RAD) {
                 struct design saved = d;
-                if (newton_polish(&d, d.x_guess) == TL_OK) {
+                const int n = isnan(req->apogee_m) ? 2 : 3;
+                double u[3] = { d.l.heading_rad, n == 3 ? d.l.kick_rad : d.x_guess, d.x_guess };
+                if (newton_polish(&d, n, u) == TL_OK) {
                     *launch = d.l;
                     *sum = d.sum;
                     return TL_OK;

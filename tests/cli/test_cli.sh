@@ -1,0 +1,99 @@
+#!/bin/sh
+# CLI tests for trilink sim and trilink analyze: exit codes, one-line errors, output formats.
+# usage: test_cli.sh path/to/trilink source_dir
+set -u
+tl=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect STATUS PATTERN -- command...: exit status and a stderr line matching PATTERN
+expect() {
+    want=$1 pattern=$2
+    shift 3
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        bad "$* exited $got, expected $want"; cat "$tmp/err"; return
+    fi
+    if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$tmp/err"; then
+        bad "$*: stderr does not match '$pattern':"; cat "$tmp/err"; return
+    fi
+    ok
+}
+
+expect 0 "" -- "$tl" --help
+expect 0 "" -- "$tl" sim --help
+expect 0 "" -- "$tl" analyze --help
+expect 2 "unknown command" -- "$tl" frobnicate
+expect 2 "missing SCENARIO" -- "$tl" sim --truth "$tmp/t.csv"
+expect 2 "--truth FILE is required" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml"
+expect 2 "cannot open" -- "$tl" sim /nonexistent.yaml --truth "$tmp/t.csv"
+expect 2 "--step: 'x' is not a number" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/t.csv" --step x
+
+# Bad scenarios: one line naming file, line and field; exit status 2; no truth written.
+cat >"$tmp/lat95.yaml" <<'Y'
+epoch: 2023-07-12T00:59:00Z
+launches:
+  - id: A
+    class: srbm
+    site: {lat_deg: 95, lon_deg: 125.7}
+    azimuth_deg: 90
+    range_km: 200
+Y
+expect 2 "lat95.yaml:5: launches\[0\]\.site\.lat_deg: 95 is outside" -- "$tl" sim "$tmp/lat95.yaml" --truth "$tmp/no.csv"
+[ -e "$tmp/no.csv" ] && bad "truth written for a bad scenario" || ok
+sed 's/range_km: 200/range_km: -200/; s/lat_deg: 95/lat_deg: 39/' "$tmp/lat95.yaml" >"$tmp/neg.yaml"
+expect 2 "neg.yaml:7: launches\[0\]\.range_km: -200 is outside" -- "$tl" sim "$tmp/neg.yaml" --truth "$tmp/no.csv"
+sed 's/    range_km: 200/    range_km: 200\n    warhead: big/; s/lat_deg: 95/lat_deg: 39/' "$tmp/lat95.yaml" >"$tmp/key.yaml"
+expect 2 "key.yaml:8: launches\[0\]\.warhead: unknown key 'warhead'" -- "$tl" sim "$tmp/key.yaml" --truth "$tmp/no.csv"
+cat >"$tmp/far.yaml" <<'Y'
+epoch: 2023-07-12T00:59:00Z
+launches:
+  - {id: FAR, class: srbm, site: {lat_deg: 39, lon_deg: 125.7}, target: {lat_deg: 35.68, lon_deg: 139.77}}
+Y
+expect 2 "far.yaml:3: launch 'FAR': .*out of reach" -- "$tl" sim "$tmp/far.yaml" --truth "$tmp/no.csv"
+printf 'epoch: [unclosed\n' >"$tmp/junk.yaml"
+expect 2 "junk.yaml:[0-9]+: .*YAML syntax error" -- "$tl" sim "$tmp/junk.yaml" --truth "$tmp/no.csv"
+head -c 3000 /dev/urandom >"$tmp/random.yaml"
+expect 2 "random.yaml" -- "$tl" sim "$tmp/random.yaml" --truth "$tmp/no.csv"
+
+# A good run: the exact header, all three phases, impact rows at height ~0, events file.
+expect 0 "" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/truth.csv" --events "$tmp/ev.csv"
+header=$(head -n 1 "$tmp/truth.csv")
+[ "$header" = "time_s,object,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,lon_deg,alt_m,phase" ] && ok || bad "truth header: $header"
+for ph in boost midcourse reentry; do
+    grep -q ",$ph\$" "$tmp/truth.csv" && ok || bad "no $ph rows"
+done
+rows=$(($(wc -l <"$tmp/truth.csv") - 1))
+[ "$rows" -gt 4400 ] && [ "$rows" -lt 4600 ] && ok || bad "truth has $rows rows, expected about 4,482 at 1 s"
+grep -q '^ICBM-1,impact,' "$tmp/ev.csv" && ok || bad "no impact event"
+grep -q '^ICBM-1,apogee,.*,6648400\.' "$tmp/ev.csv" && ok || bad "apogee event not at 6,648.4 km: $(grep apogee "$tmp/ev.csv")"
+# --step changes the sampling: every 10 s gives a tenth of the rows.
+expect 0 "" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/t10.csv" --step 10
+rows10=$(($(wc -l <"$tmp/t10.csv") - 1))
+[ "$rows10" -gt 440 ] && [ "$rows10" -lt 460 ] && ok || bad "--step 10 gave $rows10 rows"
+
+# analyze: errors, JSON keys, and the Hwasong-15 flight time within 3 % of 53 min.
+expect 2 "--apogee: 'abc' is not a number" -- "$tl" analyze --apogee abc --range 950
+expect 2 "--apogee and --range are required" -- "$tl" analyze --range 950
+expect 2 "--range: -5 is outside" -- "$tl" analyze --apogee 100 --range -5
+expect 2 "unknown class 'scud'" -- "$tl" analyze --apogee 100 --range 300 --class scud
+expect 2 "--launch: '39' is not LAT,LON" -- "$tl" analyze --apogee 100 --range 300 --launch 39
+expect 2 "not enough energy" -- "$tl" analyze --apogee 100 --range 19000
+expect 2 "unexpected argument" -- "$tl" analyze --apogee 100 --range 300 extra
+expect 0 "" -- "$tl" analyze --apogee 4475 --range 950 --json
+for key in flight_time_s burnout_time_s burnout_alt_km burnout_speed_mps apogee_time_s \
+    reentry_speed_mps standard_range_km class; do
+    grep -q "\"$key\":" "$tmp/out" && ok || bad "JSON lacks $key"
+done
+t=$(sed -n 's/.*"flight_time_s": \([0-9.]*\).*/\1/p' "$tmp/out")
+awk -v t="$t" 'BEGIN { e = t / 3180 - 1; exit !(e < 0.03 && e > -0.03) }' && ok || bad "Hwasong-15 flight time $t s not within 3 % of 3180 s"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
