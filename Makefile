@@ -3,6 +3,8 @@
 #   make test   install missing Debian packages, build, run every test (and again under ASan+UBSan)
 # Both first run scripts/install-deps, which changes nothing when all packages are present.
 
+MAKEFLAGS += --no-print-directory
+
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN  ?= build-asan
