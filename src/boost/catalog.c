@@ -46,8 +46,8 @@ int tl__boost_vehicle_from_yaml(const struct tl__ynode *node, const char *path, 
             else if (strcmp(prop, "solid") == 0)
                 w.propellant = TL_PROPELLANT_SOLID;
             else
-                return tl__ydiag(diag, tl__ymap_get(node, "propellant")->line, "propellant",
-                                 "'%s' is not liquid or solid", prop);
+                return tl__ydiag(diag, tl__ymap_get(node, "propellant")->line, path,
+                                 "propellant '%s' is not liquid or solid", prop);
         } else if (rc != TL_ENOTFOUND) {
             return rc;
         }

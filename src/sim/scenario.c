@@ -54,9 +54,12 @@ static int parse_vehicles(const struct tl__ynode *list, struct tl_vehicle_set *s
         rc = tl__yget_str(n, path, "base", 0, bname, sizeof bname, diag);
         if (rc == TL_OK) {
             base = tl_boost_catalog_find(set, bname);
-            if (base == NULL)
-                return tl__ydiag(diag, tl__ymap_key_line(n, "base"), "base",
+            if (base == NULL) {
+                char field[80];
+                snprintf(field, sizeof field, "%s.base", path);
+                return tl__ydiag(diag, tl__ymap_key_line(n, "base"), field,
                                  "unknown vehicle class '%s'", bname);
+            }
         } else if (rc != TL_ENOTFOUND) {
             return rc;
         }

@@ -158,22 +158,29 @@ static int range_gap_apogee(void *ctx, double k, double *gk)
     return TL_OK;
 }
 
-/* Along-range at kick k for the current energy (set in d->l), for the maximum-range search. */
-static int range_at_kick(void *ctx, double k, double *rk)
+/* Flies the current launch (d->l) and gives its along-range; a flight that never comes down
+ * counts as BIG_M (too far) and one that falls back under thrust as @p fell_back. */
+static int fly_along(struct design *d, double fell_back, double *along)
 {
-    struct design *d = ctx;
     struct tl_flight_summary s;
-    int rc;
+    int rc = tl_traj_fly(d->e, d->v, &d->l, NULL, &s);
 
-    d->l.kick_rad = k;
-    rc = tl_traj_fly(d->e, d->v, &d->l, NULL, &s);
     if (rc == TL_ENOSOL)
-        *rk = isnan(s.impact_t_s) && s.apogee_h_m > 0 ? BIG_M : 0.0; /* orbit : fell back */
+        *along = isnan(s.impact_t_s) && s.apogee_h_m > 0 ? BIG_M : fell_back;
     else if (rc != TL_OK)
         return rc;
     else
-        *rk = along_range(d, &s);
+        *along = along_range(d, &s);
     return TL_OK;
+}
+
+/* Along-range at kick k for the current energy, for the maximum-range search. */
+static int range_at_kick(void *ctx, double k, double *rk)
+{
+    struct design *d = ctx;
+
+    d->l.kick_rad = k;
+    return fly_along(d, 0.0, rk);
 }
 
 /* The kicks tried, in order, when bracketing the range root. Dense near vertical, where lofted
@@ -239,21 +246,16 @@ static int solve_apogee_range(struct design *d, enum tl_design_why *why)
     return TL_ENOSOL;
 }
 
-/* Along-range gap at energy x for the current kick. */
+/* Along-range gap at energy x for the current kick (increasing in x). */
 static int range_gap_energy(void *ctx, double x, double *gx)
 {
     struct design *d = ctx;
-    struct tl_flight_summary s;
     int rc;
 
     set_energy(d, x);
-    rc = tl_traj_fly(d->e, d->v, &d->l, NULL, &s);
-    if (rc == TL_ENOSOL)
-        *gx = isnan(s.impact_t_s) && s.apogee_h_m > 0 ? BIG_M : -BIG_M; /* orbit : fell back */
-    else if (rc != TL_OK)
+    if ((rc = fly_along(d, -BIG_M, gx)) != TL_OK)
         return rc;
-    else
-        *gx = along_range(d, &s) - d->req->range_m;
+    *gx -= d->req->range_m;
     return TL_OK;
 }
 

@@ -76,6 +76,8 @@ static void bad_scenarios_name_line_and_field(void **state)
         { "epoch: 2023-07-12T00:59:00Z\nvehicles:\n  - {name: x, base: srbm, payload_kg: -3}\n"
           "launches: []\n",
           3, "vehicles[0].payload_kg", "outside" },
+        { "epoch: 2023-07-12T00:59:00Z\nvehicles:\n  - {name: x, base: scud}\nlaunches: []\n", 3,
+          "vehicles[0].base", "unknown vehicle class 'scud'" },
     };
     char path[64];
 
@@ -164,6 +166,35 @@ static void good_scenario_flies(void **state)
     tl_scenario_destroy(sc);
 }
 
+/* A scenario's vehicles: a new class from a base, and an override of a catalogue class. */
+static void vehicle_overrides(void **state)
+{
+    struct tl_scenario *sc;
+    struct tl_diag d;
+    char path[64];
+    const struct tl_vehicle *v;
+
+    (void)state;
+    assert_int_equal(load_text("epoch: 2023-07-12T00:59:00Z\n"
+                               "vehicles:\n"
+                               "  - {name: heavy-irbm, base: irbm, payload_kg: 900}\n"
+                               "  - {name: srbm, rv_beta_kgpm2: 2500}\n"
+                               "launches:\n"
+                               "  - {id: A, class: heavy-irbm, site: {lat_deg: 39, lon_deg: 125},"
+                               " azimuth_deg: 90, range_km: 2000}\n",
+                               &sc, &d, path),
+                     TL_OK);
+    unlink(path);
+    v = tl_boost_catalog_find(&sc->vehicles, "heavy-irbm");
+    assert_non_null(v);
+    TL_ASSERT_NEAR(v->payload_kg, 900.0, 0.0);
+    TL_ASSERT_NEAR(v->stage[0].burn_s, tl_boost_catalog_find(&sc->vehicles, "irbm")->stage[0].burn_s,
+                   0.0);
+    TL_ASSERT_NEAR(tl_boost_catalog_find(&sc->vehicles, "srbm")->rv_beta_kgpm2, 2500.0, 0.0);
+    assert_int_equal(sc->vehicles.n, 6);
+    tl_scenario_destroy(sc);
+}
+
 /* The shipped scenarios are valid and fly (the salvo: 8 launches within 40 minutes). */
 static void shipped_scenarios(void **state)
 {
@@ -203,6 +234,7 @@ int main(void)
         cmocka_unit_test(missing_file),
         cmocka_unit_test(target_out_of_reach),
         cmocka_unit_test(good_scenario_flies),
+        cmocka_unit_test(vehicle_overrides),
         cmocka_unit_test(shipped_scenarios),
     };
     return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
