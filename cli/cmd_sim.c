@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "trilink/earth.h"
@@ -14,6 +15,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: trilink sim SCENARIO.yaml --truth FILE [--step S] [--events FILE]\n"
+            "                   [--measurements FILE [--sensors FILE] [--seed N]]\n"
             "\n"
             "Designs and flies every launch of the scenario (boost, midcourse, reentry on a\n"
             "rotating WGS-84 Earth) and writes the truth as CSV:\n"
@@ -26,6 +28,13 @@ static void usage(FILE *out)
             "  --truth FILE   truth output (required)\n"
             "  --step S       output step in seconds (default: the scenario's step_s, else 1)\n"
             "  --events FILE  event times output\n"
+            "  --measurements FILE  what the sensors report, in arrival order, as CSV\n"
+            "                 time_s,sensor,range_m,azimuth_deg,elevation_deg,range_rate_mps\n"
+            "                 (time_s = validity time since the epoch; empty cells for quantities\n"
+            "                 a sensor does not measure; false alarms look like detections)\n"
+            "  --sensors FILE sensors file used instead of the scenario's own (sensors are fixed, so\n"
+            "                 its epoch need not be the scenario's)\n"
+            "  --seed N       random seed for noise, detection and false alarms (default 1)\n"
             "\n"
             "A scenario that is not valid, or a launch no trajectory can fly, is reported as\n"
             "'file:line: field: message' with exit status 2.\n");
@@ -108,10 +117,14 @@ int cmd_sim(int argc, char **argv)
     static const struct option opts[] = {
         { "truth", required_argument, NULL, 't' }, { "step", required_argument, NULL, 's' },
         { "events", required_argument, NULL, 'e' }, { "help", no_argument, NULL, 'h' },
+        { "measurements", required_argument, NULL, 'm' },
+        { "sensors", required_argument, NULL, 'S' },
+        { "seed", required_argument, NULL, 'r' },
         { NULL, 0, NULL, 0 },
     };
-    const char *truth = NULL, *events_path = NULL, *scenario = NULL;
-    double step = NAN;
+    const char *truth = NULL, *events_path = NULL, *scenario = NULL, *meas_path = NULL,
+               *sensors_path = NULL;
+    double step = NAN, seed = 1.0;
     struct tl_scenario *sc = NULL;
     struct tl_sim *sim = NULL;
     struct tl_earth earth = tl_earth_wgs84();
@@ -132,6 +145,18 @@ int cmd_sim(int argc, char **argv)
         case 'e':
             events_path = optarg;
             break;
+        case 'm':
+            meas_path = optarg;
+            break;
+        case 'S':
+            sensors_path = optarg;
+            break;
+        case 'r':
+            if (cli_number("sim", "--seed", optarg, 0.0, 9007199254740992.0, &seed) != 0 ||
+                seed != floor(seed))
+                return cli_error("sim", TL_EXIT_USAGE, "--seed: '%s' is not a whole number",
+                                 optarg);
+            break;
         case 'h':
             usage(stdout);
             return TL_EXIT_OK;
@@ -151,6 +176,18 @@ int cmd_sim(int argc, char **argv)
     if ((rc = tl_scenario_load(scenario, &sc, &diag)) != TL_OK)
         return rc == TL_ENOMEM ? cli_error("sim", TL_EXIT_FAIL, "out of memory")
                                : cli_diag("sim", &diag);
+    if (sensors_path != NULL) {
+        if (tl_sensor_load(sensors_path, &sc->sensors, &diag) != TL_OK) {
+            status = cli_diag("sim", &diag);
+            goto out;
+        }
+    }
+    if (meas_path != NULL && sc->sensors.n == 0) {
+        status = cli_error("sim", TL_EXIT_USAGE,
+                           "--measurements: the scenario declares no sensors (add sensors: or "
+                           "--sensors FILE)");
+        goto out;
+    }
     if ((rc = tl_sim_run(sc, &earth, &sim, &diag)) != TL_OK) {
         status = rc == TL_ENOSOL ? cli_diag("sim", &diag)
                                  : cli_error("sim", TL_EXIT_FAIL, "%s", tl_strerror(rc));
@@ -167,6 +204,25 @@ int cmd_sim(int argc, char **argv)
                sc->name[0] ? sc->name : scenario, tl_sim_count(sim), epoch, step, truth);
     }
     events(sim, stdout, 0);
+    if (meas_path != NULL) {
+        struct tl_meas *m = NULL;
+        size_t n = 0, nfa = 0;
+        if ((rc = tl_sim_measure(sim, &sc->sensors, (uint64_t)seed, &m, &n)) != TL_OK) {
+            status = cli_error("sim", TL_EXIT_FAIL, "measurements: %s", tl_strerror(rc));
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++)
+            nfa += m[i].object < 0;
+        rc = tl_meas_write_csv(meas_path, &sc->sensors, m, n, &diag);
+        free(m);
+        if (rc != TL_OK) {
+            status = cli_error("sim", TL_EXIT_FAIL, "--measurements: %s: %s", meas_path,
+                               diag.message);
+            goto out;
+        }
+        printf("measurements: %zu from %d sensors (%zu false alarms), seed %.0f -> %s\n", n,
+               sc->sensors.n, nfa, seed, meas_path);
+    }
     if (events_path != NULL) {
         FILE *f = fopen(events_path, "w");
         if (f == NULL) {

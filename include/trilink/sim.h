@@ -8,6 +8,7 @@
 #include "trilink/api.h"
 #include "trilink/boost.h"
 #include "trilink/err.h"
+#include "trilink/sensor.h"
 #include "trilink/trajectory.h"
 
 #define TL_MAX_LAUNCHES 256
@@ -41,6 +42,7 @@ struct tl_scenario {
     struct tl_vehicle_set vehicles; /**< catalogue plus the file's own classes */
     int n_launches;
     struct tl_launch_spec launch[TL_MAX_LAUNCHES];
+    struct tl_sensor_set sensors;   /**< the scenario's own sensors (may be none) */
 };
 
 /**
@@ -88,5 +90,15 @@ TL_API double tl_sim_end_s(const struct tl_sim *sim);
  */
 TL_API int tl_sim_state(const struct tl_sim *sim, int i, double t_s, double y[6],
                         enum tl_phase *phase);
+
+/**
+ * Every scan of every sensor in @p sensors over the simulation (scans at multiples of each
+ * sensor's revisit period from time 0 to the last impact), seeded by @p seed, sorted in arrival
+ * order (validity time plus latency; ties by validity time, then sensor).
+ * @param[out] out  returns an owned array (free()) of *n measurements.
+ * @retval TL_OK, TL_EINVAL, TL_ENOMEM.
+ */
+TL_API int tl_sim_measure(const struct tl_sim *sim, const struct tl_sensor_set *sensors,
+                          uint64_t seed, struct tl_meas **out, size_t *n);
 
 #endif

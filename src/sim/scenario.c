@@ -7,9 +7,11 @@
 #include "trilink/sim.h"
 #include "trilink/time.h"
 #include "../boost/boost_int.h"
+#include "../sensor/sensor_int.h"
 #include "../util/yamltree.h"
 
-static const char *const TOP_KEYS[] = { "name", "epoch", "step_s", "vehicles", "launches", NULL };
+static const char *const TOP_KEYS[] = { "name",     "epoch",    "step_s", "vehicles",
+                                         "launches", "sensors", NULL };
 static const char *const LAUNCH_KEYS[] = { "id",       "class",       "site",      "time_s",
                                            "time",     "target",      "azimuth_deg", "range_km",
                                            "apogee_km", NULL };
@@ -226,6 +228,26 @@ int tl_scenario_load(const char *path, struct tl_scenario **out, struct tl_diag 
     n = tl__ymap_get(root, "vehicles");
     if (n != NULL && (rc = parse_vehicles(n, &sc->vehicles, diag)) != TL_OK)
         goto fail;
+    n = tl__ymap_get(root, "sensors");
+    if (n != NULL && n->kind == TL__YSCALAR) {
+        /* A sensors file, relative to the scenario's directory. */
+        char spath[512];
+        const char *slash = strrchr(path, '/');
+        struct tl_diag sd;
+        memset(&sd, 0, sizeof sd);
+        if (n->scalar[0] == '/' || slash == NULL)
+            snprintf(spath, sizeof spath, "%s", n->scalar);
+        else
+            snprintf(spath, sizeof spath, "%.*s/%s", (int)(slash - path), path, n->scalar);
+        if ((rc = tl_sensor_load(spath, &sc->sensors, &sd)) != TL_OK) {
+            if (diag != NULL)
+                *diag = sd; /* the error is in the sensors file: name that file */
+            goto fail;
+        }
+    } else if (n != NULL && (rc = tl__sensor_parse_list(n, &sc->sensors, diag)) != TL_OK) {
+        goto fail;
+    }
+    sc->sensors.epoch_ns = sc->epoch_ns;
     n = tl__ymap_get(root, "launches");
     if (n == NULL || n->kind != TL__YSEQ || n->n == 0 || n->n > TL_MAX_LAUNCHES) {
         rc = tl__ydiag(diag, n != NULL ? n->line : root->line, "launches",

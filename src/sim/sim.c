@@ -130,3 +130,72 @@ int tl_sim_state(const struct tl_sim *sim, int i, double t_s, double y[6], enum 
         return TL_ERANGE;
     return tl_path_state(en->path, tf, y);
 }
+
+static int by_arrival(const void *a, const void *b)
+{
+    const struct tl_meas *x = a, *y = b;
+
+    if (x->arrival_s != y->arrival_s)
+        return x->arrival_s < y->arrival_s ? -1 : 1;
+    if (x->t_s != y->t_s)
+        return x->t_s < y->t_s ? -1 : 1;
+    return (x->sensor > y->sensor) - (x->sensor < y->sensor);
+}
+
+int tl_sim_measure(const struct tl_sim *sim, const struct tl_sensor_set *sensors, uint64_t seed,
+                   struct tl_meas **out, size_t *n_out)
+{
+    struct tl_meas *m = NULL;
+    double(*ys)[6] = NULL;
+    int *boosting = NULL, rc = TL_OK;
+    size_t n = 0, cap = 0;
+    struct tl_rng rng;
+
+    if (sim == NULL || sensors == NULL || out == NULL || n_out == NULL)
+        return TL_EINVAL;
+    ys = calloc((size_t)sim->n + 1, sizeof *ys);
+    boosting = calloc((size_t)sim->n + 1, sizeof *boosting);
+    if (ys == NULL || boosting == NULL) {
+        rc = TL_ENOMEM;
+        goto done;
+    }
+    tl_rng_seed(&rng, seed);
+    for (int si = 0; si < sensors->n; si++) {
+        const struct tl_sensor *s = &sensors->s[si];
+        for (long k = 0; (double)k * s->revisit_s <= sim->end_s; k++) {
+            const double t = (double)k * s->revisit_s;
+            /* Room for every object plus a generous number of false alarms. */
+            const size_t need = (size_t)sim->n + 16 + (size_t)(8.0 * s->false_alarms_per_scan);
+            for (int i = 0; i < sim->n; i++) {
+                enum tl_phase ph;
+                if (tl_sim_state(sim, i, t, ys[i], &ph) != TL_OK)
+                    ys[i][0] = NAN;
+                boosting[i] = ph == TL_PHASE_BOOST;
+            }
+            if (cap - n < need) {
+                size_t nc = 2 * cap + need + 1024;
+                struct tl_meas *nm = realloc(m, nc * sizeof *nm);
+                if (nm == NULL) {
+                    rc = TL_ENOMEM;
+                    goto done;
+                }
+                m = nm;
+                cap = nc;
+            }
+            rc = tl_sensor_scan(s, si, t, (const double(*)[6])ys, boosting, sim->n, &rng, m, cap,
+                                &n);
+            if (rc != TL_OK)
+                goto done;
+        }
+    }
+    if (n > 0)
+        qsort(m, n, sizeof *m, by_arrival);
+    *out = m;
+    *n_out = n;
+    m = NULL;
+done:
+    free(m);
+    free(ys);
+    free(boosting);
+    return rc;
+}

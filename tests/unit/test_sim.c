@@ -63,7 +63,7 @@ static void bad_scenarios_name_line_and_field(void **state)
         { "epoch: 2023-07-12T00:59:00Z\nlaunches:\n  - {id: A, class: scud,"
           " site: {lat_deg: 39, lon_deg: 125}, azimuth_deg: 90, range_km: 200}\n",
           3, "launches[0].class", "unknown vehicle class 'scud'" },
-        { "epoch: 2023-07-12T00:59:00Z\nsensors: []\nlaunches: []\n", 2, "sensors",
+        { "epoch: 2023-07-12T00:59:00Z\nradars: []\nlaunches: []\n", 2, "radars",
           "unknown key" },
         { "epoch: 2023-07-12T00:59:00Z\nlaunches:\n  - {id: A, class: srbm,"
           " site: {lat_deg: 39, lon_deg: 125}, azimuth_deg: 90}\n",
