@@ -16,6 +16,7 @@ static void usage(FILE *out)
             "commands:\n"
             "  sim      fly the launches of a scenario file and write the truth (CSV)\n"
             "  analyze  reconstruct a flight from its published apogee and range\n"
+            "  track    track missiles from measurements; assess launch and impact points\n"
             "  version  print the version\n"
             "\n"
             "Run 'trilink <command> --help' for the options of a command.\n");
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
         return cmd_sim(argc - 1, argv + 1);
     if (strcmp(argv[1], "analyze") == 0)
         return cmd_analyze(argc - 1, argv + 1);
+    if (strcmp(argv[1], "track") == 0)
+        return cmd_track(argc - 1, argv + 1);
     fprintf(stderr, "trilink: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return TL_EXIT_USAGE;

@@ -1,0 +1,293 @@
+/* trilink track: measurements in, tracks and assessments out. */
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trilink/assess.h"
+#include "trilink/geo.h"
+#include "trilink/sensor.h"
+#include "trilink/sim.h"
+#include "trilink/track.h"
+#include "cli.h"
+
+#define MAX_KNOWN 4096
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: trilink track --sensors FILE --measurements FILE --tracks FILE\n"
+            "                     --assessments FILE [--filter ekf|ukf] [--no-imm] [--lag S]\n"
+            "                     [--assess-every S] [--json]\n"
+            "\n"
+            "Tracks ballistic missiles from radar and infrared measurements (the CSV written by\n"
+            "trilink sim --measurements, or converted from real logs) and assesses every\n"
+            "confirmed track: launch point and time, impact point and time with the 95 %%\n"
+            "ellipse, class and apogee.\n"
+            "\n"
+            "  --sensors FILE       the sensors (YAML with epoch and sensors; a scenario works too)\n"
+            "  --measurements FILE  time_s,sensor,range_m,azimuth_deg,elevation_deg,range_rate_mps\n"
+            "  --tracks FILE        a row after every update:\n"
+            "                       time_s,track,status,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,\n"
+            "                       lon_deg,alt_m,phase,pos_sigma_m\n"
+            "  --assessments FILE   time_s,track,class,launch_time_s,launch_lat_deg,launch_lon_deg,\n"
+            "                       launch_err_m,impact_time_s,impact_lat_deg,impact_lon_deg,\n"
+            "                       impact_semi_major_m,impact_semi_minor_m,\n"
+            "                       impact_major_azimuth_deg,apogee_km,range_km\n"
+            "  --filter ekf|ukf     extended (default) or unscented Kalman filter\n"
+            "  --no-imm             ballistic model only (default: IMM of boost, ballistic, reentry)\n"
+            "  --lag S              reports up to S seconds late are processed in validity order\n"
+            "                       (default 5)\n"
+            "  --assess-every S     assessment period per track, seconds (default 2)\n"
+            "  --json               print a JSON summary instead of text\n"
+            "\n"
+            "Bad input (unknown sensor, NaN, elevation 200, rows not CSV) is reported with the file\n"
+            "and line, exit status 2, and nothing is written.\n");
+}
+
+struct ctx {
+    FILE *tracks, *assess;
+    struct tl_tracker_cfg cfg;
+    double every;
+    int n_known;
+    struct {
+        int id;
+        double next_t;
+        int have_launch;
+        struct tl_launch_est launch;
+        int confirmed;
+    } known[MAX_KNOWN];
+    long rows, assessments, assess_failures;
+    int max_confirmed_id;
+};
+
+static int slot(struct ctx *c, int id)
+{
+    for (int i = 0; i < c->n_known; i++)
+        if (c->known[i].id == id)
+            return i;
+    if (c->n_known == MAX_KNOWN) { /* recycle the oldest: bounded memory on long runs */
+        memmove(&c->known[0], &c->known[1], (MAX_KNOWN - 1) * sizeof c->known[0]);
+        c->n_known--;
+    }
+    memset(&c->known[c->n_known], 0, sizeof c->known[0]);
+    c->known[c->n_known].id = id;
+    c->known[c->n_known].next_t = -INFINITY;
+    return c->n_known++;
+}
+
+static void on_report(void *vc, const struct tl_track_report *r)
+{
+    struct ctx *c = vc;
+    const struct tl_gauss *g = &r->state;
+    const struct tl_lla p = tl_geo_ecef_to_lla(&TL_WGS84, g->x);
+    const int k = slot(c, r->id);
+
+    c->rows++;
+    fprintf(c->tracks, "%.3f,%d,%s,%.3f,%.3f,%.3f,%.4f,%.4f,%.4f,%.8f,%.8f,%.3f,%s,%.3f\n", g->t_s,
+            r->id, tl_track_status_name(r->status), g->x[0], g->x[1], g->x[2], g->x[3], g->x[4],
+            g->x[5], tl_rad2deg(p.lat_rad), tl_rad2deg(p.lon_rad), p.h_m, tl_phase_name(r->phase),
+            sqrt(g->P[0][0] + g->P[1][1] + g->P[2][2]));
+    if (r->status != TL_TRACK_CONFIRMED || g->t_s < c->known[k].next_t)
+        return;
+    c->known[k].next_t = g->t_s + c->every;
+    if (!c->known[k].have_launch && r->first != NULL &&
+        tl_assess_launch(&c->cfg.earth, r->first, r->first_phase_boost, &c->known[k].launch) ==
+            TL_OK)
+        c->known[k].have_launch = 1;
+    {
+        struct tl_impact_pred ip;
+        double range = NAN, std_range;
+        int loft;
+        enum tl_class cls;
+        const struct tl_launch_est *le = c->known[k].have_launch ? &c->known[k].launch : NULL;
+
+        if (tl_assess_impact(&c->cfg.earth, g, &ip) != TL_OK) {
+            c->assess_failures++;
+            return;
+        }
+        if (le != NULL)
+            tl_geo_inverse(&TL_WGS84, le->point.lat_rad, le->point.lon_rad, ip.point.lat_rad,
+                           ip.point.lon_rad, &range, NULL, NULL);
+        cls = tl_assess_class(&c->cfg.earth, g->x, isnan(range) ? 0.0 : range, ip.apogee_m, &loft,
+                              &std_range);
+        c->assessments++;
+        fprintf(c->assess, "%.3f,%d,%s%s,", g->t_s, r->id, tl_class_name(cls),
+                loft > 0 ? "-lofted" : loft < 0 ? "-depressed" : "");
+        if (le != NULL)
+            fprintf(c->assess, "%.3f,%.6f,%.6f,%.1f,", le->t_s, tl_rad2deg(le->point.lat_rad),
+                    tl_rad2deg(le->point.lon_rad), le->err_m);
+        else
+            fprintf(c->assess, ",,,,");
+        fprintf(c->assess, "%.3f,%.6f,%.6f,%.1f,%.1f,%.2f,%.3f,", ip.t_s,
+                tl_rad2deg(ip.point.lat_rad), tl_rad2deg(ip.point.lon_rad), ip.semi_major_m,
+                ip.semi_minor_m, tl_rad2deg(ip.major_az_rad), ip.apogee_m / 1000.0);
+        if (!isnan(range))
+            fprintf(c->assess, "%.3f", range / 1000.0);
+        fputc('\n', c->assess);
+    }
+}
+
+/* A sensors file, or a scenario file with sensors (its own or the file it names). */
+static int load_sensors(const char *path, struct tl_sensor_set *set, struct tl_diag *diag)
+{
+    struct tl_scenario *sc = NULL;
+    struct tl_diag d2;
+    int rc = tl_sensor_load(path, set, diag);
+
+    if (rc != TL_EPARSE)
+        return rc;
+    memset(&d2, 0, sizeof d2);
+    if (tl_scenario_load(path, &sc, &d2) != TL_OK)
+        return rc; /* report the sensors-file error */
+    *set = sc->sensors;
+    tl_scenario_destroy(sc);
+    return set->n > 0 ? TL_OK : rc;
+}
+
+int cmd_track(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "sensors", required_argument, NULL, 's' },  { "measurements", required_argument, NULL, 'm' },
+        { "tracks", required_argument, NULL, 't' },   { "assessments", required_argument, NULL, 'a' },
+        { "filter", required_argument, NULL, 'f' },   { "no-imm", no_argument, NULL, 'n' },
+        { "lag", required_argument, NULL, 'l' },      { "assess-every", required_argument, NULL, 'e' },
+        { "json", no_argument, NULL, 'j' },           { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *sp = NULL, *mp = NULL, *tp = NULL, *ap = NULL;
+    static struct tl_sensor_set sensors;
+    static struct ctx c;
+    struct tl_tracker *tk = NULL;
+    struct tl_tracker_stats st;
+    struct tl_meas *m = NULL;
+    struct tl_diag diag;
+    size_t n = 0;
+    int ch, rc, json = 0, status = TL_EXIT_OK;
+
+    memset(&c, 0, sizeof c);
+    c.cfg = tl_tracker_cfg_default();
+    c.every = 2.0;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 's':
+            sp = optarg;
+            break;
+        case 'm':
+            mp = optarg;
+            break;
+        case 't':
+            tp = optarg;
+            break;
+        case 'a':
+            ap = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "ekf") == 0)
+                c.cfg.filter = TL_FILTER_EKF;
+            else if (strcmp(optarg, "ukf") == 0)
+                c.cfg.filter = TL_FILTER_UKF;
+            else
+                return cli_error("track", TL_EXIT_USAGE, "--filter: '%s' is not ekf or ukf", optarg);
+            break;
+        case 'n':
+            c.cfg.imm = 0;
+            break;
+        case 'l':
+            if (cli_number("track", "--lag", optarg, 0.0, 3600.0, &c.cfg.lag_s) != 0)
+                return TL_EXIT_USAGE;
+            break;
+        case 'e':
+            if (cli_number("track", "--assess-every", optarg, 0.0, 3600.0, &c.every) != 0)
+                return TL_EXIT_USAGE;
+            break;
+        case 'j':
+            json = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return TL_EXIT_OK;
+        default:
+            return cli_error("track", TL_EXIT_USAGE, "unknown or incomplete option '%s'",
+                             argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_error("track", TL_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+    if (sp == NULL || mp == NULL || tp == NULL || ap == NULL)
+        return cli_error("track", TL_EXIT_USAGE,
+                         "--sensors, --measurements, --tracks and --assessments are required");
+    memset(&diag, 0, sizeof diag);
+    if (load_sensors(sp, &sensors, &diag) != TL_OK)
+        return cli_diag("track", &diag);
+    /* Read and validate the whole input before writing anything. */
+    if ((rc = tl_meas_read_csv(mp, &sensors, &m, &n, &diag)) != TL_OK)
+        return rc == TL_ENOMEM ? cli_error("track", TL_EXIT_FAIL, "out of memory")
+                               : cli_diag("track", &diag);
+    c.tracks = fopen(tp, "w");
+    c.assess = fopen(ap, "w");
+    if (c.tracks == NULL || c.assess == NULL) {
+        status = cli_error("track", TL_EXIT_FAIL, "cannot create '%s'",
+                           c.tracks == NULL ? tp : ap);
+        goto out;
+    }
+    fprintf(c.tracks, "time_s,track,status,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,lon_deg,"
+                      "alt_m,phase,pos_sigma_m\n");
+    fprintf(c.assess, "time_s,track,class,launch_time_s,launch_lat_deg,launch_lon_deg,"
+                      "launch_err_m,impact_time_s,impact_lat_deg,impact_lon_deg,"
+                      "impact_semi_major_m,impact_semi_minor_m,impact_major_azimuth_deg,"
+                      "apogee_km,range_km\n");
+    if ((rc = tl_tracker_create(&c.cfg, &sensors, on_report, &c, &tk)) != TL_OK) {
+        status = cli_error("track", TL_EXIT_FAIL, "%s", tl_strerror(rc));
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((rc = tl_tracker_add(tk, &m[i])) != TL_OK) {
+            status = cli_error("track", TL_EXIT_FAIL, "%s: row %zu: %s", mp, i + 2,
+                               tl_strerror(rc));
+            goto out;
+        }
+    if ((rc = tl_tracker_flush(tk)) != TL_OK) {
+        status = cli_error("track", TL_EXIT_FAIL, "%s", tl_strerror(rc));
+        goto out;
+    }
+    tl_tracker_stats(tk, &st);
+    if (json) {
+        json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "measurements",
+                              (json_int_t)st.measurements, "scans", (json_int_t)st.scans,
+                              "associated", (json_int_t)st.associated, "initiated",
+                              (json_int_t)st.initiated, "confirmed", (json_int_t)st.confirmed,
+                              "deleted", (json_int_t)st.deleted, "late_in_window",
+                              (json_int_t)st.late_in_window, "late_beyond_lag",
+                              (json_int_t)st.late_beyond_lag, "rejected", (json_int_t)st.rejected,
+                              "track_rows", (json_int_t)c.rows, "assessments",
+                              (json_int_t)c.assessments);
+        char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        printf("%s\n", text);
+        free(text);
+        json_decref(o);
+    } else {
+        printf("measurements %ld in %ld scans: %ld associated; tracks %ld started, %ld confirmed,"
+               " %ld deleted\n",
+               st.measurements, st.scans, st.associated, st.initiated, st.confirmed, st.deleted);
+        printf("late reports: %ld within the %.1f s lag, %ld beyond it (retrodicted); %ld "
+               "rejected\n",
+               st.late_in_window, c.cfg.lag_s, st.late_beyond_lag, st.rejected);
+        printf("%ld track rows -> %s, %ld assessments -> %s", c.rows, tp, c.assessments, ap);
+        if (c.assess_failures > 0)
+            printf(" (%ld impact predictions failed: no impact within 4 h)", c.assess_failures);
+        printf("\n");
+    }
+out:
+    if (c.tracks != NULL && cli_close("track", c.tracks, tp) != 0)
+        status = TL_EXIT_FAIL;
+    if (c.assess != NULL && cli_close("track", c.assess, ap) != 0)
+        status = TL_EXIT_FAIL;
+    tl_tracker_destroy(tk);
+    free(m);
+    return status;
+}

@@ -1,0 +1,236 @@
+#include <math.h>
+#include <string.h>
+
+#include "trilink/assess.h"
+#include "../track/track_int.h"
+
+#define N_IPP 7 /* r, v, k */
+
+const char *tl_class_name(enum tl_class c)
+{
+    static const char *const names[] = { "srbm", "mrbm", "irbm", "icbm" };
+
+    return (unsigned)c < 4 ? names[c] : "unknown";
+}
+
+/* Apogee radius of the two-body orbit through (r, v) in the inertial frame (v_ecef + w x r). */
+static double apogee_radius(const struct tl_earth *e, const double y[6])
+{
+    const double w = e->omega;
+    const double v[3] = { y[3] - w * y[1], y[4] + w * y[0], y[5] };
+    const double r = sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
+    const double v2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+    const double h[3] = { y[1] * v[2] - y[2] * v[1], y[2] * v[0] - y[0] * v[2],
+                          y[0] * v[1] - y[1] * v[0] };
+    const double h2 = h[0] * h[0] + h[1] * h[1] + h[2] * h[2];
+    const double a = 1.0 / (2.0 / r - v2 / e->mu);
+    const double ecc = sqrt(fmax(0.0, 1.0 - h2 / (e->mu * a)));
+
+    return a > 0 ? a * (1.0 + ecc) : INFINITY;
+}
+
+enum tl_class tl_assess_class(const struct tl_earth *e, const double y[6], double range_m,
+                              double apogee_m, int *loft, double *standard_range_m)
+{
+    const double w = e->omega, R = 6371000.0;
+    const double v[3] = { y[3] - w * y[1], y[4] + w * y[0], y[5] };
+    const double r = sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
+    const double nu = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]) * r / e->mu;
+    double std_range, phi, a_min, apo_min;
+    enum tl_class c;
+
+    std_range = nu >= 1.0 ? INFINITY : R * 2.0 * asin(fmin(1.0, nu / (2.0 - nu)));
+    c = std_range < 1000e3 ? TL_CLASS_SRBM
+        : std_range < 3000e3 ? TL_CLASS_MRBM
+        : std_range < 5500e3 ? TL_CLASS_IRBM
+                             : TL_CLASS_ICBM;
+    /* Minimum-energy ellipse between two ground points phi apart: a = R (1 + sin(phi/2)) / 2,
+     * its empty focus on the chord, so the apogee radius is a + R cos(phi/2) / 2. */
+    phi = range_m / R;
+    a_min = R * (1.0 + sin(phi / 2.0)) / 2.0;
+    apo_min = a_min + R * cos(phi / 2.0) / 2.0 - R;
+    if (loft != NULL)
+        *loft = !(range_m > 0) ? 0 : apogee_m > 1.5 * apo_min ? 1 : apogee_m < 0.6 * apo_min ? -1 : 0;
+    if (standard_range_m != NULL)
+        *standard_range_m = std_range;
+    return c;
+}
+
+/* Eigen-decomposition of a symmetric 2x2 covariance into the 95 % ellipse. */
+static void ellipse(const double c[2][2], struct tl_impact_pred *out)
+{
+    const double tr = c[0][0] + c[1][1], det = c[0][0] * c[1][1] - c[0][1] * c[1][0];
+    const double disc = sqrt(fmax(0.0, tr * tr / 4.0 - det));
+    const double l1 = tr / 2.0 + disc, l2 = fmax(0.0, tr / 2.0 - disc);
+    double ve, vn;
+
+    /* Eigenvector of l1 in (east, north). */
+    if (fabs(c[0][1]) > 1e-12 * tr) {
+        ve = l1 - c[1][1];
+        vn = c[0][1];
+    } else if (c[0][0] >= c[1][1]) {
+        ve = 1.0;
+        vn = 0.0;
+    } else {
+        ve = 0.0;
+        vn = 1.0;
+    }
+    out->semi_major_m = sqrt(TL_CHI2_2DOF_95 * l1);
+    out->semi_minor_m = sqrt(TL_CHI2_2DOF_95 * l2);
+    out->major_az_rad = fmod(atan2(ve, vn) + 2.0 * M_PI, M_PI);
+}
+
+int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g, struct tl_impact_pred *out)
+{
+    struct tl__sigma s;
+    double imp[2 * N_IPP + 1][3], mean[3] = { 0, 0, 0 }, apo = NAN;
+    struct tl_impact_pred r;
+    struct tl_lla mp;
+    int rc;
+
+    if (e == NULL || g == NULL || out == NULL)
+        return TL_EINVAL;
+    {
+        /* Sigma points over (r, v, k): copy k into the seventh slot. */
+        double x7[TL_NX], P7[TL_NX][TL_NX];
+        memset(P7, 0, sizeof P7);
+        for (int i = 0; i < 6; i++) {
+            x7[i] = g->x[i];
+            for (int j = 0; j < 6; j++)
+                P7[i][j] = g->P[i][j];
+            P7[i][6] = P7[6][i] = g->P[i][9];
+        }
+        x7[6] = g->x[9];
+        P7[6][6] = g->P[9][9];
+        if (tl__sigma_points(N_IPP, x7, (const double(*)[TL_NX])P7, &s) != 0)
+            return TL_ENOTPD;
+    }
+    for (int k = 0; k < 2 * N_IPP + 1; k++) {
+        struct tl_coast_result cr;
+        /* k = Cd A / m; a tiny or negative k is a vacuum-like body. */
+        const double beta = s.x[k][6] > 1e-7 ? 1.0 / s.x[k][6] : 1e7;
+        const struct tl_ode_cfg cfg = { 1e-8, 1e-3, 0.0, 0.0 };
+        rc = tl_propagate_coast(e, beta, g->t_s, s.x[k], g->t_s + 14400.0, &cfg, NULL, &cr);
+        if (rc != TL_OK)
+            return rc == TL_ENOSOL ? TL_ENOSOL : rc;
+        if (k == 0) {
+            r.t_s = cr.impact_t_s;
+            /* The forward coast finds the apogee still ahead; one already passed follows from
+             * the two-body orbit. */
+            apo = isnan(cr.apogee_t_s) || cr.apogee_t_s <= g->t_s + 1e-6
+                      ? apogee_radius(e, g->x) -
+                            sqrt(g->x[0] * g->x[0] + g->x[1] * g->x[1] + g->x[2] * g->x[2]) +
+                            tl_geo_height(&e->shape, g->x)
+                      : cr.apogee_h_m;
+        }
+        memcpy(imp[k], cr.impact_y, sizeof imp[k]);
+        for (int i = 0; i < 3; i++)
+            mean[i] += s.wm[k] * cr.impact_y[i];
+    }
+    mp = tl_geo_ecef_to_lla(&e->shape, mean);
+    mp.h_m = 0.0;
+    memset(r.cov_en, 0, sizeof r.cov_en);
+    for (int k = 0; k < 2 * N_IPP + 1; k++) {
+        double enu[3];
+        tl_geo_ecef_to_enu(&e->shape, &mp, imp[k], enu);
+        for (int a = 0; a < 2; a++)
+            for (int b = 0; b < 2; b++)
+                r.cov_en[a][b] += s.wc[k] * enu[a] * enu[b];
+    }
+    r.point = mp;
+    r.apogee_m = apo;
+    ellipse((const double(*)[2])r.cov_en, &r);
+    *out = r;
+    return TL_OK;
+}
+
+/* Backward flight from a state: thrust of constant magnitude along the velocity (boost) or none
+ * (ballistic), until the speed drops below 30 m/s or the height below 0. */
+static void trace_back(const struct tl_earth *e, const double *x0, double t0, int boost,
+                       double *t_out, double y_out[3])
+{
+    double x[TL_NX], t = t0;
+    const double amag = boost ? sqrt(x0[6] * x0[6] + x0[7] * x0[7] + x0[8] * x0[8]) : 0.0;
+    double prev[TL_NX], tprev = t;
+
+    memcpy(x, x0, sizeof x);
+    for (int step = 0; step < 20000; step++) {
+        const double h = -0.25;
+        double k1[TL_NX], k2[TL_NX], k3[TL_NX], k4[TL_NX], y[TL_NX], sp, ht;
+        /* RK4 with the thrust re-aimed along the velocity at each stage. */
+        double *ks[4] = { k1, k2, k3, k4 };
+        memcpy(prev, x, sizeof x);
+        tprev = t;
+        for (int st = 0; st < 4; st++) {
+            const double *src = st == 0 ? x : y;
+            double v = sqrt(src[3] * src[3] + src[4] * src[4] + src[5] * src[5]);
+            double tmp[TL_NX];
+            memcpy(tmp, src, sizeof tmp);
+            for (int i = 0; i < 3; i++)
+                tmp[6 + i] = v > 0 ? amag * src[3 + i] / v : 0.0;
+            tl__motion_rate(e, boost ? TL_MOTION_BOOST : TL_MOTION_BALLISTIC, 1e9, tmp, ks[st]);
+            for (int i = 6; i < TL_NX; i++)
+                ks[st][i] = 0.0;
+            if (st < 3) {
+                const double f = st < 2 ? 0.5 : 1.0;
+                for (int i = 0; i < TL_NX; i++)
+                    y[i] = x[i] + f * h * ks[st][i];
+            }
+        }
+        for (int i = 0; i < TL_NX; i++)
+            x[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
+        t += h;
+        sp = sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5]);
+        ht = tl_geo_height(&e->shape, x);
+        if ((boost && sp < 30.0) || ht <= 0.0) {
+            /* Interpolate to the crossing of whichever limit was met. */
+            const double hp = tl_geo_height(&e->shape, prev);
+            const double sprev = sqrt(prev[3] * prev[3] + prev[4] * prev[4] + prev[5] * prev[5]);
+            double f = ht <= 0.0 ? hp / (hp - ht) : (sprev - 30.0) / (sprev - sp);
+            f = fmax(0.0, fmin(1.0, f));
+            *t_out = tprev + f * (t - tprev);
+            for (int i = 0; i < 3; i++)
+                y_out[i] = prev[i] + f * (x[i] - prev[i]);
+            return;
+        }
+    }
+    *t_out = t;
+    memcpy(y_out, x, 3 * sizeof *x);
+}
+
+int tl_assess_launch(const struct tl_earth *e, const struct tl_gauss *first, double boost_prob,
+                     struct tl_launch_est *out)
+{
+    struct tl__sigma s;
+    double pts[2 * 9 + 1][3], ts[2 * 9 + 1], mean[3] = { 0, 0, 0 }, tm = 0.0, c[2][2] = { { 0 } };
+    const int boost = boost_prob >= 0.5;
+    struct tl_launch_est r;
+
+    if (e == NULL || first == NULL || out == NULL)
+        return TL_EINVAL;
+    if (tl__sigma_points(9, first->x, (const double(*)[TL_NX])first->P, &s) != 0)
+        return TL_ENOTPD;
+    for (int k = 0; k < 2 * 9 + 1; k++) {
+        double x[TL_NX];
+        memcpy(x, s.x[k], 9 * sizeof *x);
+        x[9] = first->x[9];
+        trace_back(e, x, first->t_s, boost, &ts[k], pts[k]);
+        for (int i = 0; i < 3; i++)
+            mean[i] += s.wm[k] * pts[k][i];
+        tm += s.wm[k] * ts[k];
+    }
+    r.point = tl_geo_ecef_to_lla(&e->shape, mean);
+    for (int k = 0; k < 2 * 9 + 1; k++) {
+        double enu[3];
+        tl_geo_ecef_to_enu(&e->shape, &r.point, pts[k], enu);
+        for (int a = 0; a < 2; a++)
+            for (int b = 0; b < 2; b++)
+                c[a][b] += s.wc[k] * enu[a] * enu[b];
+    }
+    r.point.h_m = 0.0;
+    r.t_s = tm;
+    r.err_m = sqrt(fmax(0.0, c[0][0] + c[1][1]));
+    r.from_boost = boost;
+    *out = r;
+    return TL_OK;
+}

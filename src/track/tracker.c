@@ -1,0 +1,619 @@
+/* The multi-target tracker: per scan, predict (IMM), gate, associate (GNN), update, manage.
+ * Composed of the predictor, updater and associator; this file holds the track life cycle. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "track_int.h"
+
+/* Chi-square quantiles for the gate, degrees of freedom 2, 3, 4 (probability 0.9999). */
+static const double GATE_9999[5] = { 0.0, 0.0, 18.4207, 21.1075, 23.5127 };
+/* Costs standing in for "impossible" in the assignment: large but finite. */
+#define NO_PAIR 1e12
+
+struct trk {
+    int id;
+    enum tl_track_status status;
+    struct tl_gauss model[TL_N_MOTIONS];
+    double mu[TL_N_MOTIONS];
+    struct tl_gauss comb;      /* combined estimate at model[*].t_s */
+    int hits, chances;      /* distinct validity times associated / seen (M of N) */
+    double last_hit_t, last_chance_t;
+    int have_first;
+    struct tl_gauss first;
+    double first_boost;
+    int deleted_reported;
+};
+
+struct tl_tracker {
+    struct tl_tracker_cfg cfg;
+    const struct tl_sensor_set *sensors;
+    tl_track_sink sink;
+    void *ctx;
+    struct trk *t;
+    int n, cap, next_id;
+    struct tl_meas *buf; /* reorder buffer (validity order within the lag) */
+    size_t nbuf, capbuf;
+    double buf_max_t;    /* latest validity time seen */
+    double done_t;       /* validity time of the last processed scan */
+    struct tl_tracker_stats st;
+};
+
+struct tl_tracker_cfg tl_tracker_cfg_default(void)
+{
+    struct tl_tracker_cfg c;
+
+    memset(&c, 0, sizeof c);
+    c.earth = tl_earth_wgs84();
+    c.filter = TL_FILTER_EKF;
+    c.imm = 1;
+    c.noise = tl_motion_noise_default();
+    c.gate_prob = 0.9999;
+    c.confirm_m = 3;
+    c.confirm_n = 5;
+    c.delete_after_s = 12.0;
+    c.max_pos_sigma_m = 200e3;
+    c.lag_s = 5.0;
+    c.init_vel_sigma_mps = 4000.0;
+    return c;
+}
+
+const char *tl_track_status_name(enum tl_track_status s)
+{
+    switch (s) {
+    case TL_TRACK_TENTATIVE:
+        return "tentative";
+    case TL_TRACK_CONFIRMED:
+        return "confirmed";
+    case TL_TRACK_COASTING:
+        return "coasting";
+    case TL_TRACK_DELETED:
+        return "deleted";
+    }
+    return "unknown";
+}
+
+int tl_tracker_create(const struct tl_tracker_cfg *cfg, const struct tl_sensor_set *sensors,
+                      tl_track_sink sink, void *ctx, struct tl_tracker **out)
+{
+    struct tl_tracker *tk;
+
+    if (cfg == NULL || sensors == NULL || out == NULL || cfg->confirm_m < 1 ||
+        cfg->confirm_n < cfg->confirm_m || !(cfg->delete_after_s > 0.0) || !(cfg->lag_s >= 0.0))
+        return TL_EINVAL;
+    tk = calloc(1, sizeof *tk);
+    if (tk == NULL)
+        return TL_ENOMEM;
+    tk->cfg = *cfg;
+    tk->sensors = sensors; /* retained */
+    tk->sink = sink;
+    tk->ctx = ctx;
+    tk->next_id = 1;
+    tk->done_t = -INFINITY;
+    tk->buf_max_t = -INFINITY;
+    *out = tk;
+    return TL_OK;
+}
+
+void tl_tracker_destroy(struct tl_tracker *tk)
+{
+    if (tk == NULL)
+        return;
+    free(tk->t);
+    free(tk->buf);
+    free(tk);
+}
+
+void tl_tracker_stats(const struct tl_tracker *tk, struct tl_tracker_stats *st)
+{
+    if (tk != NULL && st != NULL)
+        *st = tk->st;
+}
+
+/* ---------------------------------------------------------------- IMM */
+
+/* Mode transition probabilities over dt (Markov chain with switching rates): boost ends
+ * (1/100 s), never restarts; ballistic and reentry exchange slowly (1/200 s) — in vacuum they
+ * are the same model, in the air the likelihoods decide. */
+static void transition(double dt, double pi[TL_N_MOTIONS][TL_N_MOTIONS])
+{
+    const double stay_boost = exp(-fabs(dt) / 100.0), x = 1.0 - exp(-fabs(dt) / 200.0);
+
+    memset(pi, 0, sizeof(double) * TL_N_MOTIONS * TL_N_MOTIONS);
+    pi[TL_MOTION_BOOST][TL_MOTION_BOOST] = stay_boost;
+    pi[TL_MOTION_BOOST][TL_MOTION_BALLISTIC] = 1.0 - stay_boost;
+    pi[TL_MOTION_BALLISTIC][TL_MOTION_BALLISTIC] = 1.0 - x;
+    pi[TL_MOTION_BALLISTIC][TL_MOTION_REENTRY] = x;
+    pi[TL_MOTION_REENTRY][TL_MOTION_REENTRY] = 1.0 - x;
+    pi[TL_MOTION_REENTRY][TL_MOTION_BALLISTIC] = x;
+}
+
+/* Moment-matched combination of the model estimates. */
+static void combine(const struct tl_gauss *g, const double *mu, int nm, struct tl_gauss *out)
+{
+    memset(out, 0, sizeof *out);
+    out->t_s = g[0].t_s;
+    for (int j = 0; j < nm; j++)
+        for (int a = 0; a < TL_NX; a++)
+            out->x[a] += mu[j] * g[j].x[a];
+    for (int j = 0; j < nm; j++)
+        for (int a = 0; a < TL_NX; a++)
+            for (int b = 0; b < TL_NX; b++)
+                out->P[a][b] += mu[j] * (g[j].P[a][b] + (g[j].x[a] - out->x[a]) *
+                                                            (g[j].x[b] - out->x[b]));
+}
+
+/* Models below this probability are dropped from the mixture: after burnout the boost model's
+ * wild long-range predictions (its thrust a random walk for an hour) must not inflate the
+ * combined covariance. A dropped boost model never returns (no transition back into it). */
+#define MU_FLOOR 1e-3
+
+static int n_models(const struct tl_tracker *tk)
+{
+    return tk->cfg.imm ? TL_N_MOTIONS : 1;
+}
+
+/* The model indices in use: all three with the IMM, ballistic alone without. */
+static enum tl_motion model_of(const struct tl_tracker *tk, int j)
+{
+    return tk->cfg.imm ? (enum tl_motion)j : TL_MOTION_BALLISTIC;
+}
+
+/* IMM interaction and prediction to t (Bar-Shalom, Li & Kirubarajan, sec. 11.6.6): mixes the
+ * model estimates with the transition over the elapsed time, predicts each, and leaves the
+ * predicted mode probabilities in mu. Commits the prediction to the track. */
+static int imm_predict(const struct tl_tracker *tk, struct trk *tr, double t)
+{
+    const int nm = n_models(tk);
+    double pi[TL_N_MOTIONS][TL_N_MOTIONS], cbar[TL_N_MOTIONS] = { 0 };
+    struct tl_gauss mixed[TL_N_MOTIONS];
+    const double dt = t - tr->model[0].t_s;
+    int rc;
+
+    if (dt == 0.0)
+        return TL_OK;
+    if (nm == 1) {
+        rc = tl_track_predict(&tk->cfg.earth, tk->cfg.filter, TL_MOTION_BALLISTIC, &tk->cfg.noise,
+                              &tr->model[0], t, &tr->model[0]);
+        if (rc == TL_OK)
+            tr->comb = tr->model[0];
+        return rc;
+    }
+    transition(dt, pi);
+    for (int j = 0; j < nm; j++)
+        for (int i = 0; i < nm; i++)
+            cbar[j] += pi[i][j] * tr->mu[i];
+    for (int j = 0; j < nm; j++) {
+        double w[TL_N_MOTIONS];
+        if (cbar[j] < MU_FLOOR) {
+            mixed[j] = tr->model[j];
+            continue;
+        }
+        for (int i = 0; i < nm; i++)
+            w[i] = pi[i][j] * tr->mu[i] / cbar[j];
+        combine(tr->model, w, nm, &mixed[j]);
+    }
+    for (int j = 0; j < nm; j++) {
+        if (cbar[j] < MU_FLOOR) { /* keep its clock with the others, its estimate unused */
+            tr->model[j] = mixed[j];
+            tr->model[j].t_s = t;
+            cbar[j] = 0.0;
+            continue;
+        }
+        rc = tl_track_predict(&tk->cfg.earth, tk->cfg.filter, model_of(tk, j), &tk->cfg.noise,
+                              &mixed[j], t, &tr->model[j]);
+        if (rc != TL_OK)
+            return rc;
+    }
+    {
+        double s = 0.0;
+        for (int j = 0; j < nm; j++)
+            s += cbar[j];
+        for (int j = 0; j < nm; j++)
+            tr->mu[j] = cbar[j] / s;
+    }
+    combine(tr->model, tr->mu, nm, &tr->comb);
+    return TL_OK;
+}
+
+/* Model-conditioned updates and mode probabilities from the innovation likelihoods. */
+static int imm_update(const struct tl_tracker *tk, struct trk *tr, const struct tl_sensor *s,
+                      const struct tl_meas *z)
+{
+    const int nm = n_models(tk);
+    double ll[TL_N_MOTIONS], best = -INFINITY, sum = 0.0;
+    struct tl_gauss post[TL_N_MOTIONS];
+    int ok = 0;
+
+    for (int j = 0; j < nm; j++) {
+        struct tl_innovation inn;
+        ll[j] = -INFINITY;
+        post[j] = tr->model[j];
+        if (tr->mu[j] <= 0.0)
+            continue;
+        if (tl_track_update(tk->cfg.filter, s, z, &tr->model[j], &post[j], &inn) == TL_OK) {
+            ll[j] = inn.loglik;
+            best = fmax(best, ll[j]);
+            ok = 1;
+        }
+    }
+    if (!ok)
+        return TL_ENOTPD;
+    for (int j = 0; j < nm; j++) {
+        tr->model[j] = post[j];
+        tr->mu[j] = isinf(ll[j]) ? 0.0 : tr->mu[j] * exp(ll[j] - best);
+        sum += tr->mu[j];
+    }
+    for (int j = 0; j < nm; j++) {
+        tr->mu[j] /= sum;
+        if (tr->mu[j] < MU_FLOOR * 1e-3)
+            tr->mu[j] = 0.0;
+    }
+    sum = 0.0;
+    for (int j = 0; j < nm; j++)
+        sum += tr->mu[j];
+    for (int j = 0; j < nm; j++)
+        tr->mu[j] /= sum;
+    combine(tr->model, tr->mu, nm, &tr->comb);
+    return TL_OK;
+}
+
+/* ---------------------------------------------------------------- track life cycle */
+
+static double pos_sigma(const struct tl_gauss *g)
+{
+    return sqrt(g->P[0][0] + g->P[1][1] + g->P[2][2]);
+}
+
+static enum tl_phase phase_of(const struct tl_tracker *tk, const struct trk *tr)
+{
+    double n[3];
+    double h = tl_geo_height_normal(&tk->cfg.earth.shape, tr->comb.x, n);
+
+    if (tk->cfg.imm && tr->mu[TL_MOTION_BOOST] > 0.5)
+        return TL_PHASE_BOOST;
+    if (h < TL_REENTRY_H_M && n[0] * tr->comb.x[3] + n[1] * tr->comb.x[4] + n[2] * tr->comb.x[5] < 0)
+        return TL_PHASE_REENTRY;
+    return TL_PHASE_MIDCOURSE;
+}
+
+static void report(struct tl_tracker *tk, const struct trk *tr)
+{
+    struct tl_track_report r;
+
+    if (tk->sink == NULL || (tr->status == TL_TRACK_TENTATIVE && tr->hits < 2))
+        return;
+    memset(&r, 0, sizeof r);
+    r.id = tr->id;
+    r.status = tr->status;
+    r.phase = phase_of(tk, tr);
+    for (int j = 0; j < n_models(tk); j++)
+        r.model_prob[model_of(tk, j)] = tr->mu[j];
+    r.state = tr->comb;
+    r.first = tr->have_first ? &tr->first : NULL;
+    r.first_phase_boost = tr->first_boost;
+    tk->sink(tk->ctx, &r);
+}
+
+static void kill(struct tl_tracker *tk, struct trk *tr)
+{
+    if (tr->status == TL_TRACK_DELETED)
+        return;
+    tr->status = TL_TRACK_DELETED;
+    tk->st.deleted++;
+    if (tr->hits >= tk->cfg.confirm_m) /* only tracks that were ever reported */
+        report(tk, tr);
+}
+
+/* A new tentative track from one radar detection: position from the measurement, velocity from
+ * the range rate along the line of sight and a wide prior across it. */
+static int initiate(struct tl_tracker *tk, const struct tl_sensor *s, const struct tl_meas *z)
+{
+    struct trk tr;
+    struct tl_rae rae = { z->range_m, z->az_rad, z->el_rad };
+    double p[3], site[3], u[3], rng;
+    const double sv = tk->cfg.init_vel_sigma_mps;
+
+    if (s->kind != TL_SENSOR_RADAR)
+        return TL_OK; /* angles alone do not place a track */
+    memset(&tr, 0, sizeof tr);
+    tl_geo_rae_to_ecef(&TL_WGS84, &s->site, &rae, p);
+    tl_geo_lla_to_ecef(&TL_WGS84, &s->site, site);
+    rng = 0.0;
+    for (int i = 0; i < 3; i++) {
+        u[i] = p[i] - site[i];
+        rng += u[i] * u[i];
+    }
+    rng = sqrt(rng);
+    for (int i = 0; i < 3; i++)
+        u[i] /= rng;
+    {
+        struct tl_gauss *g = &tr.comb;
+        /* Position uncertainty: range along the line of sight, angles across it. */
+        const double sr = s->sigma_range_m, sc = rng * fmax(s->sigma_az_rad, s->sigma_el_rad);
+        const double rr = isnan(z->rr_mps) ? 0.0 : z->rr_mps;
+        const double srr = isnan(z->rr_mps) ? sv : 3.0 * s->sigma_rr_mps;
+        g->t_s = z->t_s;
+        for (int i = 0; i < 3; i++) {
+            g->x[i] = p[i];
+            g->x[3 + i] = rr * u[i];
+            for (int j = 0; j < 3; j++) {
+                const double uu = u[i] * u[j], id = i == j ? 1.0 : 0.0;
+                g->P[i][j] = sc * sc * (id - uu) + sr * sr * uu;
+                g->P[3 + i][3 + j] = sv * sv * (id - uu) + srr * srr * uu;
+            }
+            g->P[6 + i][6 + i] = 30.0 * 30.0; /* thrust: up to about 6 g */
+        }
+        g->x[9] = 1e-4;                    /* beta about 10,000 kg/m^2 */
+        g->P[9][9] = 1e-4 * 1e-4;
+    }
+    for (int j = 0; j < TL_N_MOTIONS; j++)
+        tr.model[j] = tr.comb;
+    tr.mu[0] = tk->cfg.imm ? 0.5 : 1.0;
+    tr.mu[1] = tk->cfg.imm ? 0.4 : 0.0;
+    tr.mu[2] = tk->cfg.imm ? 0.1 : 0.0;
+    if (!tk->cfg.imm) {
+        tr.mu[0] = 1.0;
+        tr.mu[1] = tr.mu[2] = 0.0;
+    }
+    tr.status = TL_TRACK_TENTATIVE;
+    tr.hits = tr.chances = 1;
+    tr.last_hit_t = tr.last_chance_t = z->t_s;
+    if (tk->n == tk->cap) {
+        int nc = tk->cap ? 2 * tk->cap : 64;
+        struct trk *nt = realloc(tk->t, (size_t)nc * sizeof *nt);
+        if (nt == NULL)
+            return TL_ENOMEM;
+        tk->t = nt;
+        tk->cap = nc;
+    }
+    tr.id = tk->next_id++;
+    tk->t[tk->n++] = tr;
+    tk->st.initiated++;
+    return TL_OK;
+}
+
+/* Removes deleted tracks from the table (their final report is already out): memory stays
+ * bounded by the live tracks however long the run. */
+static void compact(struct tl_tracker *tk)
+{
+    int w = 0;
+
+    for (int i = 0; i < tk->n; i++)
+        if (tk->t[i].status != TL_TRACK_DELETED)
+            tk->t[w++] = tk->t[i];
+    tk->n = w;
+}
+
+/* Clutter density of a sensor in its measurement space (false alarms per unit of range x
+ * azimuth x elevation [x range rate]), as tl_sensor_scan draws them; a small floor keeps the
+ * score finite for a sensor without false alarms. */
+static double clutter_density(const struct tl_sensor *s, int m)
+{
+    const double az = s->has_az_sector
+                          ? fmod(s->az_to_rad - s->az_from_rad + 4.0 * M_PI, 2.0 * M_PI)
+                          : 2.0 * M_PI;
+    const double el = 85.0 * M_PI / 180.0 - s->min_el_rad;
+    double v = az * el;
+
+    if (m >= 3)
+        v *= (isfinite(s->max_range_m) ? s->max_range_m : 4.0e7) - s->min_range_m;
+    if (m == 4)
+        v *= 14000.0;
+    return fmax(s->false_alarms_per_scan, 1e-3) / v;
+}
+
+/* Processes one scan: the detections of sensor si valid at time t. */
+static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl_meas *z, int nz)
+{
+    const struct tl_sensor *s = &tk->sensors->s[si];
+    const int nt = tk->n;
+    double *cost = NULL;
+    int *assign = NULL, *used = NULL, rc = TL_OK;
+
+    tk->st.scans++;
+    /* Predict every live track to the scan time; drop the ones that hit the ground or lost
+     * themselves. */
+    for (int i = 0; i < nt; i++) {
+        struct trk *tr = &tk->t[i];
+        if (tr->status == TL_TRACK_DELETED)
+            continue;
+        if (imm_predict(tk, tr, t) != TL_OK || pos_sigma(&tr->comb) > tk->cfg.max_pos_sigma_m ||
+            tl_geo_height(&tk->cfg.earth.shape, tr->comb.x) < -20000.0)
+            kill(tk, tr);
+    }
+    cost = malloc(((size_t)nt * (size_t)(nz + nt) + 1) * sizeof *cost);
+    assign = malloc(((size_t)nt + 1) * sizeof *assign);
+    used = calloc((size_t)nz + 1, sizeof *used);
+    if (cost == NULL || assign == NULL || used == NULL) {
+        rc = TL_ENOMEM;
+        goto done;
+    }
+    /* Cost matrix from track scores (Blackman & Popoli, "Design and Analysis of Modern
+     * Tracking Systems", 6.2): a gated pair costs -2 ln(Pd g / beta), with g the mixture
+     * likelihood and beta the clutter density; a miss costs -2 ln(1 - Pd). A tight track thus
+     * outbids a vague one for the same detection, whatever their gates. */
+    for (int i = 0; i < nt; i++) {
+        struct trk *tr = &tk->t[i];
+        double *row = cost + (size_t)i * (size_t)(nz + nt);
+        const double pd = fmin(fmax(s->pd, 0.05), 0.999);
+        for (int j = 0; j < nz + nt; j++)
+            row[j] = NO_PAIR;
+        row[nz + i] = tr->status == TL_TRACK_DELETED ? 0.0 : -2.0 * log(1.0 - pd);
+        if (tr->status == TL_TRACK_DELETED)
+            continue;
+        for (int j = 0; j < nz; j++) {
+            struct tl_innovation inn;
+            double dx = 0.0, p[3];
+            struct tl_rae rae = { z[j].range_m, z[j].az_rad, z[j].el_rad };
+            /* Cheap pre-gate on position for radar: skip pairs far apart. */
+            if (s->kind == TL_SENSOR_RADAR) {
+                tl_geo_rae_to_ecef(&TL_WGS84, &s->site, &rae, p);
+                for (int k = 0; k < 3; k++)
+                    dx += (p[k] - tr->comb.x[k]) * (p[k] - tr->comb.x[k]);
+                if (sqrt(dx) > 10.0 * pos_sigma(&tr->comb) +
+                                   10.0 * (s->sigma_range_m +
+                                           z[j].range_m * fmax(s->sigma_az_rad, s->sigma_el_rad)))
+                    continue;
+            }
+            /* Gate on each model's own prediction: right after burnout the boost model still
+             * dominates the mixture while only the ballistic one fits the detections, and
+             * gating on the mixture would keep the IMM from ever seeing that. */
+            {
+                double best_d2 = INFINITY, lik = 0.0, ll_ref = -INFINITY, ll[TL_N_MOTIONS];
+                int m = 0;
+                for (int k = 0; k < n_models(tk); k++) {
+                    ll[k] = -INFINITY;
+                    if (tr->mu[k] <= 0.0 ||
+                        tl_track_innovation(tk->cfg.filter, s, &z[j], &tr->model[k], &inn) != TL_OK)
+                        continue;
+                    m = inn.m;
+                    ll[k] = inn.loglik;
+                    ll_ref = fmax(ll_ref, ll[k]);
+                    best_d2 = fmin(best_d2, inn.d2);
+                }
+                if (m == 0 || !(best_d2 < GATE_9999[m]))
+                    continue;
+                for (int k = 0; k < n_models(tk); k++)
+                    if (!isinf(ll[k]))
+                        lik += tr->mu[k] * exp(ll[k] - ll_ref);
+                row[j] = -2.0 * (log(pd) + ll_ref + log(fmax(lik, 1e-300)) -
+                                 log(clutter_density(s, m)));
+            }
+        }
+    }
+    if (nt > 0 && (rc = tl_assign(nt, nz + nt, cost, assign, NULL)) != TL_OK)
+        goto done;
+    for (int i = 0; i < nt; i++) {
+        struct trk *tr = &tk->t[i];
+        const int j = nt > 0 ? assign[i] : -1;
+        int seen;
+        if (tr->status == TL_TRACK_DELETED)
+            continue;
+        if (j >= 0 && j < nz && cost[(size_t)i * (size_t)(nz + nt) + (size_t)j] < NO_PAIR) {
+            if (imm_update(tk, tr, s, &z[j]) != TL_OK) {
+                tk->st.rejected++;
+                continue;
+            }
+            used[j] = 1;
+            tk->st.associated++;
+            if (t > tr->last_hit_t) { /* several sensors at one instant count once */
+                tr->hits++;
+                tr->last_hit_t = t;
+            }
+            if (t > tr->last_chance_t) {
+                tr->chances++;
+                tr->last_chance_t = t;
+            }
+            if (tr->status == TL_TRACK_TENTATIVE && tr->hits >= tk->cfg.confirm_m) {
+                tr->status = TL_TRACK_CONFIRMED;
+                tk->st.confirmed++;
+                tr->have_first = 1;
+                tr->first = tr->comb;
+                tr->first_boost = tk->cfg.imm ? tr->mu[TL_MOTION_BOOST] : 0.0;
+            } else if (tr->status == TL_TRACK_COASTING) {
+                tr->status = TL_TRACK_CONFIRMED;
+            }
+            report(tk, tr);
+            continue;
+        }
+        /* Not updated. A miss only counts where this sensor should have seen the track. */
+        seen = tl_sensor_sees(s, tr->comb.x, tk->cfg.imm && tr->mu[TL_MOTION_BOOST] > 0.5);
+        if (!seen)
+            continue;
+        if (t > tr->last_chance_t) {
+            tr->chances++;
+            tr->last_chance_t = t;
+        }
+        if (tr->status == TL_TRACK_TENTATIVE) {
+            if (tr->chances - tr->hits > tk->cfg.confirm_n - tk->cfg.confirm_m)
+                kill(tk, tr);
+        } else {
+            tr->status = TL_TRACK_COASTING;
+            if (t - tr->last_hit_t > tk->cfg.delete_after_s)
+                kill(tk, tr);
+        }
+    }
+    for (int j = 0; j < nz; j++)
+        if (!used[j] && (rc = initiate(tk, s, &z[j])) != TL_OK)
+            goto done;
+    compact(tk);
+done:
+    free(cost);
+    free(assign);
+    free(used);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- input ordering */
+
+static int by_validity(const void *a, const void *b)
+{
+    const struct tl_meas *x = a, *y = b;
+
+    if (x->t_s != y->t_s)
+        return x->t_s < y->t_s ? -1 : 1;
+    return (x->sensor > y->sensor) - (x->sensor < y->sensor);
+}
+
+/* Processes buffered measurements valid at or before @p upto, in validity order, scan by scan
+ * (a scan = one sensor, one validity time). */
+static int release(struct tl_tracker *tk, double upto)
+{
+    size_t k = 0, keep = 0;
+    int rc = TL_OK;
+
+    qsort(tk->buf, tk->nbuf, sizeof *tk->buf, by_validity);
+    while (k < tk->nbuf && tk->buf[k].t_s <= upto) {
+        size_t e = k + 1;
+        while (e < tk->nbuf && tk->buf[e].t_s == tk->buf[k].t_s &&
+               tk->buf[e].sensor == tk->buf[k].sensor)
+            e++;
+        if ((rc = process_scan(tk, tk->buf[k].sensor, tk->buf[k].t_s, &tk->buf[k], (int)(e - k))) !=
+            TL_OK)
+            return rc;
+        tk->done_t = tk->buf[k].t_s;
+        k = e;
+    }
+    for (size_t i = k; i < tk->nbuf; i++)
+        tk->buf[keep++] = tk->buf[i];
+    tk->nbuf = keep;
+    return TL_OK;
+}
+
+int tl_tracker_add(struct tl_tracker *tk, const struct tl_meas *m)
+{
+    if (tk == NULL || m == NULL || m->sensor < 0 || m->sensor >= tk->sensors->n || !isfinite(m->t_s))
+        return TL_EINVAL;
+    tk->st.measurements++;
+    if (m->t_s < tk->done_t) {
+        /* Older than what is already processed: the lag was too short for it. It is not
+         * dropped: the tracks are retrodicted to its time and updated (an approximation that
+         * ignores the process noise between the two times). */
+        tk->st.late_beyond_lag++;
+        return process_scan(tk, m->sensor, m->t_s, m, 1);
+    }
+    if (m->t_s < tk->buf_max_t)
+        tk->st.late_in_window++;
+    tk->buf_max_t = fmax(tk->buf_max_t, m->t_s);
+    if (tk->nbuf == tk->capbuf) {
+        size_t nc = tk->capbuf ? 2 * tk->capbuf : 1024;
+        struct tl_meas *nb = realloc(tk->buf, nc * sizeof *nb);
+        if (nb == NULL)
+            return TL_ENOMEM;
+        tk->buf = nb;
+        tk->capbuf = nc;
+    }
+    tk->buf[tk->nbuf++] = *m;
+    /* Everything valid before (arrival - lag) can no longer be overtaken by a report that
+     * arrives later within the lag: process it. Scans at the same time need all their
+     * detections, so only strictly older times are released. */
+    return release(tk, m->arrival_s - tk->cfg.lag_s - 1e-9);
+}
+
+int tl_tracker_flush(struct tl_tracker *tk)
+{
+    if (tk == NULL)
+        return TL_EINVAL;
+    return release(tk, INFINITY);
+}

@@ -1,0 +1,224 @@
+/* Updater: radar and infrared measurement models, EKF (Joseph form) and UKF updates. */
+#include <math.h>
+#include <string.h>
+
+#include "track_int.h"
+
+int tl__measure(const struct tl_sensor *s, const double *x, double *z)
+{
+    struct tl_meas m;
+
+    tl_sensor_ideal(s, x, &m);
+    if (s->kind == TL_SENSOR_IR) {
+        z[0] = m.az_rad;
+        z[1] = m.el_rad;
+        return 2;
+    }
+    z[0] = m.range_m;
+    z[1] = m.az_rad;
+    z[2] = m.el_rad;
+    if (s->sigma_rr_mps > 0.0) {
+        z[3] = m.rr_mps;
+        return 4;
+    }
+    return 3;
+}
+
+void tl__wrap_innovation(const struct tl_sensor *s, double *nu)
+{
+    const int iaz = s->kind == TL_SENSOR_IR ? 0 : 1;
+
+    nu[iaz] = remainder(nu[iaz], 2.0 * M_PI);
+}
+
+int tl__meas_vector(const struct tl_sensor *s, const struct tl_meas *z, double *zv, double *r)
+{
+    if (s->kind == TL_SENSOR_IR) {
+        zv[0] = z->az_rad;
+        zv[1] = z->el_rad;
+        r[0] = s->sigma_az_rad * s->sigma_az_rad;
+        r[1] = s->sigma_el_rad * s->sigma_el_rad;
+        return 2;
+    }
+    zv[0] = z->range_m;
+    zv[1] = z->az_rad;
+    zv[2] = z->el_rad;
+    r[0] = s->sigma_range_m * s->sigma_range_m;
+    r[1] = s->sigma_az_rad * s->sigma_az_rad;
+    r[2] = s->sigma_el_rad * s->sigma_el_rad;
+    if (s->sigma_rr_mps > 0.0 && !isnan(z->rr_mps)) {
+        zv[3] = z->rr_mps;
+        r[3] = s->sigma_rr_mps * s->sigma_rr_mps;
+        return 4;
+    }
+    return 3;
+}
+
+/* Jacobian of the measurement by central differences over position and velocity (the other
+ * states do not enter): steps of 1 m and 1 mm/s, far below the noise and far above rounding. */
+static void meas_jacobian(const struct tl_sensor *s, const double *x, int m, double H[4][TL_NX])
+{
+    memset(H, 0, sizeof(double) * 4 * TL_NX);
+    for (int j = 0; j < 6; j++) {
+        const double d = j < 3 ? 1.0 : 1e-3;
+        double xp[TL_NX], xm[TL_NX], zp[4], zm[4];
+        memcpy(xp, x, sizeof xp);
+        memcpy(xm, x, sizeof xm);
+        xp[j] += d;
+        xm[j] -= d;
+        tl__measure(s, xp, zp);
+        tl__measure(s, xm, zm);
+        for (int i = 0; i < m; i++)
+            H[i][j] = (zp[i] - zm[i]) / (2.0 * d);
+        H[s->kind == TL_SENSOR_IR ? 0 : 1][j] =
+            remainder(zp[s->kind == TL_SENSOR_IR ? 0 : 1] - zm[s->kind == TL_SENSOR_IR ? 0 : 1],
+                      2.0 * M_PI) /
+            (2.0 * d);
+    }
+}
+
+static int finish_innovation(struct tl_innovation *inn, tl__mat sinv, double logdet)
+{
+    double d2 = 0.0;
+
+    for (int i = 0; i < inn->m; i++)
+        for (int j = 0; j < inn->m; j++)
+            d2 += inn->nu[i] * sinv[i][j] * inn->nu[j];
+    inn->d2 = d2;
+    inn->loglik = -0.5 * (d2 + logdet + inn->m * log(2.0 * M_PI));
+    return TL_OK;
+}
+
+/* EKF or UKF innovation; also returns the cross covariance Pxz (TL_NX x m) for the update. */
+static int innovation(enum tl_filter_kind f, const struct tl_sensor *s, const struct tl_meas *z,
+                      const struct tl_gauss *g, struct tl_innovation *inn, double pxz[TL_NX][4],
+                      tl__mat sinv)
+{
+    double zv[4], r[4], zp[4], logdet;
+    tl__mat S;
+    int m = tl__meas_vector(s, z, zv, r);
+
+    memset(inn, 0, sizeof *inn);
+    memset(S, 0, sizeof S);
+    inn->m = m;
+    if (f == TL_FILTER_UKF) {
+        struct tl__sigma sp;
+        double Z[2 * TL_NX + 1][4];
+        if (tl__sigma_points(TL_NX, g->x, (const double(*)[TL_NX])g->P, &sp) != 0)
+            return TL_ENOTPD;
+        memset(zp, 0, sizeof zp);
+        for (int k = 0; k < 2 * TL_NX + 1; k++) {
+            tl__measure(s, sp.x[k], Z[k]);
+            if (k > 0) /* angles relative to the central point, so the mean does not wrap */
+                Z[k][s->kind == TL_SENSOR_IR ? 0 : 1] =
+                    Z[0][s->kind == TL_SENSOR_IR ? 0 : 1] +
+                    remainder(Z[k][s->kind == TL_SENSOR_IR ? 0 : 1] -
+                                  Z[0][s->kind == TL_SENSOR_IR ? 0 : 1],
+                              2.0 * M_PI);
+            for (int i = 0; i < m; i++)
+                zp[i] += sp.wm[k] * Z[k][i];
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m; j++) {
+                double c = i == j ? r[i] : 0.0;
+                for (int k = 0; k < 2 * TL_NX + 1; k++)
+                    c += sp.wc[k] * (Z[k][i] - zp[i]) * (Z[k][j] - zp[j]);
+                S[i][j] = c;
+            }
+            for (int a = 0; a < TL_NX; a++) {
+                double c = 0.0;
+                for (int k = 0; k < 2 * TL_NX + 1; k++)
+                    c += sp.wc[k] * (sp.x[k][a] - g->x[a]) * (Z[k][i] - zp[i]);
+                pxz[a][i] = c;
+            }
+        }
+    } else {
+        double H[4][TL_NX];
+        tl__measure(s, g->x, zp);
+        meas_jacobian(s, g->x, m, H);
+        for (int a = 0; a < TL_NX; a++)
+            for (int i = 0; i < m; i++) {
+                double c = 0.0;
+                for (int b = 0; b < TL_NX; b++)
+                    c += g->P[a][b] * H[i][b];
+                pxz[a][i] = c;
+            }
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < m; j++) {
+                double c = i == j ? r[i] : 0.0;
+                for (int a = 0; a < TL_NX; a++)
+                    c += H[i][a] * pxz[a][j];
+                S[i][j] = c;
+            }
+    }
+    tl__mat_symmetrize(m, S);
+    for (int i = 0; i < m; i++) {
+        inn->nu[i] = zv[i] - zp[i];
+        for (int j = 0; j < m; j++)
+            inn->S[i][j] = S[i][j];
+    }
+    tl__wrap_innovation(s, inn->nu);
+    if (tl__mat_spd_inverse(m, (const double(*)[TL__MAT_MAX])S, sinv, &logdet) != 0)
+        return TL_ENOTPD;
+    return finish_innovation(inn, sinv, logdet);
+}
+
+int tl_track_innovation(enum tl_filter_kind f, const struct tl_sensor *s, const struct tl_meas *z,
+                        const struct tl_gauss *pred, struct tl_innovation *inn)
+{
+    double pxz[TL_NX][4];
+    tl__mat sinv;
+
+    if (s == NULL || z == NULL || pred == NULL || inn == NULL)
+        return TL_EINVAL;
+    return innovation(f, s, z, pred, inn, pxz, sinv);
+}
+
+int tl_track_update(enum tl_filter_kind f, const struct tl_sensor *s, const struct tl_meas *z,
+                    const struct tl_gauss *pred, struct tl_gauss *post, struct tl_innovation *inn_out)
+{
+    struct tl_innovation inn;
+    struct tl_gauss g;
+    double pxz[TL_NX][4], K[TL_NX][4];
+    tl__mat sinv, l;
+    int rc, m;
+
+    if (s == NULL || z == NULL || pred == NULL || post == NULL)
+        return TL_EINVAL;
+    if ((rc = innovation(f, s, z, pred, &inn, pxz, sinv)) != TL_OK)
+        return rc;
+    m = inn.m;
+    g = *pred;
+    for (int a = 0; a < TL_NX; a++)
+        for (int i = 0; i < m; i++) {
+            double c = 0.0;
+            for (int j = 0; j < m; j++)
+                c += pxz[a][j] * sinv[j][i];
+            K[a][i] = c;
+        }
+    for (int a = 0; a < TL_NX; a++)
+        for (int i = 0; i < m; i++)
+            g.x[a] += K[a][i] * inn.nu[i];
+    /* P - K S K^T, which equals the Joseph form (I - KH) P (I - KH)^T + K R K^T when K is the
+     * optimal gain; written with Pxz = P H^T it is P - K Pxz^T - Pxz K^T + K S K^T, the
+     * symmetric Joseph expansion, which keeps the round-off symmetric and bounded for both the
+     * EKF and the UKF. */
+    for (int a = 0; a < TL_NX; a++)
+        for (int b = 0; b < TL_NX; b++) {
+            double c = pred->P[a][b];
+            for (int i = 0; i < m; i++) {
+                double ks = 0.0;
+                for (int j = 0; j < m; j++)
+                    ks += K[a][j] * inn.S[j][i];
+                c += -K[a][i] * pxz[b][i] - pxz[a][i] * K[b][i] + ks * K[b][i];
+            }
+            g.P[a][b] = c;
+        }
+    tl__mat_symmetrize(TL_NX, g.P);
+    if (tl__mat_cholesky(TL_NX, (const double(*)[TL__MAT_MAX])g.P, l) != 0)
+        return TL_ENOTPD;
+    *post = g;
+    if (inn_out != NULL)
+        *inn_out = inn;
+    return TL_OK;
+}
