@@ -108,10 +108,15 @@ static void jacobian(const struct tl_earth *e, enum tl_motion m, double tau, con
 /* Discrete process noise over dt (white-noise acceleration; for the boost model also an
  * integrated random-walk thrust: Bar-Shalom, Li & Kirubarajan, "Estimation with Applications to
  * Tracking and Navigation", sec. 6.3). */
-static void process_noise(enum tl_motion m, const struct tl_motion_noise *q, double dt, tl__mat Q)
+static void process_noise(enum tl_motion m, const struct tl_motion_noise *q, double dt, int in_air,
+                          tl__mat Q)
 {
     const double t = fabs(dt), t2 = t * t, t3 = t2 * t;
-    const double qv = m == TL_MOTION_BALLISTIC ? 1e-3 * q->q_vel : q->q_vel;
+    /* Model error: thrust wobble in boost, unmodelled drag and lift in the air; above the
+     * atmosphere the ballistic and reentry models are the same exact physics. */
+    const double qv = m == TL_MOTION_BOOST || (m == TL_MOTION_REENTRY && in_air)
+                          ? q->q_vel
+                          : 1e-3 * q->q_vel;
 
     memset(Q, 0, sizeof(tl__mat));
     for (int i = 0; i < 3; i++) {
@@ -185,7 +190,7 @@ static int predict_ekf(const struct tl_earth *e, enum tl_motion m, const struct 
         for (int i = 0; i < TL_NX; i++)
             for (int j = 0; j < TL_NX; j++)
                 f[i][j] = (i == j ? 1.0 : 0.0) + a[i][j] * h + 0.5 * a2[i][j] * h * h;
-        process_noise(m, q, h, Q);
+        process_noise(m, q, h, tl_geo_height(&e->shape, g->x) < HIGH_M, Q);
         rk4(e, m, q->tau_thrust, g->x, h);
         tl__mat_sandwich(TL_NX, (const double(*)[TL__MAT_MAX])f, g->P,
                          (const double(*)[TL__MAT_MAX])Q);
@@ -218,7 +223,7 @@ static int predict_ukf(const struct tl_earth *e, enum tl_motion m, const struct 
     for (int k = 0; k < 2 * TL_NX + 1; k++)
         for (int i = 0; i < TL_NX; i++)
             mean[i] += s.wm[k] * s.x[k][i];
-    process_noise(m, q, dt, Q);
+    process_noise(m, q, dt, tl_geo_height(&e->shape, g->x) < HIGH_M, Q);
     for (int i = 0; i < TL_NX; i++)
         for (int j = 0; j < TL_NX; j++) {
             double c = Q[i][j];

@@ -8,6 +8,18 @@
 
 /* Chi-square quantiles for the gate, degrees of freedom 2, 3, 4 (probability 0.9999). */
 static const double GATE_9999[5] = { 0.0, 0.0, 18.4207, 21.1075, 23.5127 };
+/* Mode probabilities never fall below MU_FLOOR, so a model can always win back (the boost
+ * model must, when it has not yet learnt its thrust). But a model that improbable predicts
+ * wildly over a long coast (the boost model's thrust is a random walk), so neither the mixing
+ * (contributions under MIX_MIN) nor the reported estimate (models under MIX_MIN) takes it in. */
+#define MU_FLOOR 1e-3
+#define MIX_MIN 1e-2
+/* A detection this close (Mahalanobis distance squared) to an established track starts no new
+ * track even when it falls outside the gate: it is that missile seen through a manoeuvre (a
+ * burnout between scans), not a new one. Separate missiles are thousands of sigmas apart. */
+#define EXCLUDE_D2 1000.0
+/* Velocity standard deviation added to a confirmed track each time it is missed where seen. */
+#define MISS_INFLATE_MPS 20.0
 /* Costs standing in for "impossible" in the assignment: large but finite. */
 #define NO_PAIR 1e12
 
@@ -18,7 +30,7 @@ struct trk {
     double mu[TL_N_MOTIONS];
     struct tl_gauss comb;      /* combined estimate at model[*].t_s */
     int hits, chances;      /* distinct validity times associated / seen (M of N) */
-    double last_hit_t, last_chance_t;
+    double last_hit_t, last_chance_t, last_inflate_t;
     int have_first;
     struct tl_gauss first;
     double first_boost;
@@ -113,7 +125,8 @@ void tl_tracker_stats(const struct tl_tracker *tk, struct tl_tracker_stats *st)
 /* ---------------------------------------------------------------- IMM */
 
 /* Mode transition probabilities over dt (Markov chain with switching rates): boost ends
- * (1/100 s), never restarts; ballistic and reentry exchange slowly (1/200 s) — in vacuum they
+ * (1/100 s) into ballistic or, for a burnout inside the atmosphere, straight into drag-dominated
+ * flight, and never restarts; ballistic and reentry exchange slowly (1/200 s) — in vacuum they
  * are the same model, in the air the likelihoods decide. */
 static void transition(double dt, double pi[TL_N_MOTIONS][TL_N_MOTIONS])
 {
@@ -121,32 +134,60 @@ static void transition(double dt, double pi[TL_N_MOTIONS][TL_N_MOTIONS])
 
     memset(pi, 0, sizeof(double) * TL_N_MOTIONS * TL_N_MOTIONS);
     pi[TL_MOTION_BOOST][TL_MOTION_BOOST] = stay_boost;
-    pi[TL_MOTION_BOOST][TL_MOTION_BALLISTIC] = 1.0 - stay_boost;
+    pi[TL_MOTION_BOOST][TL_MOTION_BALLISTIC] = 0.5 * (1.0 - stay_boost);
+    pi[TL_MOTION_BOOST][TL_MOTION_REENTRY] = 0.5 * (1.0 - stay_boost);
     pi[TL_MOTION_BALLISTIC][TL_MOTION_BALLISTIC] = 1.0 - x;
     pi[TL_MOTION_BALLISTIC][TL_MOTION_REENTRY] = x;
     pi[TL_MOTION_REENTRY][TL_MOTION_REENTRY] = 1.0 - x;
     pi[TL_MOTION_REENTRY][TL_MOTION_BALLISTIC] = x;
 }
 
-/* Moment-matched combination of the model estimates. */
+/* Moment-matched combination of the model estimates whose weight reaches MIX_MIN. */
 static void combine(const struct tl_gauss *g, const double *mu, int nm, struct tl_gauss *out)
 {
+    double w[TL_N_MOTIONS], sum = 0.0;
+    int best = 0;
+
+    for (int j = 0; j < nm; j++) {
+        w[j] = mu[j] >= MIX_MIN ? mu[j] : 0.0;
+        sum += w[j];
+        if (mu[j] > mu[best])
+            best = j;
+    }
+    if (!(sum > 0.0)) { /* cannot happen with three models and a floor, but be safe */
+        *out = g[best];
+        return;
+    }
     memset(out, 0, sizeof *out);
     out->t_s = g[0].t_s;
     for (int j = 0; j < nm; j++)
         for (int a = 0; a < TL_NX; a++)
-            out->x[a] += mu[j] * g[j].x[a];
-    for (int j = 0; j < nm; j++)
+            out->x[a] += w[j] / sum * g[j].x[a];
+    for (int j = 0; j < nm; j++) {
+        if (w[j] == 0.0)
+            continue;
         for (int a = 0; a < TL_NX; a++)
             for (int b = 0; b < TL_NX; b++)
-                out->P[a][b] += mu[j] * (g[j].P[a][b] + (g[j].x[a] - out->x[a]) *
-                                                            (g[j].x[b] - out->x[b]));
+                out->P[a][b] += w[j] / sum * (g[j].P[a][b] + (g[j].x[a] - out->x[a]) *
+                                                                 (g[j].x[b] - out->x[b]));
+    }
 }
 
-/* Models below this probability are dropped from the mixture: after burnout the boost model's
- * wild long-range predictions (its thrust a random walk for an hour) must not inflate the
- * combined covariance. A dropped boost model never returns (no transition back into it). */
-#define MU_FLOOR 1e-3
+/* Renormalises mode probabilities with the floor. */
+static void floor_mu(double *mu, int nm)
+{
+    double sum = 0.0;
+
+    for (int j = 0; j < nm; j++)
+        sum += mu[j];
+    for (int j = 0; j < nm; j++)
+        mu[j] = fmax(mu[j] / sum, nm > 1 ? MU_FLOOR : 0.0);
+    sum = 0.0;
+    for (int j = 0; j < nm; j++)
+        sum += mu[j];
+    for (int j = 0; j < nm; j++)
+        mu[j] /= sum;
+}
 
 static int n_models(const struct tl_tracker *tk)
 {
@@ -185,33 +226,22 @@ static int imm_predict(const struct tl_tracker *tk, struct trk *tr, double t)
             cbar[j] += pi[i][j] * tr->mu[i];
     for (int j = 0; j < nm; j++) {
         double w[TL_N_MOTIONS];
-        if (cbar[j] < MU_FLOOR) {
-            mixed[j] = tr->model[j];
-            continue;
-        }
         for (int i = 0; i < nm; i++)
-            w[i] = pi[i][j] * tr->mu[i] / cbar[j];
+            w[i] = cbar[j] > 0.0 ? pi[i][j] * tr->mu[i] / cbar[j] : (i == j);
+        /* combine() leaves out mixing weights under MIX_MIN (see above); the model's own
+         * estimate always takes part. */
+        if (w[j] < MIX_MIN)
+            w[j] = MIX_MIN;
         combine(tr->model, w, nm, &mixed[j]);
     }
     for (int j = 0; j < nm; j++) {
-        if (cbar[j] < MU_FLOOR) { /* keep its clock with the others, its estimate unused */
-            tr->model[j] = mixed[j];
-            tr->model[j].t_s = t;
-            cbar[j] = 0.0;
-            continue;
-        }
         rc = tl_track_predict(&tk->cfg.earth, tk->cfg.filter, model_of(tk, j), &tk->cfg.noise,
                               &mixed[j], t, &tr->model[j]);
         if (rc != TL_OK)
             return rc;
+        tr->mu[j] = cbar[j];
     }
-    {
-        double s = 0.0;
-        for (int j = 0; j < nm; j++)
-            s += cbar[j];
-        for (int j = 0; j < nm; j++)
-            tr->mu[j] = cbar[j] / s;
-    }
+    floor_mu(tr->mu, nm);
     combine(tr->model, tr->mu, nm, &tr->comb);
     return TL_OK;
 }
@@ -244,16 +274,7 @@ static int imm_update(const struct tl_tracker *tk, struct trk *tr, const struct 
         tr->mu[j] = isinf(ll[j]) ? 0.0 : tr->mu[j] * exp(ll[j] - best);
         sum += tr->mu[j];
     }
-    for (int j = 0; j < nm; j++) {
-        tr->mu[j] /= sum;
-        if (tr->mu[j] < MU_FLOOR * 1e-3)
-            tr->mu[j] = 0.0;
-    }
-    sum = 0.0;
-    for (int j = 0; j < nm; j++)
-        sum += tr->mu[j];
-    for (int j = 0; j < nm; j++)
-        tr->mu[j] /= sum;
+    floor_mu(tr->mu, nm);
     combine(tr->model, tr->mu, nm, &tr->comb);
     return TL_OK;
 }
@@ -460,18 +481,26 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
              * dominates the mixture while only the ballistic one fits the detections, and
              * gating on the mixture would keep the IMM from ever seeing that. */
             {
-                double best_d2 = INFINITY, lik = 0.0, ll_ref = -INFINITY, ll[TL_N_MOTIONS];
+                double best_d2 = INFINITY, main_d2 = INFINITY, lik = 0.0, ll_ref = -INFINITY,
+                       ll[TL_N_MOTIONS];
                 int m = 0;
                 for (int k = 0; k < n_models(tk); k++) {
                     ll[k] = -INFINITY;
-                    if (tr->mu[k] <= 0.0 ||
-                        tl_track_innovation(tk->cfg.filter, s, &z[j], &tr->model[k], &inn) != TL_OK)
+                    /* A floored model is a spent hypothesis with a runaway covariance: it would
+                     * gate anything. */
+                    if (tr->mu[k] <= 1.01 * MU_FLOOR && n_models(tk) > 1)
+                        continue;
+                    if (tl_track_innovation(tk->cfg.filter, s, &z[j], &tr->model[k], &inn) != TL_OK)
                         continue;
                     m = inn.m;
                     ll[k] = inn.loglik;
                     ll_ref = fmax(ll_ref, ll[k]);
                     best_d2 = fmin(best_d2, inn.d2);
+                    if (tr->mu[k] >= MIX_MIN)
+                        main_d2 = fmin(main_d2, inn.d2);
                 }
+                if (main_d2 < EXCLUDE_D2 && tr->status != TL_TRACK_TENTATIVE)
+                    used[j] = 2; /* explained by this track: never a seed */
                 if (m == 0 || !(best_d2 < GATE_9999[m]))
                     continue;
                 for (int k = 0; k < n_models(tk); k++)
@@ -529,13 +558,27 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
             if (tr->chances - tr->hits > tk->cfg.confirm_n - tk->cfg.confirm_m)
                 kill(tk, tr);
         } else {
+            /* Missed where seen: perhaps a manoeuvre the models did not foresee (a burnout
+             * between two scans leaves every model off by the thrust of a fraction of a
+             * second). Once no sensor at all has associated for 1.5 s (an ordinary miss at
+             * Pd < 1 is covered by the other sensors), open the velocity uncertainty so the next
+             * detections can gate (Bar-Shalom et al., sec. 11.2, covariance inflation on a
+             * miss) — once per episode: a track leaving coverage must not grow with every
+             * sensor that still expects it. */
+            if (tr->last_inflate_t < tr->last_hit_t && t - tr->last_hit_t > 1.5) {
+                tr->last_inflate_t = t;
+                for (int k = 0; k < TL_N_MOTIONS; k++)
+                    for (int a = 3; a < 6; a++)
+                        tr->model[k].P[a][a] += MISS_INFLATE_MPS * MISS_INFLATE_MPS;
+                combine(tr->model, tr->mu, n_models(tk), &tr->comb);
+            }
             tr->status = TL_TRACK_COASTING;
             if (t - tr->last_hit_t > tk->cfg.delete_after_s)
                 kill(tk, tr);
         }
     }
     for (int j = 0; j < nz; j++)
-        if (!used[j] && (rc = initiate(tk, s, &z[j])) != TL_OK)
+        if (used[j] != 1 && used[j] != 2 && (rc = initiate(tk, s, &z[j])) != TL_OK)
             goto done;
     compact(tk);
 done:
