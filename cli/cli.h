@@ -14,6 +14,7 @@
 int cmd_sim(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_track(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 
 /** Prints "trilink <cmd>: <message>" to stderr; returns @p code. */
 int cli_error(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -10,12 +10,13 @@
 #include "trilink/sim.h"
 #include "trilink/time.h"
 #include "cli.h"
+#include "run_name.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: trilink sim SCENARIO.yaml --truth FILE [--step S] [--events FILE]\n"
-            "                   [--measurements FILE [--sensors FILE] [--seed N]]\n"
+            "                   [--measurements FILE [--sensors FILE] [--seed N] [--runs N]]\n"
             "\n"
             "Designs and flies every launch of the scenario (boost, midcourse, reentry on a\n"
             "rotating WGS-84 Earth) and writes the truth as CSV:\n"
@@ -35,6 +36,8 @@ static void usage(FILE *out)
             "  --sensors FILE sensors file used instead of the scenario's own (sensors are fixed, so\n"
             "                 its epoch need not be the scenario's)\n"
             "  --seed N       random seed for noise, detection and false alarms (default 1)\n"
+            "  --runs N       Monte Carlo: N measurement files, seeds N..N+runs-1, named with the\n"
+            "                 run number before the extension (meas-0001.csv ...)\n"
             "\n"
             "A scenario that is not valid, or a launch no trajectory can fly, is reported as\n"
             "'file:line: field: message' with exit status 2.\n");
@@ -120,11 +123,12 @@ int cmd_sim(int argc, char **argv)
         { "measurements", required_argument, NULL, 'm' },
         { "sensors", required_argument, NULL, 'S' },
         { "seed", required_argument, NULL, 'r' },
+        { "runs", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 },
     };
     const char *truth = NULL, *events_path = NULL, *scenario = NULL, *meas_path = NULL,
                *sensors_path = NULL;
-    double step = NAN, seed = 1.0;
+    double step = NAN, seed = 1.0, runs = 0.0;
     struct tl_scenario *sc = NULL;
     struct tl_sim *sim = NULL;
     struct tl_earth earth = tl_earth_wgs84();
@@ -144,6 +148,11 @@ int cmd_sim(int argc, char **argv)
             break;
         case 'e':
             events_path = optarg;
+            break;
+        case 'R':
+            if (cli_number("sim", "--runs", optarg, 1.0, 100000.0, &runs) != 0 || runs != floor(runs))
+                return cli_error("sim", TL_EXIT_USAGE, "--runs: '%s' is not a whole number >= 1",
+                                 optarg);
             break;
         case 'm':
             meas_path = optarg;
@@ -204,25 +213,6 @@ int cmd_sim(int argc, char **argv)
                sc->name[0] ? sc->name : scenario, tl_sim_count(sim), epoch, step, truth);
     }
     events(sim, stdout, 0);
-    if (meas_path != NULL) {
-        struct tl_meas *m = NULL;
-        size_t n = 0, nfa = 0;
-        if ((rc = tl_sim_measure(sim, &sc->sensors, (uint64_t)seed, &m, &n)) != TL_OK) {
-            status = cli_error("sim", TL_EXIT_FAIL, "measurements: %s", tl_strerror(rc));
-            goto out;
-        }
-        for (size_t i = 0; i < n; i++)
-            nfa += m[i].object < 0;
-        rc = tl_meas_write_csv(meas_path, &sc->sensors, m, n, &diag);
-        free(m);
-        if (rc != TL_OK) {
-            status = cli_error("sim", TL_EXIT_FAIL, "--measurements: %s: %s", meas_path,
-                               diag.message);
-            goto out;
-        }
-        printf("measurements: %zu from %d sensors (%zu false alarms), seed %.0f -> %s\n", n,
-               sc->sensors.n, nfa, seed, meas_path);
-    }
     if (events_path != NULL) {
         FILE *f = fopen(events_path, "w");
         if (f == NULL) {
@@ -231,7 +221,31 @@ int cmd_sim(int argc, char **argv)
         }
         fprintf(f, "object,event,time_s,lat_deg,lon_deg,alt_m\n");
         events(sim, f, 1);
-        status = cli_close("sim", f, events_path);
+        if ((status = cli_close("sim", f, events_path)) != 0)
+            goto out;
+    }
+    /* Measurements: one file, or with --runs N one per run (seeds seed .. seed + N - 1), the
+     * run number before the extension: meas-0001.csv ... */
+    for (int run = runs > 0 ? 1 : 0; meas_path != NULL && run <= (int)runs; run++) {
+        struct tl_meas *m = NULL;
+        size_t n = 0, nfa = 0;
+        char path[512];
+        const uint64_t s = (uint64_t)seed + (uint64_t)(run > 0 ? run - 1 : 0);
+        run_name(meas_path, run, path, sizeof path);
+        if ((rc = tl_sim_measure(sim, &sc->sensors, s, &m, &n)) != TL_OK) {
+            status = cli_error("sim", TL_EXIT_FAIL, "measurements: %s", tl_strerror(rc));
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++)
+            nfa += m[i].object < 0;
+        rc = tl_meas_write_csv(path, &sc->sensors, m, n, &diag);
+        free(m);
+        if (rc != TL_OK) {
+            status = cli_error("sim", TL_EXIT_FAIL, "--measurements: %s: %s", path, diag.message);
+            goto out;
+        }
+        printf("measurements: %zu from %d sensors (%zu false alarms), seed %llu -> %s\n", n,
+               sc->sensors.n, nfa, (unsigned long long)s, path);
     }
 out:
     tl_sim_destroy(sim);

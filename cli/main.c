@@ -17,6 +17,7 @@ static void usage(FILE *out)
             "  sim      fly the launches of a scenario file and write the truth (CSV)\n"
             "  analyze  reconstruct a flight from its published apogee and range\n"
             "  track    track missiles from measurements; assess launch and impact points\n"
+            "  score    score tracks and assessments against the truth (GOSPA, RMSE, ellipses)\n"
             "  version  print the version\n"
             "\n"
             "Run 'trilink <command> --help' for the options of a command.\n");
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
         return cmd_analyze(argc - 1, argv + 1);
     if (strcmp(argv[1], "track") == 0)
         return cmd_track(argc - 1, argv + 1);
+    if (strcmp(argv[1], "score") == 0)
+        return cmd_score(argc - 1, argv + 1);
     fprintf(stderr, "trilink: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return TL_EXIT_USAGE;

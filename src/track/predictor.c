@@ -136,7 +136,9 @@ static void process_noise(enum tl_motion m, const struct tl_motion_noise *q, dou
             Q[6 + i][6 + i] = 1e-6 * t; /* keeps the unused thrust states well conditioned */
         }
     }
-    Q[9][9] = (m == TL_MOTION_REENTRY ? q->q_k : 1e-3 * q->q_k) * t;
+    /* k belongs to the reentry vehicle and changes only as the flow around it does: it
+     * wanders in the air, not through an hour of vacuum where nothing observes it. */
+    Q[9][9] = (m == TL_MOTION_REENTRY && in_air ? q->q_k : 1e-6 * q->q_k) * t;
 }
 
 /* Integration step for model m at state x: short near the ground and under thrust, where the
