@@ -26,7 +26,9 @@ struct tl_impact_pred {
  * into 2n+1 sigma points (scaled unscented transform), each flown to the ground with the full
  * physics (J2-J4, rotation, US 1976 drag), and the impact points' mean and covariance give the
  * ellipse: semi-axes sqrt(5.991 lambda_i) of the 2x2 covariance in the local east-north plane.
- * During boost it is the instantaneous impact point (engines cut now).
+ * During boost it is the instantaneous impact point (engines cut now). A track that has not yet
+ * observed drag (its drag-coefficient spread still near the tracker's generic prior) is given
+ * the drag prior of its class (reentry-vehicle ballistic coefficients from Regan 1984).
  * @retval TL_OK, TL_EINVAL, TL_ENOTPD, TL_ENOSOL (a sigma point does not come down).
  */
 TL_API int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g,

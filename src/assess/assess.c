@@ -80,6 +80,24 @@ static void ellipse(const double c[2][2], struct tl_impact_pred *out)
     out->major_az_rad = fmod(atan2(ve, vn) + 2.0 * M_PI, M_PI);
 }
 
+/* Drag coefficient prior k = 1/beta by class, for a track that has not yet seen drag: reentry
+ * vehicles' ballistic coefficients from open literature (Regan, "Re-Entry Vehicle Dynamics",
+ * 1984): about 2,000-6,000 kg/m^2 for short-range warheads, 4,000-8,000 for intermediate ranges,
+ * 6,000-15,000 for modern ICBM RVs. Mean and standard deviation of k over those spans. */
+static void class_k_prior(enum tl_class c, double *k, double *sk)
+{
+    static const double BETA[4][2] = { { 2000, 6000 }, { 3000, 7000 }, { 4000, 8000 },
+                                       { 6000, 15000 } };
+    const double k_hi = 1.0 / BETA[c][0], k_lo = 1.0 / BETA[c][1];
+
+    *k = 0.5 * (k_lo + k_hi);
+    *sk = (k_hi - k_lo) / sqrt(12.0); /* uniform over the span */
+}
+
+/* The tracker's own prior on k (tracker.c): a track whose k spread is still above half of it
+ * has not observed drag. */
+#define TRACK_K_PRIOR_SIGMA 1e-4
+
 int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g, struct tl_impact_pred *out)
 {
     struct tl__sigma s;
@@ -102,6 +120,14 @@ int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g, struct 
         }
         x7[6] = g->x[9];
         P7[6][6] = g->P[9][9];
+        if (sqrt(g->P[9][9]) > 0.5 * TRACK_K_PRIOR_SIGMA) {
+            double k, sk;
+            class_k_prior(tl_assess_class(e, g->x, 0.0, 0.0, NULL, NULL), &k, &sk);
+            x7[6] = k;
+            for (int i = 0; i < 6; i++)
+                P7[i][6] = P7[6][i] = 0.0;
+            P7[6][6] = sk * sk;
+        }
         if (tl__sigma_points(N_IPP, x7, (const double(*)[TL_NX])P7, &s) != 0)
             return TL_ENOTPD;
     }
