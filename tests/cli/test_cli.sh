@@ -95,5 +95,43 @@ done
 t=$(sed -n 's/.*"flight_time_s": \([0-9.]*\).*/\1/p' "$tmp/out")
 awk -v t="$t" 'BEGIN { e = t / 3180 - 1; exit !(e < 0.03 && e > -0.03) }' && ok || bad "Hwasong-15 flight time $t s not within 3 % of 3180 s"
 
+# track: input errors name file and line, write nothing, exit 2.
+printf 'time_s,sensor,range_m,azimuth_deg,elevation_deg,range_rate_mps\n1.0,KR-R1,650000,10,200,5\n' >"$tmp/el200.csv"
+expect 2 "el200.csv:2: elevation_deg: '200' is not in \[-90, 90\]" -- "$tl" track --sensors "$src/scenarios/sensors-trilateral.yaml" --measurements "$tmp/el200.csv" --tracks "$tmp/tk.csv" --assessments "$tmp/as.csv"
+[ -e "$tmp/tk.csv" ] && bad "tracks written for bad input" || ok
+printf 'time_s,sensor,range_m,azimuth_deg,elevation_deg,range_rate_mps\n1.0,XX-R9,650000,10,20,5\n' >"$tmp/unk.csv"
+expect 2 "unk.csv:2: sensor: unknown sensor id 'XX-R9'" -- "$tl" track --sensors "$src/scenarios/sensors-trilateral.yaml" --measurements "$tmp/unk.csv" --tracks "$tmp/tk.csv" --assessments "$tmp/as.csv"
+printf 'time_s,sensor,range_m,azimuth_deg,elevation_deg,range_rate_mps\n1.0,KR-R1,NaN,10,20,5\n' >"$tmp/nan.csv"
+expect 2 "nan.csv:2: range_m: 'NaN' is not a finite number" -- "$tl" track --sensors "$src/scenarios/sensors-trilateral.yaml" --measurements "$tmp/nan.csv" --tracks "$tmp/tk.csv" --assessments "$tmp/as.csv"
+printf 'this is not CSV at all\n' >"$tmp/junk.csv"
+expect 2 "junk.csv:1: expected the header" -- "$tl" track --sensors "$src/scenarios/sensors-trilateral.yaml" --measurements "$tmp/junk.csv" --tracks "$tmp/tk.csv" --assessments "$tmp/as.csv"
+expect 2 "--filter: 'kf' is not ekf or ukf" -- "$tl" track --filter kf --sensors x --measurements y --tracks z --assessments w
+
+# The shipped scenarios, tracked: exactly one confirmed track per missile, no false confirmed
+# tracks (issue 3 acceptance), and the output formats.
+for s in icbm-2023-07-12 irbm-2022-10-04 srbm-salvo-2022-06-05; do
+    "$tl" sim "$src/scenarios/$s.yaml" --truth "$tmp/$s-truth.csv" --measurements "$tmp/$s-meas.csv" >/dev/null &&
+    "$tl" track --sensors "$src/scenarios/$s.yaml" --measurements "$tmp/$s-meas.csv" \
+        --tracks "$tmp/$s-tracks.csv" --assessments "$tmp/$s-assess.csv" >/dev/null &&
+    "$tl" score --truth "$tmp/$s-truth.csv" --tracks "$tmp/$s-tracks.csv" \
+        --assessments "$tmp/$s-assess.csv" --json >"$tmp/$s-score.json" || { bad "$s pipeline failed"; continue; }
+    objects=$(sed -n 's/.*"objects": \([0-9]*\).*/\1/p' "$tmp/$s-score.json")
+    one=$(sed -n 's/.*"objects_with_one_track": \([0-9]*\).*/\1/p' "$tmp/$s-score.json")
+    tpo=$(sed -n 's/.*"tracks_per_object": \([0-9.]*\).*/\1/p' "$tmp/$s-score.json")
+    false_tracks=$(sed -n 's/.*"false_confirmed_tracks": \([0-9]*\).*/\1/p' "$tmp/$s-score.json")
+    [ -n "$objects" ] && [ "$one" = "$objects" ] && [ "$tpo" = "1.0" ] && [ "$false_tracks" = "0" ] && ok ||
+        { bad "$s: $one of $objects missiles with exactly one track ($tpo per missile), $false_tracks false tracks"; cat "$tmp/$s-score.json"; }
+done
+h=$(head -n 1 "$tmp/icbm-2023-07-12-tracks.csv")
+[ "$h" = "time_s,track,status,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,lon_deg,alt_m,phase,pos_sigma_m" ] && ok || bad "tracks header: $h"
+h=$(head -n 1 "$tmp/icbm-2023-07-12-assess.csv")
+[ "$h" = "time_s,track,class,launch_time_s,launch_lat_deg,launch_lon_deg,launch_err_m,impact_time_s,impact_lat_deg,impact_lon_deg,impact_semi_major_m,impact_semi_minor_m,impact_major_azimuth_deg,apogee_km,range_km" ] && ok || bad "assessments header: $h"
+# The last ICBM assessment: an ICBM, lofted, impact within 2 km of the truth (40.8049 N, 137.1707 E).
+tail -n 1 "$tmp/icbm-2023-07-12-assess.csv" | awk -F, '{ dn = ($9 - 40.8049) * 111195; de = ($10 - 137.1707) * 111195 * 0.757;
+    exit !($3 == "icbm-lofted" && sqrt(dn * dn + de * de) < 2000) }' && ok || bad "last ICBM assessment: $(tail -n 1 "$tmp/icbm-2023-07-12-assess.csv")"
+expect 0 "" -- "$tl" score --truth "$tmp/icbm-2023-07-12-truth.csv" --tracks "$tmp/icbm-2023-07-12-tracks.csv" --assessments "$tmp/icbm-2023-07-12-assess.csv"
+grep -q "GOSPA mean" "$tmp/out" && ok || bad "score text output"
+expect 2 "tracks.csv:1: no column 'object'" -- "$tl" score --truth "$tmp/icbm-2023-07-12-tracks.csv" --tracks "$tmp/icbm-2023-07-12-tracks.csv" --assessments "$tmp/icbm-2023-07-12-assess.csv"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
