@@ -120,10 +120,10 @@ struct tl_tracker_cfg {
     struct tl_motion_noise noise;
     double gate_prob;          /**< chi-square gate probability (0.9999) */
     int confirm_m, confirm_n;  /**< confirm after associations at m distinct times among the
-                                    first n times a sensor should have seen it (3, 5) */
-    double delete_after_s;     /**< delete a confirmed track missed where seen this long after
-                                    its last association (12 s); out of every sensor's coverage
-                                    it coasts on */
+                                    first n times a sensor should have seen it (4, 6) */
+    double delete_after_s;     /**< delete a confirmed track missed this long while a sensor
+                                    should have seen it (12 s); out of every sensor's coverage it
+                                    coasts on, however long */
     double max_pos_sigma_m;    /**< delete when the position uncertainty exceeds this (200 km) */
     double lag_s;              /**< late reports up to this lag are processed in validity order (5 s) */
     double init_vel_sigma_mps; /**< prior velocity uncertainty of a new track (4,000 m/s) */

@@ -116,7 +116,7 @@ static void process_noise(enum tl_motion m, const struct tl_motion_noise *q, dou
      * atmosphere the ballistic and reentry models are the same exact physics. */
     const double qv = m == TL_MOTION_BOOST || (m == TL_MOTION_REENTRY && in_air)
                           ? q->q_vel
-                          : 1e-3 * q->q_vel;
+                          : 1e-5 * q->q_vel;
 
     memset(Q, 0, sizeof(tl__mat));
     for (int i = 0; i < 3; i++) {

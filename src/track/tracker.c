@@ -18,6 +18,8 @@ static const double GATE_9999[5] = { 0.0, 0.0, 18.4207, 21.1075, 23.5127 };
  * track even when it falls outside the gate: it is that missile seen through a manoeuvre (a
  * burnout between scans), not a new one. Separate missiles are thousands of sigmas apart. */
 #define EXCLUDE_D2 1000.0
+/* ... but only a track that knows where it is: a vague track would shadow a whole region. */
+#define EXCLUDE_MAX_SIGMA_M 2000.0
 /* Velocity standard deviation added to a confirmed track each time it is missed where seen. */
 #define MISS_INFLATE_MPS 20.0
 /* Costs standing in for "impossible" in the assignment: large but finite. */
@@ -31,6 +33,7 @@ struct trk {
     struct tl_gauss comb;      /* combined estimate at model[*].t_s */
     int hits, chances;      /* distinct validity times associated / seen (M of N) */
     double last_hit_t, last_chance_t, last_inflate_t;
+    double miss_since_t; /* first miss where seen since the last hit (NaN: none) */
     int have_first;
     struct tl_gauss first;
     double first_boost;
@@ -61,8 +64,8 @@ struct tl_tracker_cfg tl_tracker_cfg_default(void)
     c.imm = 1;
     c.noise = tl_motion_noise_default();
     c.gate_prob = 0.9999;
-    c.confirm_m = 3;
-    c.confirm_n = 5;
+    c.confirm_m = 4;
+    c.confirm_n = 6;
     c.delete_after_s = 12.0;
     c.max_pos_sigma_m = 200e3;
     c.lag_s = 5.0;
@@ -380,6 +383,7 @@ static int initiate(struct tl_tracker *tk, const struct tl_sensor *s, const stru
     tr.status = TL_TRACK_TENTATIVE;
     tr.hits = tr.chances = 1;
     tr.last_hit_t = tr.last_chance_t = z->t_s;
+    tr.miss_since_t = NAN;
     if (tk->n == tk->cap) {
         int nc = tk->cap ? 2 * tk->cap : 64;
         struct trk *nt = realloc(tk->t, (size_t)nc * sizeof *nt);
@@ -499,7 +503,8 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
                     if (tr->mu[k] >= MIX_MIN)
                         main_d2 = fmin(main_d2, inn.d2);
                 }
-                if (main_d2 < EXCLUDE_D2 && tr->status != TL_TRACK_TENTATIVE)
+                if (main_d2 < EXCLUDE_D2 && tr->status != TL_TRACK_TENTATIVE &&
+                    pos_sigma(&tr->comb) < EXCLUDE_MAX_SIGMA_M)
                     used[j] = 2; /* explained by this track: never a seed */
                 if (m == 0 || !(best_d2 < GATE_9999[m]))
                     continue;
@@ -526,6 +531,7 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
             }
             used[j] = 1;
             tk->st.associated++;
+            tr->miss_since_t = NAN;
             if (t > tr->last_hit_t) { /* several sensors at one instant count once */
                 tr->hits++;
                 tr->last_hit_t = t;
@@ -563,17 +569,28 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
              * second). Once no sensor at all has associated for 1.5 s (an ordinary miss at
              * Pd < 1 is covered by the other sensors), open the velocity uncertainty so the next
              * detections can gate (Bar-Shalom et al., sec. 11.2, covariance inflation on a
-             * miss) — once per episode: a track leaving coverage must not grow with every
-             * sensor that still expects it. */
-            if (tr->last_inflate_t < tr->last_hit_t && t - tr->last_hit_t > 1.5) {
+             * miss) — once per episode (and again after 30 s): a track leaving coverage must
+             * not grow with every sensor that still expects it. */
+            if ((tr->last_inflate_t < tr->last_hit_t || t - tr->last_inflate_t > 30.0) &&
+                t - tr->last_hit_t > 1.5) {
+                /* Position too, in proportion to the time since the last update: after an
+                 * hour's coast out of every sensor's view a small velocity bias has grown into
+                 * kilometres; after a burnout between scans it is nothing. */
+                const double pos_m = 0.5 * (t - tr->last_hit_t);
                 tr->last_inflate_t = t;
                 for (int k = 0; k < TL_N_MOTIONS; k++)
-                    for (int a = 3; a < 6; a++)
-                        tr->model[k].P[a][a] += MISS_INFLATE_MPS * MISS_INFLATE_MPS;
+                    for (int a = 0; a < 3; a++) {
+                        tr->model[k].P[a][a] += pos_m * pos_m;
+                        tr->model[k].P[3 + a][3 + a] += MISS_INFLATE_MPS * MISS_INFLATE_MPS;
+                    }
                 combine(tr->model, tr->mu, n_models(tk), &tr->comb);
             }
             tr->status = TL_TRACK_COASTING;
-            if (t - tr->last_hit_t > tk->cfg.delete_after_s)
+            /* The time missed while a sensor should have seen it, not the time since the last
+             * update: an hour's coast out of every sensor's view is no evidence of loss. */
+            if (isnan(tr->miss_since_t))
+                tr->miss_since_t = t;
+            if (t - tr->miss_since_t > tk->cfg.delete_after_s)
                 kill(tk, tr);
         }
     }
