@@ -428,13 +428,82 @@ static double clutter_density(const struct tl_sensor *s, int m)
     return fmax(s->false_alarms_per_scan, 1e-3) / v;
 }
 
+/* A gated track-detection pair and its cost. */
+struct pair {
+    int track, meas;
+    double cost;
+};
+
+/* Global nearest neighbour over the gated pairs (grouped by track, in order): the optimal
+ * assignment of a compact matrix whose rows are the tracks that gate something and whose
+ * columns are the detections they gate plus one miss column per track (cost @p miss_cost);
+ * tracks that gate nothing simply miss. Writes the detection of each track (or -1) to
+ * @p assign, which the caller has filled with -1. */
+static int assign_pairs(const struct pair *pairs, int npairs, int nz, double miss_cost, int *assign)
+{
+    int *rows = NULL, *cols = NULL, *col_of = NULL, *a = NULL, nr = 0, nc = 0, rc = TL_OK;
+    double *cost = NULL;
+
+    if (npairs == 0)
+        return TL_OK;
+    rows = malloc((size_t)npairs * sizeof *rows);
+    cols = malloc((size_t)npairs * sizeof *cols);
+    col_of = malloc(((size_t)nz + 1) * sizeof *col_of);
+    if (rows == NULL || cols == NULL || col_of == NULL) {
+        rc = TL_ENOMEM;
+        goto out;
+    }
+    for (int j = 0; j < nz; j++)
+        col_of[j] = -1;
+    for (int q = 0; q < npairs; q++) {
+        if (nr == 0 || rows[nr - 1] != pairs[q].track)
+            rows[nr++] = pairs[q].track;
+        if (col_of[pairs[q].meas] < 0) {
+            col_of[pairs[q].meas] = nc;
+            cols[nc++] = pairs[q].meas;
+        }
+    }
+    {
+        const int width = nc + nr;
+        cost = malloc((size_t)nr * (size_t)width * sizeof *cost);
+        a = malloc((size_t)nr * sizeof *a);
+        if (cost == NULL || a == NULL) {
+            rc = TL_ENOMEM;
+            goto out;
+        }
+        for (long q = 0; q < (long)nr * width; q++)
+            cost[q] = NO_PAIR;
+        for (int q = 0, r = -1; q < npairs; q++) {
+            if (r < 0 || rows[r] != pairs[q].track)
+                r++;
+            cost[(size_t)r * (size_t)width + (size_t)col_of[pairs[q].meas]] = pairs[q].cost;
+        }
+        for (int r = 0; r < nr; r++)
+            cost[(size_t)r * (size_t)width + (size_t)(nc + r)] = miss_cost;
+        if ((rc = tl_assign(nr, width, cost, a, NULL)) != TL_OK)
+            goto out;
+        for (int r = 0; r < nr; r++)
+            if (a[r] < nc && cost[(size_t)r * (size_t)width + (size_t)a[r]] < NO_PAIR)
+                assign[rows[r]] = cols[a[r]];
+    }
+out:
+    free(rows);
+    free(cols);
+    free(col_of);
+    free(cost);
+    free(a);
+    return rc;
+}
+
 /* Processes one scan: the detections of sensor si valid at time t. */
 static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl_meas *z, int nz)
 {
     const struct tl_sensor *s = &tk->sensors->s[si];
     const int nt = tk->n;
-    double *cost = NULL;
-    int *assign = NULL, *used = NULL, rc = TL_OK;
+    const double pd = fmin(fmax(s->pd, 0.05), 0.999);
+    double(*zp)[3] = NULL;
+    int *assign = NULL, *used = NULL, rc = TL_OK, npairs = 0, cap_pairs = 0;
+    struct pair *pairs = NULL;
 
     tk->st.scans++;
     /* Predict every live track to the scan time; drop the ones that hit the ground or lost
@@ -447,12 +516,17 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
             tl_geo_height(&tk->cfg.earth.shape, tr->comb.x) < -20000.0)
             kill(tk, tr);
     }
-    cost = malloc(((size_t)nt * (size_t)(nz + nt) + 1) * sizeof *cost);
-    assign = malloc(((size_t)nt + 1) * sizeof *assign);
+    assign = malloc(((size_t)nt + 1) * sizeof *assign); /* detection of each track, -1 none */
     used = calloc((size_t)nz + 1, sizeof *used);
-    if (cost == NULL || assign == NULL || used == NULL) {
+    zp = malloc(((size_t)nz + 1) * sizeof *zp);
+    if (assign == NULL || used == NULL || zp == NULL) {
         rc = TL_ENOMEM;
         goto done;
+    }
+    /* Detection positions once per scan, for the cheap pre-gate. */
+    for (int j = 0; s->kind == TL_SENSOR_RADAR && j < nz; j++) {
+        const struct tl_rae rae = { z[j].range_m, z[j].az_rad, z[j].el_rad };
+        tl_geo_rae_to_ecef(&TL_WGS84, &s->site, &rae, zp[j]);
     }
     /* Cost matrix from track scores (Blackman & Popoli, "Design and Analysis of Modern
      * Tracking Systems", 6.2): a gated pair costs -2 ln(Pd g / beta), with g the mixture
@@ -460,22 +534,16 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
      * outbids a vague one for the same detection, whatever their gates. */
     for (int i = 0; i < nt; i++) {
         struct trk *tr = &tk->t[i];
-        double *row = cost + (size_t)i * (size_t)(nz + nt);
-        const double pd = fmin(fmax(s->pd, 0.05), 0.999);
-        for (int j = 0; j < nz + nt; j++)
-            row[j] = NO_PAIR;
-        row[nz + i] = tr->status == TL_TRACK_DELETED ? 0.0 : -2.0 * log(1.0 - pd);
+        assign[i] = -1;
         if (tr->status == TL_TRACK_DELETED)
             continue;
         for (int j = 0; j < nz; j++) {
             struct tl_innovation inn;
-            double dx = 0.0, p[3];
-            struct tl_rae rae = { z[j].range_m, z[j].az_rad, z[j].el_rad };
+            double dx = 0.0;
             /* Cheap pre-gate on position for radar: skip pairs far apart. */
             if (s->kind == TL_SENSOR_RADAR) {
-                tl_geo_rae_to_ecef(&TL_WGS84, &s->site, &rae, p);
                 for (int k = 0; k < 3; k++)
-                    dx += (p[k] - tr->comb.x[k]) * (p[k] - tr->comb.x[k]);
+                    dx += (zp[j][k] - tr->comb.x[k]) * (zp[j][k] - tr->comb.x[k]);
                 if (sqrt(dx) > 10.0 * pos_sigma(&tr->comb) +
                                    10.0 * (s->sigma_range_m +
                                            z[j].range_m * fmax(s->sigma_az_rad, s->sigma_el_rad)))
@@ -511,20 +579,33 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
                 for (int k = 0; k < n_models(tk); k++)
                     if (!isinf(ll[k]))
                         lik += tr->mu[k] * exp(ll[k] - ll_ref);
-                row[j] = -2.0 * (log(pd) + ll_ref + log(fmax(lik, 1e-300)) -
-                                 log(clutter_density(s, m)));
+                if (npairs == cap_pairs) {
+                    const int ncap = cap_pairs ? 2 * cap_pairs : 256;
+                    struct pair *np = realloc(pairs, (size_t)ncap * sizeof *np);
+                    if (np == NULL) {
+                        rc = TL_ENOMEM;
+                        goto done;
+                    }
+                    pairs = np;
+                    cap_pairs = ncap;
+                }
+                pairs[npairs].track = i;
+                pairs[npairs].meas = j;
+                pairs[npairs].cost = -2.0 * (log(pd) + ll_ref + log(fmax(lik, 1e-300)) -
+                                             log(clutter_density(s, m)));
+                npairs++;
             }
         }
     }
-    if (nt > 0 && (rc = tl_assign(nt, nz + nt, cost, assign, NULL)) != TL_OK)
+    if ((rc = assign_pairs(pairs, npairs, nz, -2.0 * log(1.0 - pd), assign)) != TL_OK)
         goto done;
     for (int i = 0; i < nt; i++) {
         struct trk *tr = &tk->t[i];
-        const int j = nt > 0 ? assign[i] : -1;
+        const int j = assign[i];
         int seen;
         if (tr->status == TL_TRACK_DELETED)
             continue;
-        if (j >= 0 && j < nz && cost[(size_t)i * (size_t)(nz + nt) + (size_t)j] < NO_PAIR) {
+        if (j >= 0) {
             if (imm_update(tk, tr, s, &z[j]) != TL_OK) {
                 tk->st.rejected++;
                 continue;
@@ -599,9 +680,10 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
             goto done;
     compact(tk);
 done:
-    free(cost);
+    free(pairs);
     free(assign);
     free(used);
+    free(zp);
     return rc;
 }
 
@@ -616,14 +698,13 @@ static int by_validity(const void *a, const void *b)
     return (x->sensor > y->sensor) - (x->sensor < y->sensor);
 }
 
-/* Processes buffered measurements valid at or before @p upto, in validity order, scan by scan
- * (a scan = one sensor, one validity time). */
+/* Processes buffered measurements (kept in validity order) valid at or before @p upto, scan by
+ * scan (a scan = one sensor, one validity time). */
 static int release(struct tl_tracker *tk, double upto)
 {
-    size_t k = 0, keep = 0;
+    size_t k = 0;
     int rc = TL_OK;
 
-    qsort(tk->buf, tk->nbuf, sizeof *tk->buf, by_validity);
     while (k < tk->nbuf && tk->buf[k].t_s <= upto) {
         size_t e = k + 1;
         while (e < tk->nbuf && tk->buf[e].t_s == tk->buf[k].t_s &&
@@ -635,9 +716,10 @@ static int release(struct tl_tracker *tk, double upto)
         tk->done_t = tk->buf[k].t_s;
         k = e;
     }
-    for (size_t i = k; i < tk->nbuf; i++)
-        tk->buf[keep++] = tk->buf[i];
-    tk->nbuf = keep;
+    if (k > 0) {
+        memmove(tk->buf, tk->buf + k, (tk->nbuf - k) * sizeof *tk->buf);
+        tk->nbuf -= k;
+    }
     return TL_OK;
 }
 
@@ -664,7 +746,16 @@ int tl_tracker_add(struct tl_tracker *tk, const struct tl_meas *m)
         tk->buf = nb;
         tk->capbuf = nc;
     }
-    tk->buf[tk->nbuf++] = *m;
+    {
+        /* Keep the buffer in validity order by insertion from the end: reports arrive nearly in
+         * order, so this is O(1) for almost every one. */
+        size_t i = tk->nbuf++;
+        while (i > 0 && by_validity(&tk->buf[i - 1], m) > 0) {
+            tk->buf[i] = tk->buf[i - 1];
+            i--;
+        }
+        tk->buf[i] = *m;
+    }
     /* Everything valid before (arrival - lag) can no longer be overtaken by a report that
      * arrives later within the lag: process it. Scans at the same time need all their
      * detections, so only strictly older times are released. */
