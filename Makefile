@@ -39,9 +39,15 @@ test: build
 
 bench: deps
 	@cmake -S . -B $(BENCH) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_cli
-	@echo "command: make bench ($(BENCH)/trilink_bench)"
+	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_bench_track trilink_cli
+	@echo "command: make bench ($(BENCH)/trilink_bench, $(BENCH)/trilink_bench_track)"
 	@$(BENCH)/trilink_bench
+	@echo
+	@echo "## tracker"
+	@echo
+	@echo "| figure | value |"
+	@echo "|---|---|"
+	@$(BENCH)/trilink_bench_track scenarios/srbm-salvo-2022-06-05.yaml 3 24 5
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(BENCH) out

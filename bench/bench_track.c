@@ -97,8 +97,8 @@ static int salvo(const char *path)
     return 0;
 }
 
-/* 200 missiles from 5 sites within 200 s toward the sea, 6 radars at 1 Hz, 1,000 false alarms
- * per scan: the first @p seconds of the raid. */
+/* 200 missiles from 5 sites, one a second, toward the sea; 6 radars at 1 Hz with 1,000 false
+ * alarms per scan: the first @p seconds of the raid. */
 static int raid(double seconds)
 {
     const struct tl_earth e = tl_earth_wgs84();
@@ -170,8 +170,8 @@ static int raid(double seconds)
     return 0;
 }
 
-/* Memory over a long run: @p hours of clutter (6 radars, @p fa false alarms per scan), fed in
- * slices so the input itself takes no memory; RSS reported as the hours pass. */
+/* Memory over a long run: @p hours of clutter (6 radars, @p fa false alarms per scan), fed scan
+ * by scan so the input itself takes no memory; RSS sampled through the run. */
 static int soak(double hours, double fa)
 {
     struct tl_sensor_set sensors;
@@ -181,7 +181,7 @@ static int soak(double hours, double fa)
     struct counter c = { 0, 0 };
     struct tl_meas buf[4096];
     double rss[5] = { NAN, NAN, NAN, NAN, NAN }, t0 = now_s();
-    const double marks[5] = { 0.25, 1, 6, 12, 24 };
+    const double marks[5] = { 0.1 * hours, 0.25 * hours, 0.5 * hours, 0.75 * hours, hours };
     long total = 0;
     int mi = 0;
 
@@ -221,8 +221,8 @@ static int soak(double hours, double fa)
     tl_tracker_flush(tk);
     tl_tracker_destroy(tk);
     printf("| memory over %.0f h of clutter (6 radars, %.0f false alarms per scan, %ld "
-           "measurements, %.0f s wall) | RSS %.1f / %.1f / %.1f / %.1f / %.1f MiB at 0.25 / 1 / 6 / "
-           "12 / 24 h |\n",
+           "measurements, %.0f s wall) | RSS %.1f / %.1f / %.1f / %.1f / %.1f MiB at 10 / 25 / 50 / "
+           "75 / 100 %% of the run |\n",
            hours, fa, total, now_s() - t0, rss[0], rss[1], rss[2], rss[3], rss[4]);
     return 0;
 }
@@ -232,7 +232,7 @@ int main(int argc, char **argv)
     const char *scenario = argc > 1 ? argv[1] : "scenarios/srbm-salvo-2022-06-05.yaml";
     int rc = salvo(scenario);
 
-    rc |= raid(argc > 2 ? atof(argv[2]) : 60.0);
-    rc |= soak(24.0, argc > 3 ? atof(argv[3]) : 20.0);
+    rc |= raid(argc > 2 ? atof(argv[2]) : 3.0);
+    rc |= soak(argc > 3 ? atof(argv[3]) : 2.0, argc > 4 ? atof(argv[4]) : 5.0);
     return rc;
 }

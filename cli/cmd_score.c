@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "trilink/geo.h"
 #include "trilink/score.h"
 #include "cli.h"
 #include "run_name.h"
@@ -29,40 +30,108 @@ static void usage(FILE *out)
             "               writes meas-0001.csv ...), and print the summary over all runs\n"
             "  --cutoff M   GOSPA/OSPA cutoff and assignment distance, metres (default 10000)\n"
             "  --json       one JSON object\n"
-            "  --plot DIR   write SVG charts with gnuplot: GOSPA over time, impact miss and\n"
-            "               ellipse size over time (first run)\n");
+            "  --plot DIR   write SVG charts with gnuplot (first run, first object): impact\n"
+            "               miss and 95 %% ellipse against time, altitude against ground range\n"
+            "               (truth and tracks), GOSPA and OSPA against time\n");
 }
 
-static int plot(const char *dir, const char *assess, const struct tl_score *s)
+/* Data for the charts: impact error and ellipse against time (assessments of the track nearest
+ * the first object's impact), altitude against ground range from the first object's pad (truth
+ * and confirmed track rows). Reads the CSV columns it needs by position (the formats are fixed). */
+static int plot_data(const char *dir, const char *truth, const char *tracks, const char *assess,
+                     const struct tl_score *s)
 {
-    char data[512], cmd[2048];
+    char path[512], line[1024];
+    FILE *in, *out;
+    const struct tl_score_object *o = &s->obj[0];
+
+    snprintf(path, sizeof path, "%s/impact.dat", dir);
+    if ((in = fopen(assess, "r")) == NULL || (out = fopen(path, "w")) == NULL)
+        return -1;
+    fgets(line, sizeof line, in);
+    while (fgets(line, sizeof line, in) != NULL) {
+        double t, lat, lon, a, b, d;
+        /* time_s,track,class,lt,llat,llon,lerr,it,ilat,ilon,a,b,az,apo,range */
+        if (sscanf(line, "%lf,%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%lf,%lf,%lf,%lf", &t,
+                   &lat, &lon, &a, &b) != 5)
+            continue;
+        tl_geo_inverse(&TL_WGS84, tl_deg2rad(lat), tl_deg2rad(lon), o->impact_lat_rad,
+                       o->impact_lon_rad, &d, NULL, NULL);
+        fprintf(out, "%.3f %.1f %.1f %.1f\n", t, d, a, b);
+    }
+    fclose(in);
+    fclose(out);
+    for (int f = 0; f < 2; f++) {
+        snprintf(path, sizeof path, "%s/%s", dir, f == 0 ? "truth_profile.dat" : "track_profile.dat");
+        if ((in = fopen(f == 0 ? truth : tracks, "r")) == NULL || (out = fopen(path, "w")) == NULL)
+            return -1;
+        fgets(line, sizeof line, in);
+        while (fgets(line, sizeof line, in) != NULL) {
+            char id[64], status[32];
+            double lat, lon, alt, d;
+            if (f == 0 &&
+                sscanf(line, "%*[^,],%63[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%lf,%lf,%lf",
+                       id, &lat, &lon, &alt) == 4 &&
+                strcmp(id, o->id) == 0) {
+            } else if (f == 1 &&
+                       sscanf(line, "%*[^,],%*[^,],%31[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],"
+                                    "%*[^,],%lf,%lf,%lf",
+                              status, &lat, &lon, &alt) == 4 &&
+                       strcmp(status, "confirmed") == 0) {
+            } else {
+                continue;
+            }
+            tl_geo_inverse(&TL_WGS84, o->launch_lat_rad, o->launch_lon_rad, tl_deg2rad(lat),
+                           tl_deg2rad(lon), &d, NULL, NULL);
+            fprintf(out, "%.1f %.1f\n", d / 1000.0, alt / 1000.0);
+        }
+        fclose(in);
+        fclose(out);
+    }
+    return 0;
+}
+
+static int plot(const char *dir, const char *truth, const char *tracks, const char *assess,
+                const struct tl_score *s)
+{
+    char data[512], cmd[4096];
     FILE *f, *g;
 
     mkdir(dir, 0777);
     snprintf(data, sizeof data, "%s/gospa.dat", dir);
     f = fopen(data, "w");
-    if (f == NULL)
+    if (f == NULL || s->n_objects == 0)
         return cli_error("score", TL_EXIT_FAIL, "--plot: cannot write in '%s'", dir);
     for (size_t i = 0; i < s->n_steps; i++)
         fprintf(f, "%.3f %.3f %.3f\n", s->t_s[i], s->gospa_m[i], s->ospa_m[i]);
     fclose(f);
+    if (plot_data(dir, truth, tracks, assess, s) != 0)
+        return cli_error("score", TL_EXIT_FAIL, "--plot: cannot write in '%s'", dir);
     g = popen("gnuplot", "w");
     if (g == NULL)
         return cli_error("score", TL_EXIT_FAIL, "--plot: gnuplot not available");
     snprintf(cmd, sizeof cmd,
-             "set terminal svg size 900,500\n"
-             "set output '%s/gospa.svg'\n"
-             "set xlabel 'time since epoch (s)'\nset ylabel 'metres'\nset grid\n"
-             "plot '%s' using 1:2 with lines title 'GOSPA', '' using 1:3 with lines title 'OSPA'\n"
-             "set output '%s/ellipse.svg'\n"
-             "set datafile separator ','\nset logscale y\n"
-             "plot '%s' using 1:11 every ::1 with points pt 7 ps 0.3 title '95%% ellipse semi-major',"
-             " '' using 1:12 every ::1 with points pt 7 ps 0.3 title 'semi-minor'\n",
-             dir, data, dir, assess);
+             "set terminal svg size 900,500 dynamic\nset grid\n"
+             "set output '%s/impact.svg'\n"
+             "set title 'Impact-point prediction, %s'\n"
+             "set xlabel 'time since epoch (s)'\nset ylabel 'metres'\nset logscale y\n"
+             "plot '%s/impact.dat' using 1:2 with points pt 7 ps 0.4 title 'miss distance',"
+             " '' using 1:3 with lines title '95%% ellipse semi-major',"
+             " '' using 1:4 with lines title '95%% ellipse semi-minor'\n"
+             "unset logscale y\n"
+             "set output '%s/profile.svg'\n"
+             "set title 'Altitude against ground range from the pad, %s'\n"
+             "set xlabel 'ground range (km)'\nset ylabel 'altitude (km)'\n"
+             "plot '%s/truth_profile.dat' using 1:2 with lines lw 2 title 'truth',"
+             " '%s/track_profile.dat' using 1:2 with points pt 7 ps 0.3 title 'confirmed tracks'\n"
+             "set output '%s/gospa.svg'\nset title 'GOSPA and OSPA (cutoff 10 km)'\n"
+             "set xlabel 'time since epoch (s)'\nset ylabel 'metres'\n"
+             "plot '%s' using 1:2 with lines title 'GOSPA', '' using 1:3 with lines title 'OSPA'\n",
+             dir, s->obj[0].id, dir, dir, s->obj[0].id, dir, dir, dir, data);
     fputs(cmd, g);
     if (pclose(g) != 0)
         return cli_error("score", TL_EXIT_FAIL, "--plot: gnuplot failed");
-    printf("plots: %s/gospa.svg, %s/ellipse.svg\n", dir, dir);
+    printf("plots: %s/impact.svg, %s/profile.svg, %s/gospa.svg\n", dir, dir, dir);
     return 0;
 }
 
@@ -168,7 +237,7 @@ int cmd_score(int argc, char **argv)
                        o->first_seen_s, o->confirmed_s, o->launch_err_m, o->ipp_miss_m[0],
                        o->ipp_miss_m[1], o->ipp_miss_m[2], o->contained, o->assessments);
         }
-        if (run <= 1 && plot_dir != NULL && plot(plot_dir, ap, &s) != 0)
+        if (run <= 1 && plot_dir != NULL && plot(plot_dir, truth, tp, ap, &s) != 0)
             status = TL_EXIT_FAIL;
         tl_score_free(&s);
     }

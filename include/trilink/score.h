@@ -22,6 +22,8 @@ struct tl_score_object {
     double ipp_miss_m[3];     /**< impact-point miss at burnout + 30, 60, 120 s (NaN if none) */
     long assessments, contained; /**< after burnout: assessments, and those whose 95 % ellipse
                                       held the true impact point */
+    double launch_lat_rad, launch_lon_rad; /**< truth: the pad */
+    double impact_lat_rad, impact_lon_rad; /**< truth: the impact point */
 };
 
 /** A whole run. */

@@ -483,6 +483,10 @@ int tl_score_files(const struct tl_score_cfg *cfg, const char *truth_path, const
         s.ospa_mean_m /= (double)s.n_steps;
     }
     for (int i = 0; i < s.n_objects; i++) {
+        s.obj[i].launch_lat_rad = launch[i][0];
+        s.obj[i].launch_lon_rad = launch[i][1];
+        s.obj[i].impact_lat_rad = impact[i][0];
+        s.obj[i].impact_lon_rad = impact[i][1];
         s.obj[i].pos_rmse_m = pairs[i] ? sqrt(pos_se[i] / (double)pairs[i]) : NAN;
         s.obj[i].vel_rmse_mps = pairs[i] ? sqrt(vel_se[i] / (double)pairs[i]) : NAN;
     }

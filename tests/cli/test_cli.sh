@@ -133,5 +133,13 @@ expect 0 "" -- "$tl" score --truth "$tmp/icbm-2023-07-12-truth.csv" --tracks "$t
 grep -q "GOSPA mean" "$tmp/out" && ok || bad "score text output"
 expect 2 "tracks.csv:1: no column 'object'" -- "$tl" score --truth "$tmp/icbm-2023-07-12-tracks.csv" --tracks "$tmp/icbm-2023-07-12-tracks.csv" --assessments "$tmp/icbm-2023-07-12-assess.csv"
 
+# Monte Carlo files and charts.
+expect 0 "" -- "$tl" sim "$src/scenarios/srbm-salvo-2022-06-05.yaml" --truth "$tmp/mt.csv" --measurements "$tmp/mm.csv" --runs 2
+[ -s "$tmp/mm-0001.csv" ] && [ -s "$tmp/mm-0002.csv" ] && ! cmp -s "$tmp/mm-0001.csv" "$tmp/mm-0002.csv" && ok || bad "--runs 2 did not write two different measurement files"
+expect 0 "" -- "$tl" score --truth "$tmp/icbm-2023-07-12-truth.csv" --tracks "$tmp/icbm-2023-07-12-tracks.csv" --assessments "$tmp/icbm-2023-07-12-assess.csv" --plot "$tmp/plots"
+for f in impact profile gospa; do
+    grep -q "<svg" "$tmp/plots/$f.svg" 2>/dev/null && ok || bad "no chart $f.svg"
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
