@@ -51,6 +51,8 @@ struct tl_tracker {
     size_t nbuf, capbuf;
     double buf_max_t;    /* latest validity time seen */
     double done_t;       /* validity time of the last processed scan */
+    struct tl_meas ir[64]; /* recent infrared detections no track took, for stereo */
+    int nir;
     struct tl_tracker_stats st;
 };
 
@@ -428,6 +430,136 @@ static double clutter_density(const struct tl_sensor *s, int m)
     return fmax(s->false_alarms_per_scan, 1e-3) / v;
 }
 
+/* Unit line-of-sight vector (ECEF) of an angles measurement from sensor @p s, and its origin. */
+static void line_of_sight(const struct tl_sensor *s, const struct tl_meas *z, double o[3],
+                          double u[3])
+{
+    const struct tl_rae rae = { 1.0, z->az_rad, z->el_rad };
+    double p[3];
+
+    tl_geo_lla_to_ecef(&TL_WGS84, &s->site, o);
+    tl_geo_rae_to_ecef(&TL_WGS84, &s->site, &rae, p);
+    for (int i = 0; i < 3; i++)
+        u[i] = p[i] - o[i];
+}
+
+/* Stereo position from two infrared sensors' lines of sight at the same instant: the midpoint
+ * of their closest approach, if they pass within @p max_miss_m of each other. Returns 0 or -1. */
+static int stereo(const struct tl_sensor *s1, const struct tl_meas *z1, const struct tl_sensor *s2,
+                  const struct tl_meas *z2, double max_miss_m, double p[3])
+{
+    double o1[3], u1[3], o2[3], u2[3], w[3], a, b, c, d, e, den, t1, t2, miss = 0.0;
+
+    line_of_sight(s1, z1, o1, u1);
+    line_of_sight(s2, z2, o2, u2);
+    for (int i = 0; i < 3; i++)
+        w[i] = o1[i] - o2[i];
+    a = u1[0] * u1[0] + u1[1] * u1[1] + u1[2] * u1[2];
+    b = u1[0] * u2[0] + u1[1] * u2[1] + u1[2] * u2[2];
+    c = u2[0] * u2[0] + u2[1] * u2[1] + u2[2] * u2[2];
+    d = u1[0] * w[0] + u1[1] * w[1] + u1[2] * w[2];
+    e = u2[0] * w[0] + u2[1] * w[1] + u2[2] * w[2];
+    den = a * c - b * b;
+    if (!(den > 1e-12 * a * c)) /* parallel lines: no baseline */
+        return -1;
+    t1 = (b * e - c * d) / den;
+    t2 = (a * e - b * d) / den;
+    if (t1 <= 0.0 || t2 <= 0.0)
+        return -1;
+    for (int i = 0; i < 3; i++) {
+        const double q1 = o1[i] + t1 * u1[i], q2 = o2[i] + t2 * u2[i];
+        p[i] = 0.5 * (q1 + q2);
+        miss += (q1 - q2) * (q1 - q2);
+    }
+    return sqrt(miss) <= max_miss_m ? 0 : -1;
+}
+
+/* Starts a tentative track at a stereo position from two infrared sensors (a booster seen
+ * before any radar has it), unless a track is already near. */
+static int initiate_stereo(struct tl_tracker *tk, const struct tl_meas *z, const double p[3],
+                           double sigma_m)
+{
+    struct trk tr;
+    const double sv = tk->cfg.init_vel_sigma_mps;
+    const double h = tl_geo_height(&tk->cfg.earth.shape, p);
+
+    if (h < -1000.0 || h > 1.5e6)
+        return TL_OK; /* not a booster's height */
+    for (int i = 0; i < tk->n; i++) {
+        double d = 0.0;
+        if (tk->t[i].status == TL_TRACK_DELETED)
+            continue;
+        for (int k = 0; k < 3; k++)
+            d += (tk->t[i].comb.x[k] - p[k]) * (tk->t[i].comb.x[k] - p[k]);
+        if (sqrt(d) < 5.0 * sigma_m + 3.0 * pos_sigma(&tk->t[i].comb))
+            return TL_OK;
+    }
+    memset(&tr, 0, sizeof tr);
+    tr.comb.t_s = z->t_s;
+    for (int i = 0; i < 3; i++) {
+        tr.comb.x[i] = p[i];
+        tr.comb.P[i][i] = sigma_m * sigma_m;
+        tr.comb.P[3 + i][3 + i] = sv * sv;
+        tr.comb.P[6 + i][6 + i] = 30.0 * 30.0;
+    }
+    tr.comb.x[9] = 1e-4;
+    tr.comb.P[9][9] = 1e-4 * 1e-4;
+    for (int j = 0; j < TL_N_MOTIONS; j++)
+        tr.model[j] = tr.comb;
+    /* Infrared sees only boosters. */
+    tr.mu[0] = tk->cfg.imm ? 0.9 : 1.0;
+    tr.mu[1] = tk->cfg.imm ? 0.09 : 0.0;
+    tr.mu[2] = tk->cfg.imm ? 0.01 : 0.0;
+    tr.status = TL_TRACK_TENTATIVE;
+    tr.hits = tr.chances = 1;
+    tr.last_hit_t = tr.last_chance_t = z->t_s;
+    tr.miss_since_t = NAN;
+    if (tk->n == tk->cap) {
+        int nc = tk->cap ? 2 * tk->cap : 64;
+        struct trk *nt = realloc(tk->t, (size_t)nc * sizeof *nt);
+        if (nt == NULL)
+            return TL_ENOMEM;
+        tk->t = nt;
+        tk->cap = nc;
+    }
+    tr.id = tk->next_id++;
+    tk->t[tk->n++] = tr;
+    tk->st.initiated++;
+    return TL_OK;
+}
+
+/* Pairs an infrared detection no track took with a stored one of another infrared sensor at
+ * the same instant (stereo), or stores it for the next sensor's scan. */
+static int infrared_seed(struct tl_tracker *tk, int si, const struct tl_meas *z)
+{
+    const struct tl_sensor *s = &tk->sensors->s[si];
+    int w = 0;
+
+    /* Forget what is older than a second. */
+    for (int i = 0; i < tk->nir; i++)
+        if (z->t_s - tk->ir[i].t_s <= 1.0)
+            tk->ir[w++] = tk->ir[i];
+    tk->nir = w;
+    for (int i = 0; i < tk->nir; i++) {
+        const struct tl_meas *o = &tk->ir[i];
+        const struct tl_sensor *so = &tk->sensors->s[o->sensor];
+        double p[3];
+        /* Lines of sight from 36,000 km with 0.005 deg of noise miss each other by a few km:
+         * accept up to five times the larger angular error at the distance. */
+        const double tol = 5.0 * 4.0e7 * fmax(fmax(s->sigma_az_rad, s->sigma_el_rad),
+                                              fmax(so->sigma_az_rad, so->sigma_el_rad));
+        if (o->sensor == si || fabs(o->t_s - z->t_s) > 0.05)
+            continue;
+        if (stereo(s, z, so, o, tol, p) == 0) {
+            tk->ir[i] = tk->ir[--tk->nir];
+            return initiate_stereo(tk, z, p, tol / 5.0);
+        }
+    }
+    if (tk->nir < (int)(sizeof tk->ir / sizeof tk->ir[0]))
+        tk->ir[tk->nir++] = *z;
+    return TL_OK;
+}
+
 /* A gated track-detection pair and its cost. */
 struct pair {
     int track, meas;
@@ -675,9 +807,13 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
                 kill(tk, tr);
         }
     }
-    for (int j = 0; j < nz; j++)
-        if (used[j] != 1 && used[j] != 2 && (rc = initiate(tk, s, &z[j])) != TL_OK)
+    for (int j = 0; j < nz; j++) {
+        if (used[j] == 1 || used[j] == 2)
+            continue;
+        rc = s->kind == TL_SENSOR_RADAR ? initiate(tk, s, &z[j]) : infrared_seed(tk, si, &z[j]);
+        if (rc != TL_OK)
             goto done;
+    }
     compact(tk);
 done:
     free(pairs);
