@@ -190,12 +190,67 @@ static void late_beyond_the_lag(void **state)
     free(m);
 }
 
+/* Two geostationary infrared sensors alone: their lines of sight triangulate the booster, so a
+ * track starts within seconds of launch and is confirmed on infrared alone. */
+static void infrared_stereo_starts_a_track(void **state)
+{
+    static const char IR[] =
+        "epoch: 2023-07-12T00:59:00Z\n"
+        "sensors:\n"
+        "  - {id: IR1, kind: ir, lat_deg: 0.0, lon_deg: 140.0, alt_m: 35786000,\n"
+        "     sigma_azimuth_deg: 0.005, sigma_elevation_deg: 0.005, revisit_s: 2.0, latency_s: 1}\n"
+        "  - {id: IR2, kind: ir, lat_deg: 0.0, lon_deg: 100.0, alt_m: 35786000,\n"
+        "     sigma_azimuth_deg: 0.005, sigma_elevation_deg: 0.005, revisit_s: 2.0, latency_s: 1}\n"
+        "launches:\n"
+        "  - {id: B, class: irbm, site: {lat_deg: 40.6, lon_deg: 126.3}, time_s: 10,\n"
+        "     azimuth_deg: 90, range_km: 3000}\n";
+    char path[] = "/tmp/tl_irXXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    const struct tl_earth e = tl_earth_wgs84();
+    struct tl_scenario *isc;
+    struct tl_sim *isim;
+    struct tl_meas *m;
+    size_t n;
+    struct tl_diag d;
+    struct tl_tracker_cfg cfg = tl_tracker_cfg_default();
+    struct tl_tracker *tk;
+    struct sink s;
+    double y[6], err = 0.0;
+
+    (void)state;
+    fputs(IR, f);
+    fclose(f);
+    memset(&d, 0, sizeof d);
+    assert_int_equal(tl_scenario_load(path, &isc, &d), TL_OK);
+    unlink(path);
+    assert_int_equal(tl_sim_run(isc, &e, &isim, &d), TL_OK);
+    assert_int_equal(tl_sim_measure(isim, &isc->sensors, 1, &m, &n), TL_OK);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(tl_tracker_create(&cfg, &isc->sensors, on_report, &s, &tk), TL_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(tl_tracker_add(tk, &m[i]), TL_OK);
+    assert_int_equal(tl_tracker_flush(tk), TL_OK);
+    tl_tracker_destroy(tk);
+    assert_int_equal(s.n, 1);
+    /* The last estimate (end of boost) against the truth: stereo from 36,000 km is a few km. */
+    assert_int_equal(tl_sim_state(isim, 0, s.last.t_s, y, NULL), TL_OK);
+    for (int k = 0; k < 3; k++)
+        err += (y[k] - s.last.x[k]) * (y[k] - s.last.x[k]);
+    if (!(sqrt(err) < 5000.0))
+        fail_msg("infrared-only position error %.0f m", sqrt(err));
+    free(m);
+    tl_sim_destroy(isim);
+    tl_scenario_destroy(isc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_missile_one_track),
         cmocka_unit_test(out_of_order_within_the_lag),
         cmocka_unit_test(late_beyond_the_lag),
+        cmocka_unit_test(infrared_stereo_starts_a_track),
     };
     return cmocka_run_group_tests_name("pipeline", tests, setup, teardown);
 }
