@@ -331,6 +331,28 @@ static void kill(struct tl_tracker *tk, struct trk *tr)
         report(tk, tr);
 }
 
+/* Enters @p tr (state and mode probabilities set) into the table as a new tentative track
+ * with its first association at @p t. */
+static int add_tentative(struct tl_tracker *tk, struct trk *tr, double t)
+{
+    tr->status = TL_TRACK_TENTATIVE;
+    tr->hits = tr->chances = 1;
+    tr->last_hit_t = tr->last_chance_t = t;
+    tr->miss_since_t = NAN;
+    if (tk->n == tk->cap) {
+        int nc = tk->cap ? 2 * tk->cap : 64;
+        struct trk *nt = realloc(tk->t, (size_t)nc * sizeof *nt);
+        if (nt == NULL)
+            return TL_ENOMEM;
+        tk->t = nt;
+        tk->cap = nc;
+    }
+    tr->id = tk->next_id++;
+    tk->t[tk->n++] = *tr;
+    tk->st.initiated++;
+    return TL_OK;
+}
+
 /* A new tentative track from one radar detection: position from the measurement, velocity from
  * the range rate along the line of sight and a wide prior across it. */
 static int initiate(struct tl_tracker *tk, const struct tl_sensor *s, const struct tl_meas *z)
@@ -378,26 +400,7 @@ static int initiate(struct tl_tracker *tk, const struct tl_sensor *s, const stru
     tr.mu[0] = tk->cfg.imm ? 0.5 : 1.0;
     tr.mu[1] = tk->cfg.imm ? 0.4 : 0.0;
     tr.mu[2] = tk->cfg.imm ? 0.1 : 0.0;
-    if (!tk->cfg.imm) {
-        tr.mu[0] = 1.0;
-        tr.mu[1] = tr.mu[2] = 0.0;
-    }
-    tr.status = TL_TRACK_TENTATIVE;
-    tr.hits = tr.chances = 1;
-    tr.last_hit_t = tr.last_chance_t = z->t_s;
-    tr.miss_since_t = NAN;
-    if (tk->n == tk->cap) {
-        int nc = tk->cap ? 2 * tk->cap : 64;
-        struct trk *nt = realloc(tk->t, (size_t)nc * sizeof *nt);
-        if (nt == NULL)
-            return TL_ENOMEM;
-        tk->t = nt;
-        tk->cap = nc;
-    }
-    tr.id = tk->next_id++;
-    tk->t[tk->n++] = tr;
-    tk->st.initiated++;
-    return TL_OK;
+    return add_tentative(tk, &tr, z->t_s);
 }
 
 /* Removes deleted tracks from the table (their final report is already out): memory stays
@@ -510,22 +513,7 @@ static int initiate_stereo(struct tl_tracker *tk, const struct tl_meas *z, const
     tr.mu[0] = tk->cfg.imm ? 0.9 : 1.0;
     tr.mu[1] = tk->cfg.imm ? 0.09 : 0.0;
     tr.mu[2] = tk->cfg.imm ? 0.01 : 0.0;
-    tr.status = TL_TRACK_TENTATIVE;
-    tr.hits = tr.chances = 1;
-    tr.last_hit_t = tr.last_chance_t = z->t_s;
-    tr.miss_since_t = NAN;
-    if (tk->n == tk->cap) {
-        int nc = tk->cap ? 2 * tk->cap : 64;
-        struct trk *nt = realloc(tk->t, (size_t)nc * sizeof *nt);
-        if (nt == NULL)
-            return TL_ENOMEM;
-        tk->t = nt;
-        tk->cap = nc;
-    }
-    tr.id = tk->next_id++;
-    tk->t[tk->n++] = tr;
-    tk->st.initiated++;
-    return TL_OK;
+    return add_tentative(tk, &tr, z->t_s);
 }
 
 /* Pairs an infrared detection no track took with a stored one of another infrared sensor at
