@@ -52,8 +52,21 @@ struct tl_tracker {
     double buf_max_t;    /* latest validity time seen */
     double done_t;       /* validity time of the last processed scan */
     struct tl_meas ir[64]; /* recent infrared detections no track took, for stereo */
+    struct seeds *seeds;   /* per sensor: last scan's radar detections no track took */
     int nir;
     struct tl_tracker_stats st;
+};
+
+/* A radar's unused detections of its previous scan, waiting for a partner (two-point initiation),
+ * with their positions hashed in a grid of cells about as large as a missile travels between
+ * scans, so the partner search is O(detections). */
+struct seeds {
+    double t;
+    int n, cap, nbucket;
+    struct tl_meas *z;
+    double (*p)[3];
+    int *head, *next;
+    double cell_m;
 };
 
 struct tl_tracker_cfg tl_tracker_cfg_default(void)
@@ -108,6 +121,11 @@ int tl_tracker_create(const struct tl_tracker_cfg *cfg, const struct tl_sensor_s
     tk->next_id = 1;
     tk->done_t = -INFINITY;
     tk->buf_max_t = -INFINITY;
+    tk->seeds = calloc((size_t)sensors->n + 1, sizeof *tk->seeds);
+    if (tk->seeds == NULL) {
+        free(tk);
+        return TL_ENOMEM;
+    }
     *out = tk;
     return TL_OK;
 }
@@ -116,6 +134,13 @@ void tl_tracker_destroy(struct tl_tracker *tk)
 {
     if (tk == NULL)
         return;
+    for (int i = 0; tk->seeds != NULL && i < tk->sensors->n; i++) {
+        free(tk->seeds[i].z);
+        free(tk->seeds[i].p);
+        free(tk->seeds[i].head);
+        free(tk->seeds[i].next);
+    }
+    free(tk->seeds);
     free(tk->t);
     free(tk->buf);
     free(tk);
@@ -431,6 +456,117 @@ static double clutter_density(const struct tl_sensor *s, int m)
     if (m == 4)
         v *= 14000.0;
     return fmax(s->false_alarms_per_scan, 1e-3) / v;
+}
+
+/* Fastest ballistic missile, m/s: bounds how far a partner detection can be. */
+#define SEED_VMAX_MPS 8000.0
+
+static long seed_cell(double x, double cell)
+{
+    return (long)floor(x / cell);
+}
+
+static unsigned long seed_hash(long a, long b, long c)
+{
+    return (unsigned long)a * 73856093UL ^ (unsigned long)b * 19349663UL ^
+           (unsigned long)c * 83492791UL;
+}
+
+/* Replaces sensor @p si's waiting detections with @p n new ones (positions @p p) at time @p t. */
+static int seeds_store(struct seeds *sd, double t, const struct tl_meas *z, const double (*p)[3],
+                       int n, double cell_m)
+{
+    if (n > sd->cap) {
+        struct tl_meas *nz = realloc(sd->z, (size_t)n * sizeof *nz);
+        double(*np)[3] = nz != NULL ? realloc(sd->p, (size_t)n * sizeof *np) : NULL;
+        int *nn = np != NULL ? realloc(sd->next, (size_t)n * sizeof *nn) : NULL;
+        if (nz != NULL)
+            sd->z = nz;
+        if (np != NULL)
+            sd->p = np;
+        if (nn == NULL)
+            return TL_ENOMEM;
+        sd->next = nn;
+        sd->cap = n;
+    }
+    if (sd->nbucket < 2 * n || sd->head == NULL) {
+        int nb = 64;
+        int *nh;
+        while (nb < 2 * n)
+            nb *= 2;
+        nh = realloc(sd->head, (size_t)nb * sizeof *nh);
+        if (nh == NULL)
+            return TL_ENOMEM;
+        sd->head = nh;
+        sd->nbucket = nb;
+    }
+    for (int b = 0; b < sd->nbucket; b++)
+        sd->head[b] = -1;
+    sd->t = t;
+    sd->n = n;
+    sd->cell_m = cell_m;
+    for (int j = 0; j < n; j++) {
+        unsigned long h;
+        sd->z[j] = z[j];
+        memcpy(sd->p[j], p[j], sizeof sd->p[j]);
+        h = seed_hash(seed_cell(p[j][0], cell_m), seed_cell(p[j][1], cell_m),
+                      seed_cell(p[j][2], cell_m)) &
+            (unsigned long)(sd->nbucket - 1);
+        sd->next[j] = sd->head[h];
+        sd->head[h] = j;
+    }
+    return TL_OK;
+}
+
+/* The waiting detection of the same radar's previous scan that best continues @p z (at @p p):
+ * reachable at up to SEED_VMAX_MPS, and with a range change that agrees with the two range rates
+ * (when the radar measures them) within six sigmas plus what 100 m/s^2 can add. -1 for none. */
+static int seeds_partner(const struct seeds *sd, const struct tl_sensor *s,
+                         const struct tl_meas *z, const double p[3])
+{
+    const double dt = z->t_s - sd->t;
+    const double cross = z->range_m * fmax(s->sigma_az_rad, s->sigma_el_rad);
+    const double reach = SEED_VMAX_MPS * dt + 6.0 * (s->sigma_range_m + cross);
+    double best = INFINITY;
+    int best_j = -1;
+
+    if (sd->n == 0 || !(dt > 0.0) || dt > 2.5 * s->revisit_s)
+        return -1;
+    for (long a = seed_cell(p[0] - reach, sd->cell_m); a <= seed_cell(p[0] + reach, sd->cell_m); a++)
+        for (long b = seed_cell(p[1] - reach, sd->cell_m); b <= seed_cell(p[1] + reach, sd->cell_m);
+             b++)
+            for (long c = seed_cell(p[2] - reach, sd->cell_m);
+                 c <= seed_cell(p[2] + reach, sd->cell_m); c++) {
+                const unsigned long h =
+                    seed_hash(a, b, c) & (unsigned long)(sd->nbucket - 1);
+                for (int j = sd->head[h]; j >= 0; j = sd->next[j]) {
+                    double d = 0.0, score;
+                    if (isinf(sd->z[j].t_s)) /* already seeded a track */
+                        continue;
+                    for (int k = 0; k < 3; k++)
+                        d += (sd->p[j][k] - p[k]) * (sd->p[j][k] - p[k]);
+                    if (seed_cell(sd->p[j][0], sd->cell_m) != a ||
+                        seed_cell(sd->p[j][1], sd->cell_m) != b ||
+                        seed_cell(sd->p[j][2], sd->cell_m) != c || sqrt(d) > reach)
+                        continue;
+                    score = sqrt(d) / reach;
+                    if (!isnan(z->rr_mps) && !isnan(sd->z[j].rr_mps)) {
+                        const double resid = (z->range_m - sd->z[j].range_m) -
+                                             0.5 * (z->rr_mps + sd->z[j].rr_mps) * dt;
+                        const double tol = 6.0 * (1.5 * s->sigma_range_m +
+                                                  s->sigma_rr_mps * dt) +
+                                           50.0 * dt * dt;
+                        if (fabs(resid) > tol)
+                            continue;
+                        score = fabs(resid) / tol;
+                    }
+                    if (score < best) {
+                        best = score;
+                        best_j = j;
+                    }
+                }
+            }
+    return best_j;
 }
 
 /* Unit line-of-sight vector (ECEF) of an angles measurement from sensor @p s, and its origin. */
@@ -795,12 +931,59 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
                 kill(tk, tr);
         }
     }
-    for (int j = 0; j < nz; j++) {
-        if (used[j] == 1 || used[j] == 2)
-            continue;
-        rc = s->kind == TL_SENSOR_RADAR ? initiate(tk, s, &z[j]) : infrared_seed(tk, si, &z[j]);
+    if (s->kind == TL_SENSOR_RADAR) {
+        /* Two-point initiation (Blackman & Popoli, 3.3, logic-based initiation): a detection no
+         * track took starts a track only with a kinematically consistent partner from this
+         * radar's previous scan; the others wait one scan for a partner. Clutter rarely pairs,
+         * so it no longer fills the table with tentative tracks. */
+        struct seeds *sd = &tk->seeds[si];
+        struct tl_meas *left = malloc(((size_t)nz + 1) * sizeof *left);
+        double(*lp)[3] = malloc(((size_t)nz + 1) * sizeof *lp);
+        int nleft = 0;
+        if (left == NULL || lp == NULL) {
+            free(left);
+            free(lp);
+            rc = TL_ENOMEM;
+            goto done;
+        }
+        for (int j = 0; j < nz && rc == TL_OK; j++) {
+            int pj;
+            if (used[j] == 1 || used[j] == 2)
+                continue;
+            pj = seeds_partner(sd, s, &z[j], zp[j]);
+            if (pj < 0) {
+                left[nleft] = z[j];
+                memcpy(lp[nleft++], zp[j], sizeof lp[0]);
+                continue;
+            }
+            /* Start from the earlier detection, then take the later one as its second
+             * association. */
+            if ((rc = initiate(tk, s, &sd->z[pj])) == TL_OK) {
+                struct trk *tr = &tk->t[tk->n - 1];
+                if (imm_predict(tk, tr, t) == TL_OK && imm_update(tk, tr, s, &z[j]) == TL_OK) {
+                    tr->hits++;
+                    tr->chances++;
+                    tr->last_hit_t = tr->last_chance_t = t;
+                } else {
+                    tr->status = TL_TRACK_DELETED; /* the pair was not consistent after all */
+                }
+            }
+            sd->z[pj].t_s = -INFINITY; /* a detection seeds one track at most */
+        }
+        if (rc == TL_OK)
+            rc = seeds_store(sd, t, left, (const double(*)[3])lp, nleft,
+                             fmax(1000.0, SEED_VMAX_MPS * s->revisit_s));
+        free(left);
+        free(lp);
         if (rc != TL_OK)
             goto done;
+    } else {
+        for (int j = 0; j < nz; j++) {
+            if (used[j] == 1 || used[j] == 2)
+                continue;
+            if ((rc = infrared_seed(tk, si, &z[j])) != TL_OK)
+                goto done;
+        }
     }
     compact(tk);
 done:
