@@ -54,27 +54,54 @@ int tl__meas_vector(const struct tl_sensor *s, const struct tl_meas *z, double *
     return 3;
 }
 
-/* Jacobian of the measurement by central differences over position and velocity (the other
- * states do not enter): steps of 1 m and 1 mm/s, far below the noise and far above rounding. */
+/* Jacobian of the measurement with respect to position and velocity, analytically in the
+ * sensor's local east-north-up frame d = R (x - site), w = R v (R the ECEF-to-ENU rotation):
+ * range d/|d|; azimuth atan2(e, n) -> (n, -e, 0)/h^2; elevation atan2(u, h) ->
+ * (-e u, -n u, h^2)/(|d|^2 h), with h the horizontal distance; range rate d.w/|d| ->
+ * (w - rr d/|d|)/|d| in position and d/|d| in velocity. The other states do not enter. */
 static void meas_jacobian(const struct tl_sensor *s, const double *x, int m, double H[4][TL_NX])
 {
+    double site[3], R[3][3], d[3] = { 0, 0, 0 }, w[3] = { 0, 0, 0 }, gd[4][3], gw[4][3];
+    double rho, h2, h, rr;
+    int row = 0;
+
+    (void)m;
     memset(H, 0, sizeof(double) * 4 * TL_NX);
-    for (int j = 0; j < 6; j++) {
-        const double d = j < 3 ? 1.0 : 1e-3;
-        double xp[TL_NX], xm[TL_NX], zp[4], zm[4];
-        memcpy(xp, x, sizeof xp);
-        memcpy(xm, x, sizeof xm);
-        xp[j] += d;
-        xm[j] -= d;
-        tl__measure(s, xp, zp);
-        tl__measure(s, xm, zm);
-        for (int i = 0; i < m; i++)
-            H[i][j] = (zp[i] - zm[i]) / (2.0 * d);
-        H[s->kind == TL_SENSOR_IR ? 0 : 1][j] =
-            remainder(zp[s->kind == TL_SENSOR_IR ? 0 : 1] - zm[s->kind == TL_SENSOR_IR ? 0 : 1],
-                      2.0 * M_PI) /
-            (2.0 * d);
+    memset(gd, 0, sizeof gd);
+    memset(gw, 0, sizeof gw);
+    tl_geo_lla_to_ecef(&TL_WGS84, &s->site, site);
+    tl_geo_enu_basis(s->site.lat_rad, s->site.lon_rad, R);
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++) {
+            d[i] += R[i][k] * (x[k] - site[k]);
+            w[i] += R[i][k] * x[3 + k];
+        }
+    h2 = d[0] * d[0] + d[1] * d[1];
+    h = sqrt(h2);
+    rho = sqrt(h2 + d[2] * d[2]);
+    rr = (d[0] * w[0] + d[1] * w[1] + d[2] * w[2]) / rho;
+    if (s->kind == TL_SENSOR_RADAR) {
+        for (int k = 0; k < 3; k++)
+            gd[0][k] = d[k] / rho;
+        row = 1;
     }
+    gd[row][0] = d[1] / h2; /* azimuth */
+    gd[row][1] = -d[0] / h2;
+    gd[row + 1][0] = -d[0] * d[2] / (rho * rho * h); /* elevation */
+    gd[row + 1][1] = -d[1] * d[2] / (rho * rho * h);
+    gd[row + 1][2] = h / (rho * rho);
+    if (s->kind == TL_SENSOR_RADAR && s->sigma_rr_mps > 0.0)
+        for (int k = 0; k < 3; k++) {
+            gd[3][k] = (w[k] - rr * d[k] / rho) / rho;
+            gw[3][k] = d[k] / rho;
+        }
+    /* Back to ECEF: d(.)/dx = d(.)/dd R. */
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 3; k++)
+            for (int a = 0; a < 3; a++) {
+                H[i][k] += gd[i][a] * R[a][k];
+                H[i][3 + k] += gw[i][a] * R[a][k];
+            }
 }
 
 static int finish_innovation(struct tl_innovation *inn, tl__mat sinv, double logdet)

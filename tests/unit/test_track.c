@@ -290,6 +290,48 @@ static void innovation_is_chi_square(void **state)
     TL_ASSERT_NEAR(sum / n, 4.0, 0.2);
 }
 
+/* The EKF's analytic measurement Jacobian against central differences of the measurement model
+ * itself, read through the innovation covariance S = H P H^T + R of a prior with unit variance
+ * in one state at a time: S - R = H_col H_col^T on the diagonal. */
+static void measurement_jacobian_matches_finite_differences(void **state)
+{
+    const struct tl_sensor s = radar();
+    struct tl_gauss g = midcourse_state(0.0, 0.0);
+    struct tl_meas z;
+    struct tl_innovation inn;
+
+    (void)state;
+    for (int col = 0; col < 6; col++) {
+        double zp[4], zm[4], Hcol[4];
+        struct tl_meas mp, mm;
+        const double step = col < 3 ? 1.0 : 1e-3;
+        double xp[TL_NX], xm[TL_NX];
+        memcpy(xp, g.x, sizeof xp);
+        memcpy(xm, g.x, sizeof xm);
+        xp[col] += step;
+        xm[col] -= step;
+        tl_sensor_ideal(&s, xp, &mp);
+        tl_sensor_ideal(&s, xm, &mm);
+        zp[0] = mp.range_m; zp[1] = mp.az_rad; zp[2] = mp.el_rad; zp[3] = mp.rr_mps;
+        zm[0] = mm.range_m; zm[1] = mm.az_rad; zm[2] = mm.el_rad; zm[3] = mm.rr_mps;
+        for (int i = 0; i < 4; i++)
+            Hcol[i] = (zp[i] - zm[i]) / (2.0 * step);
+        /* A prior with variance 1 in this one state: S - R = H_col H_col^T. */
+        memset(g.P, 0, sizeof g.P);
+        for (int i = 0; i < TL_NX; i++)
+            g.P[i][i] = 1e-20; /* the range-rate row has partials near 1 in velocity */
+        g.P[col][col] = 1.0;
+        tl_sensor_ideal(&s, g.x, &z);
+        assert_int_equal(tl_track_innovation(TL_FILTER_EKF, &s, &z, &g, &inn), TL_OK);
+        for (int i = 0; i < 4; i++) {
+            const double r[4] = { s.sigma_range_m * s.sigma_range_m, s.sigma_az_rad * s.sigma_az_rad,
+                                  s.sigma_el_rad * s.sigma_el_rad, s.sigma_rr_mps * s.sigma_rr_mps };
+            TL_ASSERT_NEAR(inn.S[i][i] - r[i], Hcol[i] * Hcol[i],
+                           1e-6 * Hcol[i] * Hcol[i] + 1e-15);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +343,7 @@ int main(void)
         cmocka_unit_test(ekf_and_ukf_updates_agree),
         cmocka_unit_test(joseph_form_stays_positive_definite),
         cmocka_unit_test(innovation_is_chi_square),
+        cmocka_unit_test(measurement_jacobian_matches_finite_differences),
     };
     return cmocka_run_group_tests_name("track", tests, NULL, NULL);
 }
