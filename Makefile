@@ -47,7 +47,7 @@ bench: deps
 	@echo
 	@echo "| figure | value |"
 	@echo "|---|---|"
-	@$(BENCH)/trilink_bench_track scenarios/srbm-salvo-2022-06-05.yaml 240 24 5
+	@$(BENCH)/trilink_bench_track scenarios/srbm-salvo-2022-06-05.yaml 240 24 100
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(BENCH) out
