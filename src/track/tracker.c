@@ -356,10 +356,15 @@ static void kill(struct tl_tracker *tk, struct trk *tr)
         report(tk, tr);
 }
 
-/* Enters @p tr (state and mode probabilities set) into the table as a new tentative track
- * with its first association at @p t. */
-static int add_tentative(struct tl_tracker *tk, struct trk *tr, double t)
+/* Enters @p tr (its combined state set) into the table as a new tentative track with its first
+ * association at @p t: every model starts from that state, with initial mode probabilities
+ * @p mu (boost, ballistic, reentry; the ballistic model alone without the IMM). */
+static int add_tentative(struct tl_tracker *tk, struct trk *tr, double t, const double mu[3])
 {
+    for (int j = 0; j < TL_N_MOTIONS; j++) {
+        tr->model[j] = tr->comb;
+        tr->mu[j] = tk->cfg.imm ? mu[j] : (j == 0 ? 1.0 : 0.0);
+    }
     tr->status = TL_TRACK_TENTATIVE;
     tr->hits = tr->chances = 1;
     tr->last_hit_t = tr->last_chance_t = t;
@@ -420,12 +425,7 @@ static int initiate(struct tl_tracker *tk, const struct tl_sensor *s, const stru
         g->x[9] = 1e-4;                    /* beta about 10,000 kg/m^2 */
         g->P[9][9] = 1e-4 * 1e-4;
     }
-    for (int j = 0; j < TL_N_MOTIONS; j++)
-        tr.model[j] = tr.comb;
-    tr.mu[0] = tk->cfg.imm ? 0.5 : 1.0;
-    tr.mu[1] = tk->cfg.imm ? 0.4 : 0.0;
-    tr.mu[2] = tk->cfg.imm ? 0.1 : 0.0;
-    return add_tentative(tk, &tr, z->t_s);
+    return add_tentative(tk, &tr, z->t_s, (const double[3]){ 0.5, 0.4, 0.1 });
 }
 
 /* Removes deleted tracks from the table (their final report is already out): memory stays
@@ -643,13 +643,8 @@ static int initiate_stereo(struct tl_tracker *tk, const struct tl_meas *z, const
     }
     tr.comb.x[9] = 1e-4;
     tr.comb.P[9][9] = 1e-4 * 1e-4;
-    for (int j = 0; j < TL_N_MOTIONS; j++)
-        tr.model[j] = tr.comb;
     /* Infrared sees only boosters. */
-    tr.mu[0] = tk->cfg.imm ? 0.9 : 1.0;
-    tr.mu[1] = tk->cfg.imm ? 0.09 : 0.0;
-    tr.mu[2] = tk->cfg.imm ? 0.01 : 0.0;
-    return add_tentative(tk, &tr, z->t_s);
+    return add_tentative(tk, &tr, z->t_s, (const double[3]){ 0.9, 0.09, 0.01 });
 }
 
 /* Pairs an infrared detection no track took with a stored one of another infrared sensor at
