@@ -76,6 +76,14 @@ TL_API void tl_sensor_ideal(const struct tl_sensor *s, const double y[6], struct
  */
 TL_API int tl_sensor_sees(const struct tl_sensor *s, const double y[6], int boosting);
 
+/**
+ * Density of the false alarms tl_sensor_scan draws, per unit of measurement space: azimuth x
+ * elevation (rad^2) for an angles-only sensor, times range (m) for a radar (@p m = 3), times
+ * range rate (m/s) when it reports one (@p m = 4). A floor of 1e-3 false alarms per scan keeps it
+ * positive for a sensor that declares none (a tracker's score needs a finite value).
+ */
+TL_API double tl_sensor_clutter_density(const struct tl_sensor *s, int m);
+
 /** Whether the straight segment from @p a to @p b (ECEF) passes clear of the ellipsoid @p e,
  * ignoring a margin of @p tol_m at both ends (a sensor on the ground touches the surface). */
 TL_API int tl_geo_line_of_sight(const struct tl_ellipsoid *e, const double a[3], const double b[3],

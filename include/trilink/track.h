@@ -118,7 +118,8 @@ struct tl_tracker_cfg {
     enum tl_filter_kind filter;
     int imm;                   /**< non-zero: IMM of the three models; zero: ballistic only */
     struct tl_motion_noise noise;
-    double gate_prob;          /**< chi-square gate probability (0.9999) */
+    double gate_prob;          /**< probability that a detection of the track falls inside its
+                                    chi-square gate, in (0.5, 1) (0.9999) */
     int confirm_m, confirm_n;  /**< confirm after associations at m distinct times among the
                                     first n times a sensor should have seen it (4, 6) */
     double delete_after_s;     /**< delete a confirmed track missed this long while a sensor

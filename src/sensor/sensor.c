@@ -54,15 +54,40 @@ int tl_geo_line_of_sight(const struct tl_ellipsoid *e, const double a[3], const 
     return c[0] * c[0] + c[1] * c[1] + c[2] * c[2] > e->a * e->a;
 }
 
+/* The measurement space false alarms are drawn in (tl_sensor_scan) and whose volume gives the
+ * clutter density (tl_sensor_clutter_density): one definition for both. */
+#define CLUTTER_EL_TOP_RAD (85.0 * M_PI / 180.0)
+#define CLUTTER_RR_MAX_MPS 7000.0
+#define CLUTTER_RANGE_TOP_M 4.0e7 /* for a sensor without a range limit */
+
+/* Width of the azimuth coverage, clockwise from az_from (the whole circle without a sector). */
+static double sector_span(const struct tl_sensor *s)
+{
+    return s->has_az_sector ? fmod(s->az_to_rad - s->az_from_rad + 4.0 * M_PI, 2.0 * M_PI)
+                            : 2.0 * M_PI;
+}
+
+static double clutter_range_top(const struct tl_sensor *s)
+{
+    return isfinite(s->max_range_m) ? s->max_range_m : CLUTTER_RANGE_TOP_M;
+}
+
 static int in_sector(const struct tl_sensor *s, double az)
 {
-    double span, off;
-
     if (!s->has_az_sector)
         return 1;
-    span = fmod(s->az_to_rad - s->az_from_rad + 4.0 * M_PI, 2.0 * M_PI);
-    off = fmod(az - s->az_from_rad + 4.0 * M_PI, 2.0 * M_PI);
-    return off <= span;
+    return fmod(az - s->az_from_rad + 4.0 * M_PI, 2.0 * M_PI) <= sector_span(s);
+}
+
+double tl_sensor_clutter_density(const struct tl_sensor *s, int m)
+{
+    double v = sector_span(s) * (CLUTTER_EL_TOP_RAD - s->min_el_rad);
+
+    if (m >= 3)
+        v *= clutter_range_top(s) - s->min_range_m;
+    if (m == 4)
+        v *= 2.0 * CLUTTER_RR_MAX_MPS;
+    return fmax(s->false_alarms_per_scan, 1e-3) / v;
 }
 
 int tl_sensor_sees(const struct tl_sensor *s, const double y[6], int boosting)
@@ -184,11 +209,7 @@ int tl_sensor_scan(const struct tl_sensor *s, int sensor_index, double t_s, cons
     /* False alarms: a Poisson count, uniform in the measurement space of the coverage. */
     nfa = tl_rng_poisson(rng, s->false_alarms_per_scan);
     for (int k = 0; k < nfa; k++) {
-        const double span = s->has_az_sector
-                                ? fmod(s->az_to_rad - s->az_from_rad + 4.0 * M_PI, 2.0 * M_PI)
-                                : 2.0 * M_PI;
-        const double el_top = 85.0 * M_PI / 180.0;
-        const double r_top = isfinite(s->max_range_m) ? s->max_range_m : 4.0e7;
+        const double span = sector_span(s), r_top = clutter_range_top(s);
         struct tl_meas m;
         m.t_s = t_s;
         m.arrival_s = t_s + s->latency_s;
@@ -199,8 +220,8 @@ int tl_sensor_scan(const struct tl_sensor *s, int sensor_index, double t_s, cons
                         : NAN;
         m.az_rad = fmod((s->has_az_sector ? s->az_from_rad : 0.0) + span * tl_rng_uniform(rng),
                         2.0 * M_PI);
-        m.el_rad = s->min_el_rad + (el_top - s->min_el_rad) * tl_rng_uniform(rng);
-        m.rr_mps = has_rr ? 7000.0 * (2.0 * tl_rng_uniform(rng) - 1.0) : NAN;
+        m.el_rad = s->min_el_rad + (CLUTTER_EL_TOP_RAD - s->min_el_rad) * tl_rng_uniform(rng);
+        m.rr_mps = has_rr ? CLUTTER_RR_MAX_MPS * (2.0 * tl_rng_uniform(rng) - 1.0) : NAN;
         if (push(out, cap, n_out, &m) != TL_OK)
             return TL_ERANGE;
     }

@@ -6,8 +6,6 @@
 
 #include "track_int.h"
 
-/* Chi-square quantiles for the gate, degrees of freedom 2, 3, 4 (probability 0.9999). */
-static const double GATE_9999[5] = { 0.0, 0.0, 18.4207, 21.1075, 23.5127 };
 /* Mode probabilities never fall below MU_FLOOR, so a model can always win back (the boost
  * model must, when it has not yet learnt its thrust). But a model that improbable predicts
  * wildly over a long coast (the boost model's thrust is a random walk), so neither the mixing
@@ -37,7 +35,6 @@ struct trk {
     int have_first;
     struct tl_gauss first;
     double first_boost;
-    int deleted_reported;
 };
 
 struct tl_tracker {
@@ -54,6 +51,7 @@ struct tl_tracker {
     struct tl_meas ir[64]; /* recent infrared detections no track took, for stereo */
     struct seeds *seeds;   /* per sensor: last scan's radar detections no track took */
     int nir;
+    double gate[5];        /* chi-square gate for 2, 3 and 4 measured quantities */
     struct tl_tracker_stats st;
 };
 
@@ -103,13 +101,42 @@ const char *tl_track_status_name(enum tl_track_status s)
     return "unknown";
 }
 
+/* Chi-square distribution function for 2, 3 and 4 degrees of freedom, in closed form
+ * (Abramowitz & Stegun 26.4.4-26.4.5). */
+static double chi2_cdf(int dof, double x)
+{
+    const double h = 0.5 * x;
+
+    if (dof == 2)
+        return 1.0 - exp(-h);
+    if (dof == 4)
+        return 1.0 - exp(-h) * (1.0 + h);
+    return erf(sqrt(h)) - sqrt(2.0 * x / M_PI) * exp(-h); /* dof == 3 */
+}
+
+/* The gate: the chi-square quantile of probability @p p, by bisection on the distribution. */
+static double chi2_quantile(int dof, double p)
+{
+    double lo = 0.0, hi = 400.0;
+
+    for (int it = 0; it < 100; it++) {
+        const double mid = 0.5 * (lo + hi);
+        if (chi2_cdf(dof, mid) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
 int tl_tracker_create(const struct tl_tracker_cfg *cfg, const struct tl_sensor_set *sensors,
                       tl_track_sink sink, void *ctx, struct tl_tracker **out)
 {
     struct tl_tracker *tk;
 
     if (cfg == NULL || sensors == NULL || out == NULL || cfg->confirm_m < 1 ||
-        cfg->confirm_n < cfg->confirm_m || !(cfg->delete_after_s > 0.0) || !(cfg->lag_s >= 0.0))
+        cfg->confirm_n < cfg->confirm_m || !(cfg->delete_after_s > 0.0) || !(cfg->lag_s >= 0.0) ||
+        !(cfg->gate_prob > 0.5 && cfg->gate_prob < 1.0 - 1e-12))
         return TL_EINVAL;
     tk = calloc(1, sizeof *tk);
     if (tk == NULL)
@@ -121,6 +148,8 @@ int tl_tracker_create(const struct tl_tracker_cfg *cfg, const struct tl_sensor_s
     tk->next_id = 1;
     tk->done_t = -INFINITY;
     tk->buf_max_t = -INFINITY;
+    for (int dof = 2; dof <= 4; dof++)
+        tk->gate[dof] = chi2_quantile(dof, cfg->gate_prob);
     tk->seeds = calloc((size_t)sensors->n + 1, sizeof *tk->seeds);
     if (tk->seeds == NULL) {
         free(tk);
@@ -328,6 +357,20 @@ static enum tl_phase phase_of(const struct tl_tracker *tk, const struct trk *tr)
     return TL_PHASE_MIDCOURSE;
 }
 
+/* M of N counts distinct times: several sensors seeing the track at one instant are one chance
+ * (and, when associated, one hit). */
+static void count_chance(struct trk *tr, double t, int hit)
+{
+    if (hit && t > tr->last_hit_t) {
+        tr->hits++;
+        tr->last_hit_t = t;
+    }
+    if (t > tr->last_chance_t) {
+        tr->chances++;
+        tr->last_chance_t = t;
+    }
+}
+
 static void report(struct tl_tracker *tk, const struct trk *tr)
 {
     struct tl_track_report r;
@@ -438,24 +481,6 @@ static void compact(struct tl_tracker *tk)
         if (tk->t[i].status != TL_TRACK_DELETED)
             tk->t[w++] = tk->t[i];
     tk->n = w;
-}
-
-/* Clutter density of a sensor in its measurement space (false alarms per unit of range x
- * azimuth x elevation [x range rate]), as tl_sensor_scan draws them; a small floor keeps the
- * score finite for a sensor without false alarms. */
-static double clutter_density(const struct tl_sensor *s, int m)
-{
-    const double az = s->has_az_sector
-                          ? fmod(s->az_to_rad - s->az_from_rad + 4.0 * M_PI, 2.0 * M_PI)
-                          : 2.0 * M_PI;
-    const double el = 85.0 * M_PI / 180.0 - s->min_el_rad;
-    double v = az * el;
-
-    if (m >= 3)
-        v *= (isfinite(s->max_range_m) ? s->max_range_m : 4.0e7) - s->min_range_m;
-    if (m == 4)
-        v *= 14000.0;
-    return fmax(s->false_alarms_per_scan, 1e-3) / v;
 }
 
 /* Fastest ballistic missile, m/s: bounds how far a partner detection can be. */
@@ -825,7 +850,7 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
                 if (main_d2 < EXCLUDE_D2 && tr->status != TL_TRACK_TENTATIVE &&
                     pos_sigma(&tr->comb) < EXCLUDE_MAX_SIGMA_M)
                     used[j] = 2; /* explained by this track: never a seed */
-                if (m == 0 || !(best_d2 < GATE_9999[m]))
+                if (m == 0 || !(best_d2 < tk->gate[m]))
                     continue;
                 for (int k = 0; k < n_models(tk); k++)
                     if (!isinf(ll[k]))
@@ -843,7 +868,7 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
                 pairs[npairs].track = i;
                 pairs[npairs].meas = j;
                 pairs[npairs].cost = -2.0 * (log(pd) + ll_ref + log(fmax(lik, 1e-300)) -
-                                             log(clutter_density(s, m)));
+                                             log(tl_sensor_clutter_density(s, m)));
                 npairs++;
             }
         }
@@ -864,14 +889,7 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
             used[j] = 1;
             tk->st.associated++;
             tr->miss_since_t = NAN;
-            if (t > tr->last_hit_t) { /* several sensors at one instant count once */
-                tr->hits++;
-                tr->last_hit_t = t;
-            }
-            if (t > tr->last_chance_t) {
-                tr->chances++;
-                tr->last_chance_t = t;
-            }
+            count_chance(tr, t, 1);
             if (tr->status == TL_TRACK_TENTATIVE && tr->hits >= tk->cfg.confirm_m) {
                 tr->status = TL_TRACK_CONFIRMED;
                 tk->st.confirmed++;
@@ -888,10 +906,7 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
         seen = tl_sensor_sees(s, tr->comb.x, tk->cfg.imm && tr->mu[TL_MOTION_BOOST] > 0.5);
         if (!seen)
             continue;
-        if (t > tr->last_chance_t) {
-            tr->chances++;
-            tr->last_chance_t = t;
-        }
+        count_chance(tr, t, 0);
         if (tr->status == TL_TRACK_TENTATIVE) {
             if (tr->chances - tr->hits > tk->cfg.confirm_n - tk->cfg.confirm_m)
                 kill(tk, tr);
@@ -956,9 +971,7 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
             if ((rc = initiate(tk, s, &sd->z[pj])) == TL_OK) {
                 struct trk *tr = &tk->t[tk->n - 1];
                 if (imm_predict(tk, tr, t) == TL_OK && imm_update(tk, tr, s, &z[j]) == TL_OK) {
-                    tr->hits++;
-                    tr->chances++;
-                    tr->last_hit_t = tr->last_chance_t = t;
+                    count_chance(tr, t, 1);
                 } else {
                     tr->status = TL_TRACK_DELETED; /* the pair was not consistent after all */
                 }

@@ -93,6 +93,9 @@ static struct tl_tracker_stats run(enum tl_filter_kind f, const struct tl_meas *
 
     cfg.filter = f;
     memset(out, 0, sizeof *out);
+    cfg.gate_prob = 1.0; /* a gate that holds everything is refused */
+    assert_int_equal(tl_tracker_create(&cfg, &sc->sensors, on_report, out, &tk), TL_EINVAL);
+    cfg.gate_prob = tl_tracker_cfg_default().gate_prob;
     assert_int_equal(tl_tracker_create(&cfg, &sc->sensors, on_report, out, &tk), TL_OK);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(tl_tracker_add(tk, &m[i]), TL_OK);
