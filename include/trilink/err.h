@@ -17,7 +17,9 @@
     X(EIO, -6, "input/output error")                                                              \
     X(ENOSOL, -7, "no solution exists")                                                           \
     X(ENOCONV, -8, "iteration did not converge")                                                  \
-    X(ENOTFOUND, -9, "no such item")
+    X(ENOTFOUND, -9, "no such item")                                                              \
+    X(EACCESS, -10, "denied by security permissions")                                             \
+    X(ETIMEDOUT, -11, "timed out")
 
 enum tl_err {
     TL_OK = 0,

@@ -1,0 +1,260 @@
+/* Sharing between national nodes: the messages, the coalition topology (who links to whom, on
+ * which DDS domain and partition), the release policies that decide what leaves a node, and the
+ * bus (Eclipse Cyclone DDS with DDS Security) that carries them.
+ *
+ * Only src/share/bus.c includes dds/dds.h; everything here is plain C. Messages mirror the IDL
+ * types of idl/trilink.idl field for field (SI units, radians, UTC nanoseconds). */
+#ifndef TRILINK_SHARE_H
+#define TRILINK_SHARE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trilink/api.h"
+#include "trilink/err.h"
+
+#define TL_WIRE_VERSION 1
+#define TL_NATION_LEN 5   /**< "KR" plus room: the IDL's string<4> */
+#define TL_MAX_NATIONS 4
+#define TL_NP 21          /**< upper triangle of a 6x6 covariance */
+
+/* ---- messages --------------------------------------------------------------------------- */
+
+enum tl_msg_kind {
+    TL_MSG_MEASUREMENT,
+    TL_MSG_TRACK,
+    TL_MSG_ASSESSMENT,
+    TL_MSG_SYSTEM_TRACK,
+    TL_MSG_STATUS,
+    TL_N_MSG_KINDS,
+};
+
+/** Topic name of a message kind ("Track", ...). */
+TL_API const char *tl_msg_topic(enum tl_msg_kind k);
+
+struct tl_msg_meas {
+    char nation[9];
+    char sensor[33];
+    int64_t t_ns, sent_ns;
+    double range_m, az_rad, el_rad, rr_mps;
+};
+
+struct tl_msg_track {
+    char origin[TL_NATION_LEN];
+    int32_t track_no;
+    char relay[TL_NATION_LEN];
+    int forward;
+    int status;  /**< enum tl_track_status */
+    int phase;   /**< enum tl_phase */
+    int64_t t_ns, meas_ns;
+    double x[6];
+    double p[TL_NP];
+    char sensors[129];
+    double sensor_ecef[3];
+};
+
+struct tl_msg_assess {
+    char origin[TL_NATION_LEN];
+    int32_t track_no;
+    char relay[TL_NATION_LEN];
+    int forward;
+    int64_t t_ns, meas_ns;
+    int has_launch;
+    int64_t launch_ns;
+    double launch_lat_rad, launch_lon_rad, launch_err_m;
+    int64_t impact_ns;
+    double impact_lat_rad, impact_lon_rad, semi_major_m, semi_minor_m, major_az_rad;
+    double apogee_m;
+    int cls, loft;
+};
+
+struct tl_msg_system {
+    char owner[TL_NATION_LEN];
+    int32_t system_no;
+    int64_t t_ns;
+    double x[6];
+    double p[TL_NP];
+    char contributors[97];
+    int has_impact;
+    double impact_lat_rad, impact_lon_rad, semi_major_m, semi_minor_m;
+};
+
+struct tl_msg_status {
+    char nation[TL_NATION_LEN];
+    int64_t wall_ns, scenario_ns;
+    int32_t tracks, system_tracks;
+    int64_t audit_seq;
+    unsigned char audit_head[32];
+    int stopping;
+};
+
+/** Index of (i, j), i <= j, in the upper triangle of a 6x6 matrix stored row by row. */
+static inline int tl_ut6(int i, int j)
+{
+    if (i > j) {
+        int t = i;
+        i = j;
+        j = t;
+    }
+    return i * 6 - i * (i - 1) / 2 + (j - i);
+}
+
+/**
+ * Checks a track received from a partner: version handled by the bus; here every number finite,
+ * position between 6,000 and 50,000 km from the Earth's centre, speed below 12 km/s, covariance
+ * with positive diagonal, known status and phase, nation codes of upper-case letters. Returns
+ * TL_OK or TL_ERANGE with @p why (may be NULL) naming the field and value.
+ */
+TL_API int tl_msg_track_check(const struct tl_msg_track *m, char *why, size_t why_size);
+/** The same for an assessment: latitudes in [-pi/2, pi/2], ellipse axes >= 0 and finite, ... */
+TL_API int tl_msg_assess_check(const struct tl_msg_assess *m, char *why, size_t why_size);
+
+/* ---- topology ---------------------------------------------------------------------------- */
+
+/**
+ * The coalition: its nations, and either a hub through which every other pair is relayed (the
+ * KR-US-JP arrangement) or a full mesh. Every bilateral link is a DDS domain of its own whose
+ * only members are the two nations' nodes, so "no direct link" holds on the wire: a nation's
+ * permissions do not even let it join a domain it has no link in. Each nation also has a
+ * national domain for its own sensor feed and fused picture.
+ *
+ * Domain ids: national domain of nation i = base + i; link (i, j), i < j, = base + n + k where k
+ * numbers the pairs in order (0,1), (0,2), ..., (1,2), ...
+ */
+struct tl_topology {
+    int n;
+    char nation[TL_MAX_NATIONS][TL_NATION_LEN];
+    int hub;          /**< index of the hub, or -1 for a full mesh */
+    int domain_base;
+};
+
+/** Builds a topology from "KR,US,JP"; @p hub is a nation code or NULL/"" for a full mesh. */
+TL_API int tl_topology_make(const char *nations, const char *hub, int domain_base,
+                            struct tl_topology *t, struct tl_diag *diag);
+TL_API int tl_topology_index(const struct tl_topology *t, const char *nation); /**< -1 if absent */
+/** Whether nations i and j have a direct link. */
+TL_API int tl_topology_linked(const struct tl_topology *t, int i, int j);
+TL_API int tl_topology_national_domain(const struct tl_topology *t, int i);
+/** Domain of the link between i and j, or -1 when they have none. */
+TL_API int tl_topology_link_domain(const struct tl_topology *t, int i, int j);
+
+/**
+ * Partition name of a release group: the route of the data, origin first. "KR.US" is what Korea
+ * releases to the US alone; "KR.US.JP" what Korea releases to the US for onward sharing with
+ * Japan (written by KR on the KR-US link, and by the US hub on the US-JP link). Empty @p third
+ * for a bilateral group.
+ */
+TL_API void tl_partition_name(char *buf, size_t size, const char *origin, const char *next,
+                              const char *third);
+
+/* ---- release policies ------------------------------------------------------------------- */
+
+#define TL_MAX_AREAS 8
+#define TL_MAX_AREA_POINTS 64
+
+/** A polygon on the ellipsoid, vertices in order (radians). */
+struct tl_area {
+    char name[32];
+    int n;
+    double lat_rad[TL_MAX_AREA_POINTS], lon_rad[TL_MAX_AREA_POINTS];
+};
+
+/** Whether (lat, lon) lies inside @p a (even-odd rule on the lat/lon plane, the longitude
+ * difference taken in (-pi, pi] from the first vertex, so areas may straddle the antimeridian). */
+TL_API int tl_area_contains(const struct tl_area *a, double lat_rad, double lon_rad);
+
+enum { TL_RELEASE_TRACKS = 1, TL_RELEASE_ASSESSMENTS = 2 };
+
+/** What one nation releases to one partner. Enforced where data leaves the node. */
+struct tl_release_policy {
+    char partner[TL_NATION_LEN];
+    unsigned kinds;              /**< TL_RELEASE_* bits */
+    int withhold_sensors;        /**< blank the contributing sensor ids */
+    int withhold_sensor_position;/**< zero the sensor position */
+    double coarsen_pos_m;        /**< position sigma raised to at least this per axis (0: none) */
+    double coarsen_vel_mps;      /**< velocity sigma raised to at least this per axis (0: none) */
+    int n_areas;                 /**< 0: everywhere; else launch or impact point inside one */
+    struct tl_area area[TL_MAX_AREAS];
+    int n_forward;               /**< third nations the partner may forward to */
+    char forward[TL_MAX_NATIONS][TL_NATION_LEN];
+};
+
+/** Where an object comes from and goes: for the area filter. NaN latitude: unknown. */
+struct tl_release_where {
+    double launch_lat_rad, launch_lon_rad;
+    double impact_lat_rad, impact_lon_rad;
+};
+
+/** Whether @p p lets its partner forward to @p third. */
+TL_API int tl_release_may_forward(const struct tl_release_policy *p, const char *third);
+
+/**
+ * Applies @p p to a track: returns 1 and writes the released copy into @p out (which may be @p in),
+ * or 0 when nothing may be released (kind not released, outside every area, or where unknown
+ * while areas are set). Coarsening inflates the covariance: each position (velocity) variance is
+ * raised to the floor and the correlations kept, so the result stays positive definite.
+ */
+TL_API int tl_release_track(const struct tl_release_policy *p, const struct tl_msg_track *in,
+                            const struct tl_release_where *where, struct tl_msg_track *out);
+TL_API int tl_release_assess(const struct tl_release_policy *p, const struct tl_msg_assess *in,
+                             const struct tl_release_where *where, struct tl_msg_assess *out);
+
+/* ---- the bus (Cyclone DDS) --------------------------------------------------------------- */
+
+/** DDS Security material of one participant: file paths (the bus adds the "file:" prefix). All
+ * empty: security off (tests of the plain bus and the benchmark's baseline only). */
+struct tl_security {
+    char identity_ca[512], identity_cert[512], private_key[512], trusted_ca_dir[512];
+    char permissions_ca[512], governance[512], permissions[512];
+};
+
+struct tl_bus;     /* one DDS participant in one domain */
+struct tl_bus_ep;  /* one reader or writer */
+
+/** Status of a reader: how many writers it matches and how many are alive (liveliness). */
+struct tl_bus_health {
+    int matched, alive, not_alive_events, deadline_missed;
+};
+
+/**
+ * Opens a participant in @p domain on loopback (interface lo, no multicast, peer 127.0.0.1),
+ * with @p sec (NULL or all empty: no security). @p log_name prefixes the bus's own log lines
+ * (security denials, rejected samples) on stderr.
+ * @retval TL_OK, TL_EIO (participant refused: bad certificate, permissions or governance; the
+ * Cyclone return code is in @p diag)
+ */
+TL_API int tl_bus_open(int domain, const struct tl_security *sec, const char *log_name,
+                       struct tl_bus **out, struct tl_diag *diag);
+TL_API void tl_bus_close(struct tl_bus *bus); /**< closes its endpoints too; NULL allowed */
+
+/**
+ * A writer of @p kind on @p partition. QoS (why, in bus.c): reliable, keep-last 1 per instance,
+ * transient-local; the status writer adds liveliness and deadline; the measurement feed is
+ * keep-all and volatile.
+ * @retval TL_OK, TL_EACCESS (denied by DDS Security permissions; logged), TL_EIO
+ */
+TL_API int tl_bus_writer(struct tl_bus *bus, enum tl_msg_kind kind, const char *partition,
+                         struct tl_bus_ep **out, struct tl_diag *diag);
+/** A reader of @p kind on @p partition (same QoS). */
+TL_API int tl_bus_reader(struct tl_bus *bus, enum tl_msg_kind kind, const char *partition,
+                         struct tl_bus_ep **out, struct tl_diag *diag);
+/** Writes one message (the struct matching the endpoint's kind). */
+TL_API int tl_bus_write(struct tl_bus_ep *w, const void *msg);
+/** Writes and disposes the instance (a track that ended): late joiners no longer get it. */
+TL_API int tl_bus_write_dispose(struct tl_bus_ep *w, const void *msg);
+/**
+ * Takes up to @p max messages into @p msgs (an array of the endpoint's struct). Samples of another
+ * wire version are dropped and counted in *@p bad_version (may be NULL). Returns the number taken
+ * or a negative TL_E* code.
+ */
+TL_API int tl_bus_take(struct tl_bus_ep *r, void *msgs, int max, long *bad_version);
+/** Blocks up to @p timeout_s for data on any reader of any open bus of this process (returns at
+ * once if one has data). */
+TL_API int tl_bus_wait(double timeout_s);
+TL_API int tl_bus_health(struct tl_bus_ep *ep, struct tl_bus_health *h);
+/** Blocks until the writer has matched at least @p n readers, or @p timeout_s passes. */
+TL_API int tl_bus_wait_matched(struct tl_bus_ep *ep, int n, double timeout_s);
+/** Wall clock, UTC nanoseconds (the time base of meas_ns and sent_ns). */
+TL_API int64_t tl_wall_ns(void);
+
+#endif

@@ -1,0 +1,305 @@
+/* Coalition topology, release groups, release policies and the checks on received messages.
+ * Plain C: nothing here touches the bus. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trilink/share.h"
+#include "trilink/track.h"
+
+static const char *const topic_names[TL_N_MSG_KINDS] = {
+    "Measurement", "Track", "Assessment", "SystemTrack", "NodeStatus",
+};
+
+const char *tl_msg_topic(enum tl_msg_kind k)
+{
+    return (unsigned)k < TL_N_MSG_KINDS ? topic_names[k] : "?";
+}
+
+/* ---- topology ---------------------------------------------------------------------------- */
+
+static int nation_code_ok(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n < 2 || n > 4)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isupper((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+int tl_topology_make(const char *nations, const char *hub, int domain_base, struct tl_topology *t,
+                     struct tl_diag *diag)
+{
+    struct tl_topology r;
+    const char *p = nations;
+
+    memset(&r, 0, sizeof r);
+    r.hub = -1;
+    if (nations == NULL || t == NULL)
+        return TL_EINVAL;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char code[16];
+
+        if (n >= sizeof code || r.n == TL_MAX_NATIONS) {
+            if (diag)
+                snprintf(diag->message, sizeof diag->message,
+                         "nations '%s': at most %d codes of 2-4 letters", nations, TL_MAX_NATIONS);
+            return TL_ERANGE;
+        }
+        memcpy(code, p, n);
+        code[n] = '\0';
+        if (!nation_code_ok(code) || tl_topology_index(&r, code) >= 0) {
+            if (diag)
+                snprintf(diag->message, sizeof diag->message,
+                         "nation '%s': not a distinct code of 2-4 upper-case letters", code);
+            return TL_ERANGE;
+        }
+        strcpy(r.nation[r.n++], code);
+        p += n + (e ? 1 : 0);
+    }
+    if (r.n < 2) {
+        if (diag)
+            snprintf(diag->message, sizeof diag->message, "nations '%s': need at least two",
+                     nations);
+        return TL_ERANGE;
+    }
+    if (hub != NULL && hub[0] != '\0') {
+        r.hub = tl_topology_index(&r, hub);
+        if (r.hub < 0) {
+            if (diag)
+                snprintf(diag->message, sizeof diag->message, "hub '%s': not one of '%s'", hub,
+                         nations);
+            return TL_ERANGE;
+        }
+    }
+    /* DDS domain ids run to 232 with the default port mapping; the governance parser takes up to 230. */
+    if (domain_base < 0 || domain_base + r.n + r.n * (r.n - 1) / 2 > 230) {
+        if (diag)
+            snprintf(diag->message, sizeof diag->message,
+                     "domain base %d: the coalition's domains must fit in 0..230", domain_base);
+        return TL_ERANGE;
+    }
+    r.domain_base = domain_base;
+    *t = r;
+    return TL_OK;
+}
+
+int tl_topology_index(const struct tl_topology *t, const char *nation)
+{
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->nation[i], nation) == 0)
+            return i;
+    return -1;
+}
+
+int tl_topology_linked(const struct tl_topology *t, int i, int j)
+{
+    if (i < 0 || j < 0 || i >= t->n || j >= t->n || i == j)
+        return 0;
+    return t->hub < 0 || i == t->hub || j == t->hub;
+}
+
+int tl_topology_national_domain(const struct tl_topology *t, int i)
+{
+    return t->domain_base + i;
+}
+
+int tl_topology_link_domain(const struct tl_topology *t, int i, int j)
+{
+    int k = 0;
+
+    if (!tl_topology_linked(t, i, j))
+        return -1;
+    if (i > j) {
+        int s = i;
+        i = j;
+        j = s;
+    }
+    for (int a = 0; a < t->n; a++)
+        for (int b = a + 1; b < t->n; b++) {
+            if (a == i && b == j)
+                return t->domain_base + t->n + k;
+            k++;
+        }
+    return -1;
+}
+
+void tl_partition_name(char *buf, size_t size, const char *origin, const char *next,
+                       const char *third)
+{
+    if (third != NULL && third[0] != '\0')
+        snprintf(buf, size, "%s.%s.%s", origin, next, third);
+    else
+        snprintf(buf, size, "%s.%s", origin, next);
+}
+
+/* ---- areas and release -------------------------------------------------------------------- */
+
+static double wrap_pi(double a)
+{
+    a = fmod(a + M_PI, 2.0 * M_PI);
+    if (a < 0)
+        a += 2.0 * M_PI;
+    return a - M_PI;
+}
+
+int tl_area_contains(const struct tl_area *a, double lat, double lon)
+{
+    int inside = 0;
+    const double lon0 = a->n > 0 ? a->lon_rad[0] : 0.0;
+    const double x = wrap_pi(lon - lon0);
+
+    if (!isfinite(lat) || !isfinite(lon))
+        return 0;
+    for (int i = 0, j = a->n - 1; i < a->n; j = i++) {
+        const double xi = wrap_pi(a->lon_rad[i] - lon0), yi = a->lat_rad[i];
+        const double xj = wrap_pi(a->lon_rad[j] - lon0), yj = a->lat_rad[j];
+
+        if ((yi > lat) != (yj > lat) && x < (xj - xi) * (lat - yi) / (yj - yi) + xi)
+            inside = !inside;
+    }
+    return inside;
+}
+
+int tl_release_may_forward(const struct tl_release_policy *p, const char *third)
+{
+    for (int i = 0; i < p->n_forward; i++)
+        if (strcmp(p->forward[i], third) == 0)
+            return 1;
+    return 0;
+}
+
+static int area_pass(const struct tl_release_policy *p, const struct tl_release_where *w)
+{
+    if (p->n_areas == 0)
+        return 1;
+    if (w == NULL)
+        return 0;
+    for (int i = 0; i < p->n_areas; i++)
+        if (tl_area_contains(&p->area[i], w->launch_lat_rad, w->launch_lon_rad) ||
+            tl_area_contains(&p->area[i], w->impact_lat_rad, w->impact_lon_rad))
+            return 1;
+    return 0;
+}
+
+/* Raises the variance of axes [k0, k0+3) to at least floor^2, scaling the rows and columns so
+ * correlations stay: P' = D P D with D = diag(max(1, floor/sigma)). Congruence keeps P positive
+ * definite and only ever enlarges it (D >= I). */
+static void coarsen(double p[TL_NP], int k0, double floor)
+{
+    double d[6] = { 1, 1, 1, 1, 1, 1 };
+
+    if (!(floor > 0))
+        return;
+    for (int k = k0; k < k0 + 3; k++) {
+        const double s = sqrt(fmax(p[tl_ut6(k, k)], 0.0));
+        d[k] = s < floor ? (s > 0 ? floor / s : 1.0) : 1.0;
+        if (!(s > 0))
+            p[tl_ut6(k, k)] = floor * floor;
+    }
+    for (int i = 0; i < 6; i++)
+        for (int j = i; j < 6; j++)
+            p[tl_ut6(i, j)] *= d[i] * d[j];
+}
+
+int tl_release_track(const struct tl_release_policy *p, const struct tl_msg_track *in,
+                     const struct tl_release_where *where, struct tl_msg_track *out)
+{
+    if (!(p->kinds & TL_RELEASE_TRACKS) || !area_pass(p, where))
+        return 0;
+    if (out != in)
+        *out = *in;
+    if (p->withhold_sensors)
+        memset(out->sensors, 0, sizeof out->sensors);
+    if (p->withhold_sensor_position)
+        memset(out->sensor_ecef, 0, sizeof out->sensor_ecef);
+    coarsen(out->p, 0, p->coarsen_pos_m);
+    coarsen(out->p, 3, p->coarsen_vel_mps);
+    return 1;
+}
+
+int tl_release_assess(const struct tl_release_policy *p, const struct tl_msg_assess *in,
+                      const struct tl_release_where *where, struct tl_msg_assess *out)
+{
+    if (!(p->kinds & TL_RELEASE_ASSESSMENTS) || !area_pass(p, where))
+        return 0;
+    if (out != in)
+        *out = *in;
+    return 1;
+}
+
+/* ---- checks on what partners send --------------------------------------------------------- */
+
+#define WHY(...) (why != NULL ? (void)snprintf(why, why_size, __VA_ARGS__) : (void)0, TL_ERANGE)
+
+static int code_field_ok(const char *s, size_t cap, int may_be_empty)
+{
+    if (memchr(s, '\0', cap) == NULL)
+        return 0;
+    return (may_be_empty && s[0] == '\0') || nation_code_ok(s);
+}
+
+int tl_msg_track_check(const struct tl_msg_track *m, char *why, size_t why_size)
+{
+    double r, v;
+
+    if (!code_field_ok(m->origin, sizeof m->origin, 0))
+        return WHY("origin: not a nation code");
+    if (!code_field_ok(m->relay, sizeof m->relay, 1))
+        return WHY("relay: not a nation code");
+    if (m->track_no <= 0)
+        return WHY("track_no: %d is not positive", (int)m->track_no);
+    if (m->status < TL_TRACK_TENTATIVE || m->status > TL_TRACK_DELETED)
+        return WHY("status: %d is not a track status", m->status);
+    if (m->phase < 0 || m->phase > 4)
+        return WHY("phase: %d is not a flight phase", m->phase);
+    for (int i = 0; i < 6; i++)
+        if (!isfinite(m->x[i]))
+            return WHY("x[%d]: %g is not finite", i, m->x[i]);
+    for (int i = 0; i < TL_NP; i++)
+        if (!isfinite(m->p[i]))
+            return WHY("p[%d]: %g is not finite", i, m->p[i]);
+    for (int i = 0; i < 6; i++)
+        if (!(m->p[tl_ut6(i, i)] > 0))
+            return WHY("p[%d][%d]: variance %g is not positive", i, i, m->p[tl_ut6(i, i)]);
+    r = sqrt(m->x[0] * m->x[0] + m->x[1] * m->x[1] + m->x[2] * m->x[2]);
+    v = sqrt(m->x[3] * m->x[3] + m->x[4] * m->x[4] + m->x[5] * m->x[5]);
+    if (r < 6.0e6 || r > 5.0e7)
+        return WHY("x: %.0f m from the Earth's centre is outside 6,000-50,000 km", r);
+    if (v > 12000.0)
+        return WHY("x: speed %.0f m/s is above 12 km/s", v);
+    if (m->t_ns <= 0)
+        return WHY("t_ns: %lld is not a time", (long long)m->t_ns);
+    return TL_OK;
+}
+
+int tl_msg_assess_check(const struct tl_msg_assess *m, char *why, size_t why_size)
+{
+    if (!code_field_ok(m->origin, sizeof m->origin, 0))
+        return WHY("origin: not a nation code");
+    if (!code_field_ok(m->relay, sizeof m->relay, 1))
+        return WHY("relay: not a nation code");
+    if (m->track_no <= 0)
+        return WHY("track_no: %d is not positive", (int)m->track_no);
+    if (!(fabs(m->impact_lat_rad) <= M_PI / 2) || !(fabs(m->impact_lon_rad) <= 2 * M_PI))
+        return WHY("impact: (%g, %g) rad is not a position", m->impact_lat_rad,
+                   m->impact_lon_rad);
+    if (!(m->semi_major_m >= 0 && m->semi_major_m < 2.0e7) ||
+        !(m->semi_minor_m >= 0 && m->semi_minor_m <= m->semi_major_m))
+        return WHY("ellipse: axes %g, %g m out of range", m->semi_major_m, m->semi_minor_m);
+    if (m->has_launch && (!(fabs(m->launch_lat_rad) <= M_PI / 2) ||
+                          !(fabs(m->launch_lon_rad) <= 2 * M_PI) || !(m->launch_err_m >= 0)))
+        return WHY("launch: (%g, %g) rad, error %g m is not a position", m->launch_lat_rad,
+                   m->launch_lon_rad, m->launch_err_m);
+    if (m->cls < 0 || m->cls > 3)
+        return WHY("cls: %d is not a class", m->cls);
+    if (m->t_ns <= 0 || m->impact_ns <= 0)
+        return WHY("t_ns: not a time");
+    return TL_OK;
+}
