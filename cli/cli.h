@@ -3,6 +3,9 @@
 #ifndef TRILINK_CLI_H
 #define TRILINK_CLI_H
 
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "trilink/err.h"
@@ -15,6 +18,9 @@ int cmd_sim(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_track(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_pki(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 /** Prints "trilink <cmd>: <message>" to stderr; returns @p code. */
 int cli_error(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -25,5 +31,14 @@ int cli_number(const char *cmd, const char *name, const char *text, double lo, d
                double *out);
 /** Closes @p f and reports a write error naming @p path; returns 0 or TL_EXIT_FAIL. */
 int cli_close(const char *cmd, FILE *f, const char *path);
+
+struct tl_sim;
+struct tl_sensor_set;
+struct tl_topology;
+/** Publishes the measurements of @p sim (seeded by @p seed) to each nation's node in real time
+ * times @p speed (see tl_feed_run); *@p t0_ns and *@p wall0_ns get the pinned clock. */
+int cli_feed(const struct tl_sim *sim, const struct tl_sensor_set *sensors,
+             const struct tl_topology *t, const char *pki, double speed, uint64_t seed,
+             volatile sig_atomic_t *stop, int64_t *t0_ns, int64_t *wall0_ns, size_t *count);
 
 #endif

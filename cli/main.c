@@ -18,6 +18,10 @@ static void usage(FILE *out)
             "  analyze  reconstruct a flight from its published apogee and range\n"
             "  track    track missiles from measurements; assess launch and impact points\n"
             "  score    score tracks and assessments against the truth (GOSPA, RMSE, ellipses)\n"
+            "  demo     the three-nation exercise: KR, US and JP nodes (trilinkd) on loopback with\n"
+            "           DDS Security, a scenario replayed in real time, a summary per nation\n"
+            "  pki      create the coalition's test PKI for DDS Security\n"
+            "  audit    verify a node's hash-chained audit log (audit verify DB)\n"
             "  version  print the version\n"
             "\n"
             "Run 'trilink <command> --help' for the options of a command.\n");
@@ -46,6 +50,12 @@ int main(int argc, char **argv)
         return cmd_track(argc - 1, argv + 1);
     if (strcmp(argv[1], "score") == 0)
         return cmd_score(argc - 1, argv + 1);
+    if (strcmp(argv[1], "demo") == 0)
+        return cmd_demo(argc - 1, argv + 1);
+    if (strcmp(argv[1], "pki") == 0)
+        return cmd_pki(argc - 1, argv + 1);
+    if (strcmp(argv[1], "audit") == 0)
+        return cmd_audit(argc - 1, argv + 1);
     fprintf(stderr, "trilink: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return TL_EXIT_USAGE;

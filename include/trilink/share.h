@@ -35,7 +35,7 @@ TL_API const char *tl_msg_topic(enum tl_msg_kind k);
 struct tl_msg_meas {
     char nation[9];
     char sensor[33];
-    int64_t t_ns, sent_ns;
+    int64_t t_ns, arrival_ns, sent_ns;
     double range_m, az_rad, el_rad, rr_mps;
 };
 
@@ -46,7 +46,7 @@ struct tl_msg_track {
     int forward;
     int status;  /**< enum tl_track_status */
     int phase;   /**< enum tl_phase */
-    int64_t t_ns, meas_ns;
+    int64_t t_ns, meas_ns, pub_ns;
     double x[6];
     double p[TL_NP];
     char sensors[129];
@@ -58,7 +58,7 @@ struct tl_msg_assess {
     int32_t track_no;
     char relay[TL_NATION_LEN];
     int forward;
-    int64_t t_ns, meas_ns;
+    int64_t t_ns, meas_ns, pub_ns;
     int has_launch;
     int64_t launch_ns;
     double launch_lat_rad, launch_lon_rad, launch_err_m;
@@ -87,6 +87,13 @@ struct tl_msg_status {
     unsigned char audit_head[32];
     int stopping;
 };
+
+/**
+ * Canonical text of a message: every field, in IDL order, numbers with 17 significant digits,
+ * separated by '|'. What the audit log digests and the storage keeps; independent of struct
+ * padding and byte order. Returns the length (truncated to @p size - 1 like snprintf).
+ */
+TL_API size_t tl_msg_canonical(enum tl_msg_kind k, const void *msg, char *buf, size_t size);
 
 /** Index of (i, j), i <= j, in the upper triangle of a 6x6 matrix stored row by row. */
 static inline int tl_ut6(int i, int j)

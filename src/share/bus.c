@@ -119,7 +119,7 @@ static void to_wire(enum tl_msg_kind k, const void *msg, void *wire)
     case TL_MSG_MEASUREMENT: {
         const struct tl_msg_meas *m = msg;
         trilink_Measurement *w = wire;
-        STR(nation); STR(sensor); CPY(t_ns); CPY(sent_ns);
+        STR(nation); STR(sensor); CPY(t_ns); CPY(arrival_ns); CPY(sent_ns);
         CPY(range_m); CPY(az_rad); CPY(el_rad); CPY(rr_mps);
         break;
     }
@@ -128,14 +128,14 @@ static void to_wire(enum tl_msg_kind k, const void *msg, void *wire)
         trilink_Track *w = wire;
         STR(origin); CPY(track_no); STR(relay); w->forward = m->forward != 0;
         w->status = (uint8_t)m->status; w->phase = (uint8_t)m->phase;
-        CPY(t_ns); CPY(meas_ns); CPY(x); CPY(p); STR(sensors); CPY(sensor_ecef);
+        CPY(t_ns); CPY(meas_ns); CPY(pub_ns); CPY(x); CPY(p); STR(sensors); CPY(sensor_ecef);
         break;
     }
     case TL_MSG_ASSESSMENT: {
         const struct tl_msg_assess *m = msg;
         trilink_Assessment *w = wire;
         STR(origin); CPY(track_no); STR(relay); w->forward = m->forward != 0;
-        CPY(t_ns); CPY(meas_ns); w->has_launch = m->has_launch != 0; CPY(launch_ns);
+        CPY(t_ns); CPY(meas_ns); CPY(pub_ns); w->has_launch = m->has_launch != 0; CPY(launch_ns);
         CPY(launch_lat_rad); CPY(launch_lon_rad); CPY(launch_err_m); CPY(impact_ns);
         CPY(impact_lat_rad); CPY(impact_lon_rad); CPY(semi_major_m); CPY(semi_minor_m);
         CPY(major_az_rad); CPY(apogee_m);
@@ -185,7 +185,7 @@ static int from_wire(enum tl_msg_kind k, const void *wire, void *msg)
     case TL_MSG_MEASUREMENT: {
         struct tl_msg_meas *m = msg;
         const trilink_Measurement *w = wire;
-        STR(nation); STR(sensor); CPY(t_ns); CPY(sent_ns);
+        STR(nation); STR(sensor); CPY(t_ns); CPY(arrival_ns); CPY(sent_ns);
         CPY(range_m); CPY(az_rad); CPY(el_rad); CPY(rr_mps);
         return w->version;
     }
@@ -194,14 +194,14 @@ static int from_wire(enum tl_msg_kind k, const void *wire, void *msg)
         const trilink_Track *w = wire;
         STR(origin); CPY(track_no); STR(relay); m->forward = w->forward;
         m->status = w->status; m->phase = w->phase;
-        CPY(t_ns); CPY(meas_ns); CPY(x); CPY(p); STR(sensors); CPY(sensor_ecef);
+        CPY(t_ns); CPY(meas_ns); CPY(pub_ns); CPY(x); CPY(p); STR(sensors); CPY(sensor_ecef);
         return w->version;
     }
     case TL_MSG_ASSESSMENT: {
         struct tl_msg_assess *m = msg;
         const trilink_Assessment *w = wire;
         STR(origin); CPY(track_no); STR(relay); m->forward = w->forward;
-        CPY(t_ns); CPY(meas_ns); m->has_launch = w->has_launch; CPY(launch_ns);
+        CPY(t_ns); CPY(meas_ns); CPY(pub_ns); m->has_launch = w->has_launch; CPY(launch_ns);
         CPY(launch_lat_rad); CPY(launch_lon_rad); CPY(launch_err_m); CPY(impact_ns);
         CPY(impact_lat_rad); CPY(impact_lon_rad); CPY(semi_major_m); CPY(semi_minor_m);
         CPY(major_az_rad); CPY(apogee_m);

@@ -2,6 +2,7 @@
  * Plain C: nothing here touches the bus. */
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -302,4 +303,97 @@ int tl_msg_assess_check(const struct tl_msg_assess *m, char *why, size_t why_siz
     if (m->t_ns <= 0 || m->impact_ns <= 0)
         return WHY("t_ns: not a time");
     return TL_OK;
+}
+
+/* ---- canonical text ---------------------------------------------------------------------- */
+
+struct cbuf {
+    char *p;
+    size_t size, len;
+};
+
+static void cadd(struct cbuf *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cadd(struct cbuf *c, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(c->len < c->size ? c->p + c->len : NULL, c->len < c->size ? c->size - c->len : 0,
+                  fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        c->len += (size_t)n;
+}
+
+static void cnum(struct cbuf *c, const double *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        cadd(c, "%.17g|", v[i]);
+}
+
+size_t tl_msg_canonical(enum tl_msg_kind k, const void *msg, char *buf, size_t size)
+{
+    struct cbuf c = { buf, size, 0 };
+
+    if (size > 0)
+        buf[0] = '\0';
+    cadd(&c, "%s|v%d|", tl_msg_topic(k), TL_WIRE_VERSION);
+    switch (k) {
+    case TL_MSG_MEASUREMENT: {
+        const struct tl_msg_meas *m = msg;
+        cadd(&c, "%s|%s|%lld|%lld|%lld|", m->nation, m->sensor, (long long)m->t_ns,
+             (long long)m->arrival_ns, (long long)m->sent_ns);
+        cnum(&c, &m->range_m, 1); cnum(&c, &m->az_rad, 1); cnum(&c, &m->el_rad, 1);
+        cnum(&c, &m->rr_mps, 1);
+        break;
+    }
+    case TL_MSG_TRACK: {
+        const struct tl_msg_track *m = msg;
+        cadd(&c, "%s|%d|%s|%d|%d|%d|%lld|%lld|%lld|", m->origin, (int)m->track_no, m->relay,
+             m->forward, m->status, m->phase, (long long)m->t_ns, (long long)m->meas_ns,
+             (long long)m->pub_ns);
+        cnum(&c, m->x, 6);
+        cnum(&c, m->p, TL_NP);
+        cadd(&c, "%s|", m->sensors);
+        cnum(&c, m->sensor_ecef, 3);
+        break;
+    }
+    case TL_MSG_ASSESSMENT: {
+        const struct tl_msg_assess *m = msg;
+        cadd(&c, "%s|%d|%s|%d|%lld|%lld|%lld|%d|%lld|", m->origin, (int)m->track_no, m->relay,
+             m->forward, (long long)m->t_ns, (long long)m->meas_ns, (long long)m->pub_ns,
+             m->has_launch, (long long)m->launch_ns);
+        cnum(&c, &m->launch_lat_rad, 1); cnum(&c, &m->launch_lon_rad, 1);
+        cnum(&c, &m->launch_err_m, 1);
+        cadd(&c, "%lld|", (long long)m->impact_ns);
+        cnum(&c, &m->impact_lat_rad, 1); cnum(&c, &m->impact_lon_rad, 1);
+        cnum(&c, &m->semi_major_m, 1); cnum(&c, &m->semi_minor_m, 1);
+        cnum(&c, &m->major_az_rad, 1); cnum(&c, &m->apogee_m, 1);
+        cadd(&c, "%d|%d|", m->cls, m->loft);
+        break;
+    }
+    case TL_MSG_SYSTEM_TRACK: {
+        const struct tl_msg_system *m = msg;
+        cadd(&c, "%s|%d|%lld|", m->owner, (int)m->system_no, (long long)m->t_ns);
+        cnum(&c, m->x, 6);
+        cnum(&c, m->p, TL_NP);
+        cadd(&c, "%s|%d|", m->contributors, m->has_impact);
+        cnum(&c, &m->impact_lat_rad, 1); cnum(&c, &m->impact_lon_rad, 1);
+        cnum(&c, &m->semi_major_m, 1); cnum(&c, &m->semi_minor_m, 1);
+        break;
+    }
+    case TL_MSG_STATUS: {
+        const struct tl_msg_status *m = msg;
+        cadd(&c, "%s|%lld|%lld|%d|%d|%lld|", m->nation, (long long)m->wall_ns,
+             (long long)m->scenario_ns, (int)m->tracks, (int)m->system_tracks,
+             (long long)m->audit_seq);
+        for (int i = 0; i < 32; i++)
+            cadd(&c, "%02x", m->audit_head[i]);
+        cadd(&c, "|%d|", m->stopping);
+        break;
+    }
+    default:
+        break;
+    }
+    return c.len < size ? c.len : (size ? size - 1 : 0);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "track_int.h"
+#include "../util/roots.h"
 
 /* Mode probabilities never fall below MU_FLOOR, so a model can always win back (the boost
  * model must, when it has not yet learnt its thrust). But a model that improbable predicts
@@ -101,34 +102,6 @@ const char *tl_track_status_name(enum tl_track_status s)
     return "unknown";
 }
 
-/* Chi-square distribution function for 2, 3 and 4 degrees of freedom, in closed form
- * (Abramowitz & Stegun 26.4.4-26.4.5). */
-static double chi2_cdf(int dof, double x)
-{
-    const double h = 0.5 * x;
-
-    if (dof == 2)
-        return 1.0 - exp(-h);
-    if (dof == 4)
-        return 1.0 - exp(-h) * (1.0 + h);
-    return erf(sqrt(h)) - sqrt(2.0 * x / M_PI) * exp(-h); /* dof == 3 */
-}
-
-/* The gate: the chi-square quantile of probability @p p, by bisection on the distribution. */
-static double chi2_quantile(int dof, double p)
-{
-    double lo = 0.0, hi = 400.0;
-
-    for (int it = 0; it < 100; it++) {
-        const double mid = 0.5 * (lo + hi);
-        if (chi2_cdf(dof, mid) < p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return 0.5 * (lo + hi);
-}
-
 int tl_tracker_create(const struct tl_tracker_cfg *cfg, const struct tl_sensor_set *sensors,
                       tl_track_sink sink, void *ctx, struct tl_tracker **out)
 {
@@ -149,7 +122,7 @@ int tl_tracker_create(const struct tl_tracker_cfg *cfg, const struct tl_sensor_s
     tk->done_t = -INFINITY;
     tk->buf_max_t = -INFINITY;
     for (int dof = 2; dof <= 4; dof++)
-        tk->gate[dof] = chi2_quantile(dof, cfg->gate_prob);
+        tk->gate[dof] = tl__chi2_quantile(dof, cfg->gate_prob);
     tk->seeds = calloc((size_t)sensors->n + 1, sizeof *tk->seeds);
     if (tk->seeds == NULL) {
         free(tk);

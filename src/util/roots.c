@@ -114,3 +114,39 @@ int tl__golden_max(tl__scalar_fn f, void *ctx, double a, double b, double x_tol,
     }
     return TL_OK;
 }
+
+double tl__chi2_cdf(int dof, double x)
+{
+    const double h = 0.5 * x;
+    double term = 1.0, sum = 0.0;
+
+    if (!(x > 0))
+        return 0.0;
+    if (dof % 2 == 0) { /* Q = exp(-h) sum_{k < dof/2} h^k / k! */
+        for (int k = 0; k < dof / 2; k++) {
+            sum += term;
+            term *= h / (k + 1);
+        }
+        return 1.0 - exp(-h) * sum;
+    }
+    /* odd: P = erf(sqrt h) - sqrt(2x/pi) exp(-h) sum_{k < (dof-1)/2} x^k / (1 3 ... (2k+1)) */
+    for (int k = 0; k < (dof - 1) / 2; k++) {
+        sum += term;
+        term *= x / (2 * k + 3);
+    }
+    return erf(sqrt(h)) - sqrt(2.0 * x / M_PI) * exp(-h) * sum;
+}
+
+double tl__chi2_quantile(int dof, double p)
+{
+    double lo = 0.0, hi = 400.0;
+
+    for (int it = 0; it < 100; it++) {
+        const double mid = 0.5 * (lo + hi);
+        if (tl__chi2_cdf(dof, mid) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}

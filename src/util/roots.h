@@ -22,4 +22,10 @@ int tl__brent_root(tl__scalar_fn f, void *ctx, double a, double b, double fa, do
 int tl__golden_max(tl__scalar_fn f, void *ctx, double a, double b, double x_tol, double *x_best,
                    double *f_best);
 
+/** Chi-square distribution function for 1 to 6 degrees of freedom, in closed form
+ * (Abramowitz & Stegun 26.4.4-26.4.5). */
+double tl__chi2_cdf(int dof, double x);
+/** Its quantile of probability @p p (a gate), by bisection on the distribution. */
+double tl__chi2_quantile(int dof, double p);
+
 #endif

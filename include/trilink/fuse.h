@@ -1,0 +1,114 @@
+/* Fusion: one common picture from a node's own national tracks and its partners'.
+ *
+ * Track-to-track: a national track (own or received) is time-aligned to a system track by
+ * propagating the system estimate with the ballistic model, and associated when the 6-dof
+ * chi-square test on position and velocity passes (Bar-Shalom, Willett & Tian, "Tracking and
+ * Data Fusion", ch. 9). Estimates of different nations share unknown common process noise and,
+ * through the relay, may share data, so they are fused by covariance intersection (Julier &
+ * Uhlmann 1997), the weight chosen to minimise the determinant of the fused covariance: the fused
+ * covariance is consistent whatever the cross-correlation, and its volume is never larger than
+ * the best input's.
+ *
+ * Data incest: only national tracks are shared (never fused ones), and a contribution is keyed by
+ * (origin nation, origin track number), so the same track arriving directly and through the relay
+ * is one contribution, replaced by its newest sample, never counted twice.
+ *
+ * System track numbers are assigned once and never change or get reused: a contributing track
+ * that drops leaves the system track to the others, and a new national track of the same missile
+ * joins the existing system track through the gate.
+ */
+#ifndef TRILINK_FUSE_H
+#define TRILINK_FUSE_H
+
+#include <stdint.h>
+
+#include "trilink/api.h"
+#include "trilink/assess.h"
+#include "trilink/earth.h"
+#include "trilink/err.h"
+#include "trilink/share.h"
+
+#define TL_FUSE_MAX_CONTRIB 8
+
+struct tl_fuse_cfg {
+    struct tl_earth earth;
+    double gate_prob;     /**< chi-square gate probability, 6 dof (0.9999) */
+    double stale_s;       /**< a contribution older than the newest by more is not fused (20 s) */
+    double drop_s;        /**< a system track ends this long after its predicted impact, or
+                               after its last contribution left (60 s) */
+    double assess_every_s;/**< fused impact prediction period per system track (2 s) */
+};
+
+TL_API struct tl_fuse_cfg tl_fuse_cfg_default(void);
+
+struct tl_fuse_contrib {
+    char origin[TL_NATION_LEN];
+    int32_t track_no;
+    char relay[TL_NATION_LEN];
+    int64_t t_ns;
+    double x[6], p[TL_NP];
+    int status;
+    int have_assess;
+    struct tl_msg_assess assess;
+};
+
+struct tl_fused {
+    int32_t system_no;
+    int64_t t_ns;            /**< validity of the fused state */
+    double x[6], p[TL_NP];
+    int n_contrib;
+    struct tl_fuse_contrib c[TL_FUSE_MAX_CONTRIB];
+    int has_impact;
+    struct tl_impact_pred impact; /**< from the fused state; impact.t_s in seconds since 1970 */
+    int64_t impact_at_ns;    /**< state time of the last fused impact prediction */
+    int has_launch;          /**< best (smallest error) launch point among contributions */
+    double launch_lat_rad, launch_lon_rad, launch_err_m;
+    int64_t launch_ns;
+    int64_t last_live_ns;    /**< newest contribution time */
+    int ended;
+};
+
+struct tl_fuse;
+
+/** @p owner is this node's nation; system numbers start at @p first_no (a restarted node
+ * continues after its stored numbers). */
+TL_API int tl_fuse_create(const struct tl_fuse_cfg *cfg, const char *owner, int32_t first_no,
+                          struct tl_fuse **out);
+TL_API void tl_fuse_destroy(struct tl_fuse *f); /**< NULL allowed */
+
+/**
+ * Enters a national track sample (already checked). Tentative tracks are ignored; a deleted one
+ * leaves its system track. On return *@p system_no is its system track (0: none) and
+ * *@p updated whether the fused estimate changed.
+ */
+TL_API int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_t *system_no,
+                         int *updated);
+/** Enters an assessment: kept with its contribution, for the launch point. */
+TL_API int tl_fuse_assess(struct tl_fuse *f, const struct tl_msg_assess *a);
+/** Binds a contribution to a system number before any data (restart: numbers stay stable). */
+TL_API int tl_fuse_restore(struct tl_fuse *f, int32_t system_no, const char *contributors);
+/** Ends the system tracks whose predicted impact (or last contribution) is drop_s before
+ * @p now_ns (scenario time, UTC ns). Their numbers are never reused. */
+TL_API void tl_fuse_expire(struct tl_fuse *f, int64_t now_ns);
+
+TL_API int tl_fuse_count(const struct tl_fuse *f);
+TL_API const struct tl_fused *tl_fuse_get(const struct tl_fuse *f, int i);
+TL_API const struct tl_fused *tl_fuse_find(const struct tl_fuse *f, int32_t system_no);
+/** "KR:3,US:1" for @p s. */
+TL_API void tl_fuse_contributors(const struct tl_fused *s, char *buf, size_t size);
+
+/**
+ * Covariance intersection of (xa, Pa) and (xb, Pb), 6-dimensional, P as full matrices: the weight
+ * w in [0, 1] minimising det of (w Pa^-1 + (1-w) Pb^-1)^-1 (the volume of the fused uncertainty),
+ * by golden section; the end points (either input alone) included, so the fused determinant is
+ * never larger than the better input's. Returns the weight, or NaN when a covariance is not
+ * positive definite.
+ */
+TL_API double tl_fuse_ci(const double xa[6], double Pa[6][6], const double xb[6],
+                         double Pb[6][6], double x[6], double P[6][6]);
+
+/** Conversions between the shared upper triangle and a full matrix. */
+TL_API void tl_p21_to_full(const double p[TL_NP], double P[6][6]);
+TL_API void tl_full_to_p21(double P[6][6], double p[TL_NP]);
+
+#endif

@@ -1,0 +1,490 @@
+/* Track-to-track fusion into system tracks: association by a chi-square gate after time
+ * alignment with the ballistic model, covariance intersection, stable system numbers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trilink/fuse.h"
+#include "trilink/track.h"
+#include "../util/mat.h"
+#include "../util/roots.h"
+
+#define NS 1e-9
+
+struct tl_fuse {
+    struct tl_fuse_cfg cfg;
+    char owner[TL_NATION_LEN];
+    int32_t next_no;
+    double gate;
+    struct tl_motion_noise noise;
+    int n, cap;
+    struct tl_fused *s;
+};
+
+struct tl_fuse_cfg tl_fuse_cfg_default(void)
+{
+    struct tl_fuse_cfg c;
+    c.earth = tl_earth_wgs84();
+    c.gate_prob = 0.9999;
+    c.stale_s = 20.0;
+    c.drop_s = 60.0;
+    c.assess_every_s = 2.0;
+    return c;
+}
+
+void tl_p21_to_full(const double p[TL_NP], double P[6][6])
+{
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++)
+            P[i][j] = p[tl_ut6(i, j)];
+}
+
+void tl_full_to_p21(double P[6][6], double p[TL_NP])
+{
+    for (int i = 0; i < 6; i++)
+        for (int j = i; j < 6; j++)
+            p[tl_ut6(i, j)] = 0.5 * (P[i][j] + P[j][i]);
+}
+
+int tl_fuse_create(const struct tl_fuse_cfg *cfg, const char *owner, int32_t first_no,
+                   struct tl_fuse **out)
+{
+    struct tl_fuse *f;
+
+    if (cfg == NULL || owner == NULL || out == NULL || first_no < 1 ||
+        !(cfg->gate_prob > 0.5 && cfg->gate_prob < 1.0) || !(cfg->stale_s > 0) ||
+        !(cfg->drop_s > 0) || !(cfg->assess_every_s >= 0))
+        return TL_EINVAL;
+    f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return TL_ENOMEM;
+    f->cfg = *cfg;
+    snprintf(f->owner, sizeof f->owner, "%s", owner);
+    f->next_no = first_no;
+    f->gate = tl__chi2_quantile(6, cfg->gate_prob);
+    f->noise = tl_motion_noise_default();
+    *out = f;
+    return TL_OK;
+}
+
+void tl_fuse_destroy(struct tl_fuse *f)
+{
+    if (f == NULL)
+        return;
+    free(f->s);
+    free(f);
+}
+
+int tl_fuse_count(const struct tl_fuse *f)
+{
+    return f->n;
+}
+
+const struct tl_fused *tl_fuse_get(const struct tl_fuse *f, int i)
+{
+    return i >= 0 && i < f->n ? &f->s[i] : NULL;
+}
+
+const struct tl_fused *tl_fuse_find(const struct tl_fuse *f, int32_t no)
+{
+    for (int i = 0; i < f->n; i++)
+        if (f->s[i].system_no == no)
+            return &f->s[i];
+    return NULL;
+}
+
+void tl_fuse_contributors(const struct tl_fused *s, char *buf, size_t size)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < s->n_contrib && len < size; i++) {
+        int n = snprintf(buf + len, size - len, "%s%s:%d", i ? "," : "", s->c[i].origin,
+                         (int)s->c[i].track_no);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+}
+
+/* ---- numerics ----------------------------------------------------------------------------- */
+
+static int inv6(double A[6][6], double I[6][6], double *logdet)
+{
+    tl__mat a, inv;
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++)
+            a[i][j] = A[i][j];
+    if (tl__mat_spd_inverse(6, (const double(*)[TL__MAT_MAX])a, inv, logdet) != 0)
+        return -1;
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++)
+            I[i][j] = inv[i][j];
+    return 0;
+}
+
+/* CI at weight w: P = (w Ia + (1-w) Ib)^-1, x = P (w Ia xa + (1-w) Ib xb); *logdet_p gets
+ * log det P (NULL allowed). */
+static int ci_at(double w, double Ia[6][6], double Ib[6][6], const double xa[6],
+                 const double xb[6], double x[6], double P[6][6], double *logdet_p)
+{
+    double M[6][6], y[6], ld;
+
+    for (int i = 0; i < 6; i++) {
+        y[i] = 0;
+        for (int j = 0; j < 6; j++) {
+            M[i][j] = w * Ia[i][j] + (1 - w) * Ib[i][j];
+            y[i] += w * Ia[i][j] * xa[j] + (1 - w) * Ib[i][j] * xb[j];
+        }
+    }
+    if (inv6(M, P, &ld) != 0)
+        return -1;
+    if (logdet_p != NULL)
+        *logdet_p = -ld;
+    for (int i = 0; i < 6; i++) {
+        x[i] = 0;
+        for (int j = 0; j < 6; j++)
+            x[i] += P[i][j] * y[j];
+    }
+    return 0;
+}
+
+static double logdet6(double P[6][6])
+{
+    double I[6][6], ld;
+    return inv6(P, I, &ld) == 0 ? ld : INFINITY;
+}
+
+double tl_fuse_ci(const double xa[6], double Pa[6][6], const double xb[6], double Pb[6][6],
+                  double x[6], double P[6][6])
+{
+    double Ia[6][6], Ib[6][6], lo = 0.0, hi = 1.0, xt[6], Pt[6][6], w, best;
+    const double g = 0.5 * (sqrt(5.0) - 1.0);
+    const double lda = logdet6(Pa), ldb = logdet6(Pb);
+
+    if (inv6(Pa, Ia, NULL) != 0 || inv6(Pb, Ib, NULL) != 0)
+        return NAN;
+    /* golden section on log det P: convex in w (Julier & Uhlmann 1997; Reinhardt et al. 2012) */
+    for (int it = 0; it < 40; it++) {
+        const double m1 = hi - g * (hi - lo), m2 = lo + g * (hi - lo);
+        double t1 = INFINITY, t2 = INFINITY;
+        if (ci_at(m1, Ia, Ib, xa, xb, xt, Pt, &t1) != 0)
+            t1 = INFINITY;
+        if (ci_at(m2, Ia, Ib, xa, xb, xt, Pt, &t2) != 0)
+            t2 = INFINITY;
+        if (t1 < t2)
+            hi = m2;
+        else
+            lo = m1;
+    }
+    w = 0.5 * (lo + hi);
+    if (ci_at(w, Ia, Ib, xa, xb, xt, Pt, &best) != 0)
+        best = INFINITY;
+    /* the end points are the inputs themselves: never worse than the better one */
+    if (lda <= best && lda <= ldb)
+        w = 1.0;
+    else if (ldb <= best && ldb < lda)
+        w = 0.0;
+    if (w == 1.0) {
+        memcpy(x, xa, sizeof xt);
+        memcpy(P, Pa, sizeof Pt);
+    } else if (w == 0.0) {
+        memcpy(x, xb, sizeof xt);
+        memcpy(P, Pb, sizeof Pt);
+    } else {
+        memcpy(x, xt, sizeof xt);
+        memcpy(P, Pt, sizeof Pt);
+    }
+    return w;
+}
+
+/* Propagates a 6-state estimate to t with the ballistic model of the tracker (EKF prediction,
+ * with its process noise): the time alignment of track-to-track fusion. */
+static int align(const struct tl_fuse *f, const double x[6], const double p[TL_NP], int64_t t_ns,
+                 int64_t to_ns, double xo[6], double Po[6][6])
+{
+    struct tl_gauss g, o;
+
+    memset(&g, 0, sizeof g);
+    g.t_s = (double)t_ns * NS;
+    memcpy(g.x, x, 6 * sizeof x[0]);
+    tl_p21_to_full(p, Po); /* Po as scratch */
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++)
+            g.P[i][j] = Po[i][j];
+    g.P[6][6] = g.P[7][7] = g.P[8][8] = 1.0;   /* no thrust known: 1 m/s^2 */
+    g.P[9][9] = 1e-8;                          /* drag coefficient: unused by the ballistic model */
+    if (to_ns == t_ns) {
+        memcpy(xo, x, 6 * sizeof x[0]);
+        return 0;
+    }
+    /* both times relative to the older one keep the doubles exact enough */
+    g.t_s = 0.0;
+    if (tl_track_predict(&f->cfg.earth, TL_FILTER_EKF, TL_MOTION_BALLISTIC, &f->noise, &g,
+                         (double)(to_ns - t_ns) * NS, &o) != TL_OK)
+        return -1;
+    memcpy(xo, o.x, 6 * sizeof xo[0]);
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++)
+            Po[i][j] = o.P[i][j];
+    return 0;
+}
+
+/* ---- system tracks ------------------------------------------------------------------------ */
+
+static struct tl_fused *new_system(struct tl_fuse *f, int32_t no)
+{
+    struct tl_fused *s;
+
+    if (f->n == f->cap) {
+        int nc = f->cap ? 2 * f->cap : 16;
+        struct tl_fused *ns = realloc(f->s, (size_t)nc * sizeof *ns);
+        if (ns == NULL)
+            return NULL;
+        f->s = ns;
+        f->cap = nc;
+    }
+    s = &f->s[f->n++];
+    memset(s, 0, sizeof *s);
+    s->system_no = no;
+    if (no >= f->next_no)
+        f->next_no = no + 1;
+    return s;
+}
+
+static int find_contrib(const struct tl_fused *s, const char *origin, int32_t no)
+{
+    for (int i = 0; i < s->n_contrib; i++)
+        if (s->c[i].track_no == no && strcmp(s->c[i].origin, origin) == 0)
+            return i;
+    return -1;
+}
+
+static void remove_contrib(struct tl_fused *s, int k)
+{
+    s->c[k] = s->c[s->n_contrib - 1];
+    s->n_contrib--;
+}
+
+/* Fused estimate at the newest contribution's time from every live contribution. */
+static void refuse(struct tl_fuse *f, struct tl_fused *s)
+{
+    int64_t newest = 0;
+    int have = 0;
+    double x[6], P[6][6];
+
+    for (int i = 0; i < s->n_contrib; i++)
+        if (s->c[i].t_ns > newest && s->c[i].t_ns > 0)
+            newest = s->c[i].t_ns;
+    if (newest == 0)
+        return;
+    for (int i = 0; i < s->n_contrib; i++) {
+        const struct tl_fuse_contrib *c = &s->c[i];
+        double xi[6], Pi[6][6], xf[6], Pf[6][6];
+
+        if (c->t_ns <= 0 || (double)(newest - c->t_ns) * NS > f->cfg.stale_s)
+            continue;
+        if (align(f, c->x, c->p, c->t_ns, newest, xi, Pi) != 0)
+            continue;
+        if (!have) {
+            memcpy(x, xi, sizeof x);
+            memcpy(P, Pi, sizeof P);
+            have = 1;
+        } else if (!isnan(tl_fuse_ci(x, P, xi, Pi, xf, Pf))) {
+            memcpy(x, xf, sizeof x);
+            memcpy(P, Pf, sizeof P);
+        }
+    }
+    if (!have)
+        return;
+    memcpy(s->x, x, sizeof x);
+    tl_full_to_p21(P, s->p);
+    s->t_ns = newest;
+    s->last_live_ns = newest;
+    /* launch point: the most precise one any contributor assessed */
+    for (int i = 0; i < s->n_contrib; i++) {
+        const struct tl_msg_assess *a = &s->c[i].assess;
+        if (s->c[i].have_assess && a->has_launch &&
+            (!s->has_launch || a->launch_err_m < s->launch_err_m)) {
+            s->has_launch = 1;
+            s->launch_lat_rad = a->launch_lat_rad;
+            s->launch_lon_rad = a->launch_lon_rad;
+            s->launch_err_m = a->launch_err_m;
+            s->launch_ns = a->launch_ns;
+        }
+    }
+    /* fused impact prediction, at most every assess_every_s of state time */
+    if (!s->has_impact || (double)(s->t_ns - s->impact_at_ns) * NS >= f->cfg.assess_every_s) {
+        struct tl_gauss g;
+        struct tl_impact_pred ip;
+        memset(&g, 0, sizeof g);
+        g.t_s = 0.0;
+        memcpy(g.x, x, sizeof x);
+        for (int i = 0; i < 6; i++)
+            for (int j = 0; j < 6; j++)
+                g.P[i][j] = P[i][j];
+        g.P[6][6] = g.P[7][7] = g.P[8][8] = 1e-6;
+        g.P[9][9] = 1e-8;
+        if (tl_assess_impact(&f->cfg.earth, &g, &ip) == TL_OK) {
+            ip.t_s += (double)s->t_ns * NS; /* back to absolute time (s since 1970) */
+            s->impact = ip;
+            s->has_impact = 1;
+            s->impact_at_ns = s->t_ns;
+        }
+    }
+}
+
+static double gate_d2(struct tl_fuse *f, const struct tl_fused *s, const struct tl_msg_track *m)
+{
+    double xs[6], Ps[6][6], xm[6], Pm[6][6], S[6][6], Si[6][6], nu[6], d2 = 0;
+
+    if (s->t_ns <= 0)
+        return INFINITY;
+    /* align the older of the two to the newer: prediction runs forward only */
+    if (m->t_ns >= s->t_ns) {
+        if (align(f, s->x, s->p, s->t_ns, m->t_ns, xs, Ps) != 0)
+            return INFINITY;
+        memcpy(xm, m->x, sizeof xm);
+        tl_p21_to_full(m->p, Pm);
+    } else {
+        if (align(f, m->x, m->p, m->t_ns, s->t_ns, xm, Pm) != 0)
+            return INFINITY;
+        memcpy(xs, s->x, sizeof xs);
+        tl_p21_to_full(s->p, Ps);
+    }
+    for (int i = 0; i < 6; i++) {
+        nu[i] = xm[i] - xs[i];
+        for (int j = 0; j < 6; j++)
+            S[i][j] = Ps[i][j] + Pm[i][j];
+    }
+    if (inv6(S, Si, NULL) != 0)
+        return INFINITY;
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++)
+            d2 += nu[i] * Si[i][j] * nu[j];
+    return d2;
+}
+
+/* Whether s already holds a live track of @p origin other than @p no. */
+static int has_other_of(const struct tl_fuse *f, const struct tl_fused *s, const char *origin,
+                        int32_t no, int64_t t_ns)
+{
+    for (int i = 0; i < s->n_contrib; i++)
+        if (strcmp(s->c[i].origin, origin) == 0 && s->c[i].track_no != no &&
+            (double)(t_ns - s->c[i].t_ns) * NS < f->cfg.stale_s)
+            return 1;
+    return 0;
+}
+
+int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_t *system_no,
+                  int *updated)
+{
+    struct tl_fused *s = NULL;
+    int k = -1;
+
+    *system_no = 0;
+    *updated = 0;
+    if (f == NULL || m == NULL)
+        return TL_EINVAL;
+    for (int i = 0; i < f->n && s == NULL; i++)
+        if ((k = find_contrib(&f->s[i], m->origin, m->track_no)) >= 0)
+            s = &f->s[i];
+    if (m->status == TL_TRACK_DELETED || m->status == TL_TRACK_TENTATIVE) {
+        if (s != NULL && m->status == TL_TRACK_DELETED) {
+            remove_contrib(s, k);
+            *system_no = s->system_no;
+        }
+        return TL_OK;
+    }
+    if (s == NULL) { /* associate with the nearest system track inside the gate */
+        double best = f->gate;
+        for (int i = 0; i < f->n; i++) {
+            double d2;
+            if (f->s[i].ended || f->s[i].n_contrib == TL_FUSE_MAX_CONTRIB ||
+                has_other_of(f, &f->s[i], m->origin, m->track_no, m->t_ns))
+                continue;
+            d2 = gate_d2(f, &f->s[i], m);
+            if (d2 < best) {
+                best = d2;
+                s = &f->s[i];
+            }
+        }
+        if (s == NULL && (s = new_system(f, f->next_no)) == NULL)
+            return TL_ENOMEM;
+        k = s->n_contrib++;
+        memset(&s->c[k], 0, sizeof s->c[k]);
+        snprintf(s->c[k].origin, sizeof s->c[k].origin, "%s", m->origin);
+        s->c[k].track_no = m->track_no;
+    }
+    if (m->t_ns < s->c[k].t_ns)
+        return TL_OK; /* older than what we hold (a relayed copy overtaken by the direct one) */
+    s->ended = 0;
+    snprintf(s->c[k].relay, sizeof s->c[k].relay, "%s", m->relay);
+    s->c[k].t_ns = m->t_ns;
+    s->c[k].status = m->status;
+    memcpy(s->c[k].x, m->x, sizeof m->x);
+    memcpy(s->c[k].p, m->p, sizeof m->p);
+    refuse(f, s);
+    *system_no = s->system_no;
+    *updated = 1;
+    return TL_OK;
+}
+
+int tl_fuse_assess(struct tl_fuse *f, const struct tl_msg_assess *a)
+{
+    if (f == NULL || a == NULL)
+        return TL_EINVAL;
+    for (int i = 0; i < f->n; i++) {
+        int k = find_contrib(&f->s[i], a->origin, a->track_no);
+        if (k >= 0) {
+            f->s[i].c[k].assess = *a;
+            f->s[i].c[k].have_assess = 1;
+            return TL_OK;
+        }
+    }
+    return TL_ENOTFOUND;
+}
+
+int tl_fuse_restore(struct tl_fuse *f, int32_t system_no, const char *contributors)
+{
+    struct tl_fused *s = (struct tl_fused *)tl_fuse_find(f, system_no);
+    const char *p = contributors;
+
+    if (system_no < 1)
+        return TL_EINVAL;
+    if (s == NULL && (s = new_system(f, system_no)) == NULL)
+        return TL_ENOMEM;
+    while (p != NULL && *p && s->n_contrib < TL_FUSE_MAX_CONTRIB) {
+        char origin[TL_NATION_LEN];
+        int no, used;
+        if (sscanf(p, "%4[A-Z]:%d%n", origin, &no, &used) != 2)
+            return TL_EPARSE;
+        if (find_contrib(s, origin, no) < 0) {
+            struct tl_fuse_contrib *c = &s->c[s->n_contrib++];
+            memset(c, 0, sizeof *c);
+            snprintf(c->origin, sizeof c->origin, "%s", origin);
+            c->track_no = no;
+        }
+        p += used;
+        if (*p == ',')
+            p++;
+    }
+    return TL_OK;
+}
+
+void tl_fuse_expire(struct tl_fuse *f, int64_t now_ns)
+{
+    /* A ballistic missile may go unseen for most of its flight (the midcourse between the
+     * launch-area and the impact-area radars): a system track ends when its predicted impact
+     * is drop_s past, or when no contribution is left and none came for drop_s. */
+    for (int i = 0; i < f->n; i++) {
+        struct tl_fused *s = &f->s[i];
+        const double since = (double)(now_ns - s->last_live_ns) * NS;
+        if (s->ended || s->last_live_ns == 0)
+            continue;
+        if ((s->has_impact && s->impact.t_s > 0 && (double)now_ns * NS > s->impact.t_s + f->cfg.drop_s) ||
+            (s->n_contrib == 0 && since > f->cfg.drop_s))
+            s->ended = 1;
+    }
+}

@@ -1,0 +1,920 @@
+/* The node's real-time loop. One thread: wait on the bus, take, track, release, relay, fuse;
+ * storage is queued to its own thread. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "trilink/assess.h"
+#include "trilink/fuse.h"
+#include "trilink/geo.h"
+#include "trilink/node.h"
+#include "trilink/pki.h"
+#include "trilink/store.h"
+#include "trilink/track.h"
+
+#define RING 8192
+#define MAX_OWN 4096
+#define MAX_LAT 400000
+#define MAX_PART 16
+#define NS 1e-9
+
+/* A release group this node writes to: the route, the policies that apply, the writers. */
+struct route {
+    char partition[24];
+    int link;                       /* index in links */
+    const struct tl_release_policy *pol[2]; /* next hop's, then the third nation's (or NULL) */
+    int forward;
+    struct tl_bus_ep *w_track, *w_assess;
+};
+
+/* A partition this node reads on a link. */
+struct inbound {
+    char partition[24];
+    char origin[TL_NATION_LEN];
+    char via[TL_NATION_LEN];       /* relaying hub expected, "" for direct */
+    int link;
+    int relay_to;                  /* route index to republish on (hub), -1 none */
+    struct tl_bus_ep *r_track, *r_assess;
+};
+
+struct link {
+    int partner;                   /* topology index */
+    struct tl_bus *bus;
+    struct tl_bus_ep *w_status, *r_status;
+    int alive;
+    long rx_status;
+};
+
+struct own {
+    int id;
+    double next_assess_t;
+    int have_launch;
+    struct tl_launch_est launch;
+    int have_where;
+    struct tl_release_where where;
+};
+
+struct node {
+    const struct tl_node_cfg *cfg;
+    int me;
+    struct tl_bus *nat;
+    struct tl_bus_ep *r_meas, *w_system;
+    int n_links;
+    struct link links[TL_MAX_NATIONS];
+    int n_routes;
+    struct route routes[MAX_PART];
+    int n_in;
+    struct inbound in[MAX_PART];
+    struct tl_tracker *tk;
+    struct tl_tracker_cfg tcfg;
+    struct tl_fuse *fu;
+    struct tl_store *st;
+    struct { double t_s; int sensor; int64_t wall_ns; } ring[RING];
+    int ring_head;
+    int n_own;
+    struct own own[MAX_OWN];
+    /* clock: scenario arrival time pinned to wall time by the feed */
+    int64_t clk_scen_ns, clk_wall_ns;
+    double clk_speed;
+    /* summary */
+    long received[TL_MAX_NATIONS], relayed_in[TL_MAX_NATIONS], relayed_out, sent, rejected;
+    long meas, meas_rejected;
+    int64_t first_launch_scen_ns, first_impact_scen_ns;
+    double *lat_ms, *share_ms;
+    long n_lat, n_share;
+    double gain_sum, gain_max, *gain;
+    long gain_n, gain_le1, n_gain;
+    double best_single_m, fused_m;
+};
+
+static int64_t scen_now(const struct node *n)
+{
+    if (n->clk_wall_ns == 0)
+        return 0;
+    return n->clk_scen_ns + (int64_t)((double)(tl_wall_ns() - n->clk_wall_ns) * n->clk_speed);
+}
+
+static const struct tl_release_policy *policy_for(const struct tl_node_cfg *c, const char *nation)
+{
+    for (int i = 0; i < c->n_partners; i++)
+        if (strcmp(c->partner[i].partner, nation) == 0)
+            return &c->partner[i];
+    return NULL;
+}
+
+static struct own *own_slot(struct node *n, int id)
+{
+    for (int i = 0; i < n->n_own; i++)
+        if (n->own[i].id == id)
+            return &n->own[i];
+    if (n->n_own == MAX_OWN) {
+        memmove(&n->own[0], &n->own[1], (MAX_OWN - 1) * sizeof n->own[0]);
+        n->n_own--;
+    }
+    memset(&n->own[n->n_own], 0, sizeof n->own[0]);
+    n->own[n->n_own].id = id;
+    n->own[n->n_own].next_assess_t = -INFINITY;
+    n->own[n->n_own].where.launch_lat_rad = n->own[n->n_own].where.impact_lat_rad = NAN;
+    return &n->own[n->n_own++];
+}
+
+/* ---- fused picture out -------------------------------------------------------------------- */
+
+static void publish_system(struct node *n, int32_t no)
+{
+    const struct tl_fused *s = tl_fuse_find(n->fu, no);
+    struct tl_msg_system m;
+
+    if (s == NULL || s->t_ns == 0)
+        return;
+    memset(&m, 0, sizeof m);
+    snprintf(m.owner, sizeof m.owner, "%s", n->cfg->nation);
+    m.system_no = no;
+    m.t_ns = s->t_ns;
+    memcpy(m.x, s->x, sizeof m.x);
+    memcpy(m.p, s->p, sizeof m.p);
+    tl_fuse_contributors(s, m.contributors, sizeof m.contributors);
+    if (s->has_impact) {
+        m.has_impact = 1;
+        m.impact_lat_rad = s->impact.point.lat_rad;
+        m.impact_lon_rad = s->impact.point.lon_rad;
+        m.semi_major_m = s->impact.semi_major_m;
+        m.semi_minor_m = s->impact.semi_minor_m;
+        if (n->first_impact_scen_ns == 0)
+            n->first_impact_scen_ns = scen_now(n);
+        /* fusion gain: the fused ellipse, when just predicted, against the best single nation's
+         * of the same second */
+        if (s->impact_at_ns == s->t_ns) {
+            double best = INFINITY;
+            for (int i = 0; i < s->n_contrib; i++)
+                if (s->c[i].have_assess &&
+                    llabs(s->c[i].assess.t_ns - s->t_ns) <= (int64_t)1000000000LL)
+                    best = fmin(best, s->c[i].assess.semi_major_m);
+            if (isfinite(best) && best > 0) {
+                const double r = s->impact.semi_major_m / best;
+                n->gain_sum += r;
+                n->gain_n++;
+                n->gain_le1 += r <= 1.0 + 1e-9;
+                if (n->n_gain < MAX_LAT)
+                    n->gain[n->n_gain++] = r;
+                n->gain_max = fmax(n->gain_max, r);
+                n->best_single_m = best;
+                n->fused_m = s->impact.semi_major_m;
+            }
+        }
+    }
+    if (s->has_launch && n->first_launch_scen_ns == 0)
+        n->first_launch_scen_ns = scen_now(n);
+    if (n->w_system)
+        tl_bus_write(n->w_system, &m);
+    tl_store_system(n->st, &m);
+}
+
+static void fuse_in(struct node *n, const struct tl_msg_track *m, int partner_data)
+{
+    int32_t no;
+    int upd;
+
+    if (tl_fuse_track(n->fu, m, &no, &upd) == TL_OK && no > 0) {
+        const int64_t now = tl_wall_ns();
+        if (upd && partner_data && m->meas_ns > 0 && n->n_lat < MAX_LAT)
+            n->lat_ms[n->n_lat++] = (double)(now - m->meas_ns) / 1e6;
+        if (upd && partner_data && m->pub_ns > 0 && n->n_share < MAX_LAT)
+            n->share_ms[n->n_share++] = (double)(now - m->pub_ns) / 1e6;
+        publish_system(n, no);
+    }
+}
+
+/* ---- release ------------------------------------------------------------------------------ */
+
+static void send_track(struct node *n, struct tl_msg_track *m, const struct tl_release_where *w)
+{
+    m->pub_ns = tl_wall_ns();
+    for (int r = 0; r < n->n_routes; r++) {
+        struct route *rt = &n->routes[r];
+        struct tl_msg_track out;
+        if (rt->pol[0] == NULL) /* a relay route: used by the relay only */
+            continue;
+        if (!tl_release_track(rt->pol[0], m, w, &out))
+            continue;
+        if (rt->pol[1] != NULL && !tl_release_track(rt->pol[1], &out, w, &out))
+            continue;
+        out.forward = rt->forward;
+        if (tl_bus_write(rt->w_track, &out) == TL_OK) {
+            n->sent++;
+            tl_store_audit(n->st, "sent", n->cfg->topo.nation[n->links[rt->link].partner],
+                           rt->partition, TL_MSG_TRACK, out.origin, out.track_no, &out);
+        }
+    }
+}
+
+static void send_assess(struct node *n, struct tl_msg_assess *m, const struct tl_release_where *w)
+{
+    m->pub_ns = tl_wall_ns();
+    for (int r = 0; r < n->n_routes; r++) {
+        struct route *rt = &n->routes[r];
+        struct tl_msg_assess out;
+        if (rt->pol[0] == NULL)
+            continue;
+        if (!tl_release_assess(rt->pol[0], m, w, &out))
+            continue;
+        if (rt->pol[1] != NULL && !tl_release_assess(rt->pol[1], &out, w, &out))
+            continue;
+        out.forward = rt->forward;
+        if (tl_bus_write(rt->w_assess, &out) == TL_OK) {
+            n->sent++;
+            tl_store_audit(n->st, "sent", n->cfg->topo.nation[n->links[rt->link].partner],
+                           rt->partition, TL_MSG_ASSESSMENT, out.origin, out.track_no, &out);
+        }
+    }
+}
+
+/* ---- own tracks (the tracker's sink) ------------------------------------------------------ */
+
+static void on_report(void *ctx, const struct tl_track_report *r)
+{
+    struct node *n = ctx;
+    const struct tl_gauss *g = &r->state;
+    const int64_t epoch = n->cfg->sensors.epoch_ns;
+    struct tl_msg_track m;
+    struct own *o;
+    int sensor = -1;
+
+    if (r->status == TL_TRACK_TENTATIVE)
+        return;
+    o = own_slot(n, r->id);
+    memset(&m, 0, sizeof m);
+    snprintf(m.origin, sizeof m.origin, "%s", n->cfg->nation);
+    m.track_no = r->id;
+    m.status = (int)r->status;
+    m.phase = (int)r->phase;
+    m.t_ns = epoch + (int64_t)llround(g->t_s * 1e9);
+    for (int i = 0; i < RING; i++) { /* the report that made this update */
+        const int k = (n->ring_head - 1 - i + 2 * RING) % RING;
+        if (n->ring[k].wall_ns != 0 && n->ring[k].t_s == g->t_s) {
+            m.meas_ns = n->ring[k].wall_ns;
+            sensor = n->ring[k].sensor;
+            break;
+        }
+    }
+    memcpy(m.x, g->x, sizeof m.x);
+    for (int i = 0; i < 6; i++)
+        for (int j = i; j < 6; j++)
+            m.p[tl_ut6(i, j)] = 0.5 * (g->P[i][j] + g->P[j][i]);
+    if (sensor >= 0) {
+        const struct tl_sensor *s = &n->cfg->sensors.s[sensor];
+        snprintf(m.sensors, sizeof m.sensors, "%s", s->id);
+        tl_geo_lla_to_ecef(&TL_WGS84, &s->site, m.sensor_ecef);
+    }
+    tl_store_track(n->st, "own", &m);
+    fuse_in(n, &m, 0);
+    send_track(n, &m, o->have_where ? &o->where : NULL);
+    if (r->status != TL_TRACK_CONFIRMED || g->t_s < o->next_assess_t)
+        return;
+    o->next_assess_t = g->t_s + 2.0;
+    if (!o->have_launch && r->first != NULL &&
+        tl_assess_launch(&n->tcfg.earth, r->first, r->first_phase_boost, &o->launch) == TL_OK)
+        o->have_launch = 1;
+    {
+        struct tl_impact_pred ip;
+        struct tl_msg_assess a;
+        double range = 0, std_range;
+        int loft;
+        if (tl_assess_impact(&n->tcfg.earth, g, &ip) != TL_OK)
+            return;
+        memset(&a, 0, sizeof a);
+        snprintf(a.origin, sizeof a.origin, "%s", n->cfg->nation);
+        a.track_no = r->id;
+        a.t_ns = m.t_ns;
+        a.meas_ns = m.meas_ns;
+        if (o->have_launch) {
+            a.has_launch = 1;
+            a.launch_ns = epoch + (int64_t)llround(o->launch.t_s * 1e9);
+            a.launch_lat_rad = o->launch.point.lat_rad;
+            a.launch_lon_rad = o->launch.point.lon_rad;
+            a.launch_err_m = o->launch.err_m;
+            tl_geo_inverse(&TL_WGS84, o->launch.point.lat_rad, o->launch.point.lon_rad,
+                           ip.point.lat_rad, ip.point.lon_rad, &range, NULL, NULL);
+        }
+        a.impact_ns = epoch + (int64_t)llround(ip.t_s * 1e9);
+        a.impact_lat_rad = ip.point.lat_rad;
+        a.impact_lon_rad = ip.point.lon_rad;
+        a.semi_major_m = ip.semi_major_m;
+        a.semi_minor_m = ip.semi_minor_m;
+        a.major_az_rad = ip.major_az_rad;
+        a.apogee_m = ip.apogee_m;
+        a.cls = (int)tl_assess_class(&n->tcfg.earth, g->x, isnan(range) ? 0 : range, ip.apogee_m,
+                                     &loft, &std_range);
+        a.loft = loft > 0 ? 1 : loft < 0 ? 2 : 0;
+        o->where.launch_lat_rad = a.has_launch ? a.launch_lat_rad : NAN;
+        o->where.launch_lon_rad = a.launch_lon_rad;
+        o->where.impact_lat_rad = a.impact_lat_rad;
+        o->where.impact_lon_rad = a.impact_lon_rad;
+        o->have_where = 1;
+        tl_store_assess(n->st, "own", &a);
+        tl_fuse_assess(n->fu, &a);
+        send_assess(n, &a, &o->where);
+    }
+}
+
+/* ---- inbound ------------------------------------------------------------------------------ */
+
+static void reject(struct node *n, const struct inbound *in, enum tl_msg_kind k, const void *m,
+                   const char *origin, int32_t key, const char *why)
+{
+    n->rejected++;
+    fprintf(stderr, "%s: rejected %s %s:%d on '%s': %s\n", n->cfg->nation, tl_msg_topic(k),
+            origin, (int)key, in->partition, why);
+    tl_store_audit(n->st, "rejected", n->cfg->topo.nation[n->links[in->link].partner],
+                   in->partition, k, origin, key, m);
+}
+
+/* Provenance must match the partition the sample came on: the origin is the route's first
+ * nation, and the relay is the hub of the route (or empty on a direct route). */
+static const char *provenance_error(const struct inbound *in, const char *origin, const char *relay,
+                                    int forward)
+{
+    if (strcmp(origin, in->origin) != 0)
+        return "origin does not match the partition's originator";
+    if (strcmp(relay, in->via) != 0)
+        return "relay does not match the partition's route";
+    if (in->via[0] != '\0' && !forward)
+        return "relayed although not released for forwarding";
+    return NULL;
+}
+
+static void take_inbound(struct node *n, struct inbound *in)
+{
+    static struct tl_msg_track tr[64];
+    static struct tl_msg_assess as[64];
+    long badv = 0;
+    int k;
+    const int oi = tl_topology_index(&n->cfg->topo, in->origin);
+
+    while ((k = tl_bus_take(in->r_track, tr, 64, &badv)) > 0) {
+        for (int i = 0; i < k; i++) {
+            struct tl_msg_track *m = &tr[i];
+            char why[200];
+            const char *pe = provenance_error(in, m->origin, m->relay, m->forward);
+            if (pe != NULL || tl_msg_track_check(m, why, sizeof why) != TL_OK) {
+                reject(n, in, TL_MSG_TRACK, m, m->origin, m->track_no, pe ? pe : why);
+                continue;
+            }
+            n->received[oi]++;
+            if (m->relay[0])
+                n->relayed_in[oi]++;
+            tl_store_audit(n->st, "received", n->cfg->topo.nation[n->links[in->link].partner],
+                           in->partition, TL_MSG_TRACK, m->origin, m->track_no, m);
+            tl_store_track(n->st, n->cfg->topo.nation[n->links[in->link].partner], m);
+            fuse_in(n, m, 1);
+            if (in->relay_to >= 0) { /* hub: pass on what the originator released onward */
+                struct route *rt = &n->routes[in->relay_to];
+                snprintf(m->relay, sizeof m->relay, "%s", n->cfg->nation);
+                if (tl_bus_write(rt->w_track, m) == TL_OK) {
+                    n->relayed_out++;
+                    tl_store_audit(n->st, "sent", n->cfg->topo.nation[n->links[rt->link].partner],
+                                   rt->partition, TL_MSG_TRACK, m->origin, m->track_no, m);
+                }
+            }
+        }
+    }
+    while ((k = tl_bus_take(in->r_assess, as, 64, &badv)) > 0) {
+        for (int i = 0; i < k; i++) {
+            struct tl_msg_assess *m = &as[i];
+            char why[200];
+            const char *pe = provenance_error(in, m->origin, m->relay, m->forward);
+            if (pe != NULL || tl_msg_assess_check(m, why, sizeof why) != TL_OK) {
+                reject(n, in, TL_MSG_ASSESSMENT, m, m->origin, m->track_no, pe ? pe : why);
+                continue;
+            }
+            n->received[oi]++;
+            if (m->relay[0])
+                n->relayed_in[oi]++;
+            tl_store_audit(n->st, "received", n->cfg->topo.nation[n->links[in->link].partner],
+                           in->partition, TL_MSG_ASSESSMENT, m->origin, m->track_no, m);
+            tl_store_assess(n->st, n->cfg->topo.nation[n->links[in->link].partner], m);
+            tl_fuse_assess(n->fu, m);
+            if (in->relay_to >= 0) {
+                struct route *rt = &n->routes[in->relay_to];
+                snprintf(m->relay, sizeof m->relay, "%s", n->cfg->nation);
+                if (tl_bus_write(rt->w_assess, m) == TL_OK) {
+                    n->relayed_out++;
+                    tl_store_audit(n->st, "sent", n->cfg->topo.nation[n->links[rt->link].partner],
+                                   rt->partition, TL_MSG_ASSESSMENT, m->origin, m->track_no, m);
+                }
+            }
+        }
+    }
+    if (badv > 0) {
+        n->rejected += badv;
+        fprintf(stderr, "%s: rejected %ld samples of another wire version on '%s'\n",
+                n->cfg->nation, badv, in->partition);
+    }
+}
+
+static void take_meas(struct node *n)
+{
+    static struct tl_msg_meas mm[256];
+    int k;
+
+    while ((k = tl_bus_take(n->r_meas, mm, 256, NULL)) > 0) {
+        for (int i = 0; i < k; i++) {
+            const struct tl_msg_meas *x = &mm[i];
+            struct tl_meas z;
+            const int64_t epoch = n->cfg->sensors.epoch_ns;
+            if (x->sensor[0] == '\0') { /* the feed's clock: arrival_ns pinned to sent_ns */
+                n->clk_scen_ns = x->arrival_ns;
+                n->clk_wall_ns = x->sent_ns;
+                n->clk_speed = x->range_m > 0 ? x->range_m : 1.0;
+                continue;
+            }
+            z.sensor = tl_sensor_find(&n->cfg->sensors, x->sensor);
+            if (z.sensor < 0 || !isfinite(x->az_rad) || !isfinite(x->el_rad)) {
+                n->meas_rejected++;
+                fprintf(stderr, "%s: feed: report of sensor '%s' rejected (%s)\n", n->cfg->nation,
+                        x->sensor, z.sensor < 0 ? "not one of this nation's sensors" : "no angles");
+                continue;
+            }
+            z.t_s = (double)(x->t_ns - epoch) * NS;
+            z.arrival_s = (double)(x->arrival_ns - epoch) * NS;
+            z.range_m = x->range_m;
+            z.az_rad = x->az_rad;
+            z.el_rad = x->el_rad;
+            z.rr_mps = x->rr_mps;
+            z.object = -1;
+            n->ring[n->ring_head].t_s = z.t_s;
+            n->ring[n->ring_head].sensor = z.sensor;
+            n->ring[n->ring_head].wall_ns = tl_wall_ns();
+            n->ring_head = (n->ring_head + 1) % RING;
+            n->meas++;
+            n->clk_scen_ns = x->arrival_ns;
+            n->clk_wall_ns = n->ring[(n->ring_head + RING - 1) % RING].wall_ns;
+            tl_tracker_add(n->tk, &z);
+        }
+    }
+}
+
+/* ---- set-up ------------------------------------------------------------------------------- */
+
+static int add_route(struct node *n, int link, const char *third, const struct tl_release_policy *p0,
+                     const struct tl_release_policy *p1, int forward, struct tl_diag *diag)
+{
+    struct route *rt = &n->routes[n->n_routes];
+    const char *me = n->cfg->nation, *next = n->cfg->topo.nation[n->links[link].partner];
+    int rc;
+
+    if (n->n_routes == MAX_PART)
+        return TL_ERANGE;
+    memset(rt, 0, sizeof *rt);
+    tl_partition_name(rt->partition, sizeof rt->partition, me, next, third);
+    rt->link = link;
+    rt->pol[0] = p0;
+    rt->pol[1] = p1;
+    rt->forward = forward;
+    if ((rc = tl_bus_writer(n->links[link].bus, TL_MSG_TRACK, rt->partition, &rt->w_track, diag)) ||
+        (rc = tl_bus_writer(n->links[link].bus, TL_MSG_ASSESSMENT, rt->partition, &rt->w_assess, diag)))
+        return rc;
+    n->n_routes++;
+    return TL_OK;
+}
+
+/* A relay route: data of @p origin written by me (the hub) to link @p link. */
+static int add_relay_route(struct node *n, int link, const char *origin, struct tl_diag *diag)
+{
+    struct route *rt = &n->routes[n->n_routes];
+    int rc;
+
+    if (n->n_routes == MAX_PART)
+        return TL_ERANGE;
+    memset(rt, 0, sizeof *rt);
+    tl_partition_name(rt->partition, sizeof rt->partition, origin, n->cfg->nation,
+                      n->cfg->topo.nation[n->links[link].partner]);
+    rt->link = link;
+    if ((rc = tl_bus_writer(n->links[link].bus, TL_MSG_TRACK, rt->partition, &rt->w_track, diag)) ||
+        (rc = tl_bus_writer(n->links[link].bus, TL_MSG_ASSESSMENT, rt->partition, &rt->w_assess, diag)))
+        return rc;
+    return n->n_routes++;
+}
+
+static int add_inbound(struct node *n, int link, const char *origin, const char *via,
+                       const char *third, int relay_to, struct tl_diag *diag)
+{
+    struct inbound *in = &n->in[n->n_in];
+    int rc;
+
+    if (n->n_in == MAX_PART)
+        return TL_ERANGE;
+    memset(in, 0, sizeof *in);
+    if (via[0])
+        tl_partition_name(in->partition, sizeof in->partition, origin, via, n->cfg->nation);
+    else
+        tl_partition_name(in->partition, sizeof in->partition, origin, n->cfg->nation, third);
+    snprintf(in->origin, sizeof in->origin, "%s", origin);
+    snprintf(in->via, sizeof in->via, "%s", via);
+    in->link = link;
+    in->relay_to = relay_to;
+    if ((rc = tl_bus_reader(n->links[link].bus, TL_MSG_TRACK, in->partition, &in->r_track, diag)) ||
+        (rc = tl_bus_reader(n->links[link].bus, TL_MSG_ASSESSMENT, in->partition, &in->r_assess, diag)))
+        return rc;
+    n->n_in++;
+    return TL_OK;
+}
+
+static int setup_links(struct node *n, struct tl_diag *diag)
+{
+    const struct tl_node_cfg *c = n->cfg;
+    const struct tl_topology *t = &c->topo;
+    const int me = n->me;
+    int rc;
+
+    for (int j = 0; j < t->n; j++) {
+        struct link *l;
+        char part[24];
+        if (!tl_topology_linked(t, me, j))
+            continue;
+        l = &n->links[n->n_links];
+        memset(l, 0, sizeof *l);
+        l->partner = j;
+        if ((rc = tl_bus_open(tl_topology_link_domain(t, me, j), c->security ? &c->sec : NULL,
+                              c->nation, &l->bus, diag)) != TL_OK)
+            return rc;
+        tl_partition_name(part, sizeof part, c->nation, t->nation[j], NULL);
+        if ((rc = tl_bus_writer(l->bus, TL_MSG_STATUS, part, &l->w_status, diag)))
+            return rc;
+        tl_partition_name(part, sizeof part, t->nation[j], c->nation, NULL);
+        if ((rc = tl_bus_reader(l->bus, TL_MSG_STATUS, part, &l->r_status, diag)))
+            return rc;
+        n->n_links++;
+    }
+    /* outbound: own data to each linked partner with a policy; onward groups through the hub */
+    for (int li = 0; li < n->n_links; li++) {
+        const int j = n->links[li].partner;
+        const struct tl_release_policy *pj = policy_for(c, t->nation[j]);
+        if (pj == NULL)
+            continue; /* no policy: nothing is released to that partner */
+        if ((rc = add_route(n, li, NULL, pj, NULL, 0, diag)))
+            return rc;
+        if (j != t->hub)
+            continue;
+        for (int k = 0; k < t->n; k++) {
+            const struct tl_release_policy *pk = policy_for(c, t->nation[k]);
+            if (k == me || k == j || pk == NULL || !tl_release_may_forward(pj, t->nation[k]))
+                continue;
+            if ((rc = add_route(n, li, t->nation[k], pj, pk, 1, diag)))
+                return rc;
+        }
+    }
+    /* inbound: each partner's direct data; relayed data through the hub; at the hub, what a
+     * partner released for onward sharing (relayed if configured) */
+    for (int li = 0; li < n->n_links; li++) {
+        const int j = n->links[li].partner;
+        if ((rc = add_inbound(n, li, t->nation[j], "", NULL, -1, diag)))
+            return rc;
+        for (int k = 0; k < t->n; k++) {
+            if (k == me || k == j)
+                continue;
+            if (j == t->hub && (rc = add_inbound(n, li, t->nation[k], t->nation[j], NULL, -1, diag)))
+                return rc;
+            if (me == t->hub) {
+                int relay_to = -1;
+                if (c->relay) {
+                    for (int lk = 0; lk < n->n_links; lk++)
+                        if (n->links[lk].partner == k &&
+                            (relay_to = add_relay_route(n, lk, t->nation[j], diag)) < 0)
+                            return relay_to;
+                }
+                if ((rc = add_inbound(n, li, t->nation[j], "", t->nation[k], relay_to, diag)))
+                    return rc;
+            }
+        }
+    }
+    return TL_OK;
+}
+
+static void restore_cb(void *ctx, int32_t no, const char *contributors)
+{
+    tl_fuse_restore(ctx, no, contributors);
+}
+
+/* ---- status and summary ------------------------------------------------------------------- */
+
+static void send_status(struct node *n, int stopping)
+{
+    struct tl_msg_status s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.nation, sizeof s.nation, "%s", n->cfg->nation);
+    s.wall_ns = tl_wall_ns();
+    s.scenario_ns = scen_now(n);
+    s.tracks = n->n_own;
+    s.system_tracks = tl_fuse_count(n->fu);
+    tl_store_audit_head(n->st, &s.audit_seq, s.audit_head);
+    s.stopping = stopping;
+    for (int i = 0; i < n->n_links; i++)
+        tl_bus_write(n->links[i].w_status, &s);
+}
+
+static void check_links(struct node *n)
+{
+    for (int i = 0; i < n->n_links; i++) {
+        struct link *l = &n->links[i];
+        struct tl_bus_health h;
+        static struct tl_msg_status st[8];
+        int k;
+        while ((k = tl_bus_take(l->r_status, st, 8, NULL)) > 0)
+            l->rx_status += k;
+        tl_bus_health(l->r_status, &h);
+        if (h.alive > 0 && !l->alive)
+            fprintf(stderr, "%s: link to %s up\n", n->cfg->nation, n->cfg->topo.nation[l->partner]);
+        if (h.alive == 0 && l->alive)
+            fprintf(stderr, "%s: link to %s lost (no liveliness within 2.5 s)\n", n->cfg->nation,
+                    n->cfg->topo.nation[l->partner]);
+        l->alive = h.alive > 0;
+    }
+}
+
+static const struct tl_fused *main_system(const struct node *n)
+{
+    const struct tl_fused *best = NULL;
+    for (int i = 0; i < tl_fuse_count(n->fu); i++) {
+        const struct tl_fused *s = tl_fuse_get(n->fu, i);
+        if (s->t_ns == 0)
+            continue;
+        if (best == NULL || s->n_contrib > best->n_contrib ||
+            (s->n_contrib == best->n_contrib && s->t_ns > best->t_ns))
+            best = s;
+    }
+    return best;
+}
+
+static void print_status(struct node *n)
+{
+    const struct tl_fused *s = main_system(n);
+    const struct tl_topology *t = &n->cfg->topo;
+    char contrib[128] = "-", line[512];
+    int len, live = 0;
+
+    for (int i = 0; i < tl_fuse_count(n->fu); i++)
+        live += !tl_fuse_get(n->fu, i)->ended && tl_fuse_get(n->fu, i)->t_ns != 0;
+    if (s)
+        tl_fuse_contributors(s, contrib, sizeof contrib);
+    len = snprintf(line, sizeof line, "%-2s t=%7.1fs own %d sys %d", n->cfg->nation,
+                   n->clk_wall_ns ? (double)(scen_now(n) - n->cfg->sensors.epoch_ns) * NS : 0.0,
+                   n->n_own, live);
+    if (s) {
+        len += snprintf(line + len, sizeof line - (size_t)len, " | #%d [%s]", (int)s->system_no,
+                        contrib);
+        if (s->has_launch)
+            len += snprintf(line + len, sizeof line - (size_t)len, " launch %.2f,%.2f ±%.1fkm",
+                            tl_rad2deg(s->launch_lat_rad), tl_rad2deg(s->launch_lon_rad),
+                            s->launch_err_m / 1e3);
+        if (s->has_impact)
+            len += snprintf(line + len, sizeof line - (size_t)len,
+                            " IPP %.2f,%.2f %.1fx%.1fkm", tl_rad2deg(s->impact.point.lat_rad),
+                            tl_rad2deg(s->impact.point.lon_rad), s->impact.semi_major_m / 1e3,
+                            s->impact.semi_minor_m / 1e3);
+    }
+    len += snprintf(line + len, sizeof line - (size_t)len, " | rx");
+    for (int i = 0; i < t->n; i++)
+        if (i != n->me)
+            len += snprintf(line + len, sizeof line - (size_t)len, " %s %ld%s", t->nation[i],
+                            n->received[i], n->relayed_in[i] ? "(relayed)" : "");
+    printf("%s\n", line);
+    fflush(stdout);
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void write_summary(struct node *n)
+{
+    const struct tl_topology *t = &n->cfg->topo;
+    const struct tl_fused *s = main_system(n);
+    FILE *f;
+    int live = 0;
+    struct tl_store_stats ss;
+
+    if (n->cfg->summary[0] == '\0')
+        return;
+    f = fopen(n->cfg->summary, "w");
+    if (f == NULL) {
+        fprintf(stderr, "%s: summary '%s': cannot write\n", n->cfg->nation, n->cfg->summary);
+        return;
+    }
+    for (int i = 0; i < tl_fuse_count(n->fu); i++)
+        live += tl_fuse_get(n->fu, i)->t_ns != 0;
+    qsort(n->lat_ms, (size_t)n->n_lat, sizeof n->lat_ms[0], cmp_d);
+    qsort(n->share_ms, (size_t)n->n_share, sizeof n->share_ms[0], cmp_d);
+    qsort(n->gain, (size_t)n->n_gain, sizeof n->gain[0], cmp_d);
+    tl_store_stats(n->st, &ss);
+    fprintf(f, "{\"nation\": \"%s\", \"system_tracks\": %d, \"own_tracks\": %d,\n", n->cfg->nation,
+            live, n->n_own);
+    fprintf(f, " \"first_launch_point_ns\": %lld, \"first_impact_point_ns\": %lld,\n",
+            (long long)n->first_launch_scen_ns, (long long)n->first_impact_scen_ns);
+    fprintf(f, " \"received\": {");
+    for (int i = 0, c = 0; i < t->n; i++)
+        if (i != n->me)
+            fprintf(f, "%s\"%s\": %ld", c++ ? ", " : "", t->nation[i], n->received[i]);
+    fprintf(f, "},\n \"relayed\": {");
+    for (int i = 0, c = 0; i < t->n; i++)
+        if (i != n->me)
+            fprintf(f, "%s\"%s\": %ld", c++ ? ", " : "", t->nation[i], n->relayed_in[i]);
+    fprintf(f, "},\n \"relayed_out\": %ld, \"sent\": %ld, \"rejected\": %ld, \"measurements\": %ld,\n",
+            n->relayed_out, n->sent, n->rejected, n->meas);
+    if (n->n_lat > 0)
+        fprintf(f, " \"latency_ms\": {\"samples\": %ld, \"median\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n",
+                n->n_lat, n->lat_ms[n->n_lat / 2],
+                n->lat_ms[(long)floor(0.99 * (double)(n->n_lat - 1))], n->lat_ms[n->n_lat - 1]);
+    else
+        fprintf(f, " \"latency_ms\": null,\n");
+    if (n->n_share > 0)
+        fprintf(f, " \"share_latency_ms\": {\"samples\": %ld, \"median\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n",
+                n->n_share, n->share_ms[n->n_share / 2],
+                n->share_ms[(long)floor(0.99 * (double)(n->n_share - 1))], n->share_ms[n->n_share - 1]);
+    /* ratio of the fused 95 % ellipse semi-major axis to the best single nation's of the same
+     * second: below 1 the fused picture is better */
+    fprintf(f, " \"fusion_gain\": {\"samples\": %ld, \"median_ratio\": %.4f, \"mean_ratio\": %.4f, "
+               "\"max_ratio\": %.4f, \"fraction_at_least_as_good\": %.4f, "
+               "\"last_best_single_semi_major_m\": %.1f, \"last_fused_semi_major_m\": %.1f},\n",
+            n->gain_n, n->n_gain ? n->gain[n->n_gain / 2] : 0.0,
+            n->gain_n ? n->gain_sum / (double)n->gain_n : 0.0, n->gain_max,
+            n->gain_n ? (double)n->gain_le1 / (double)n->gain_n : 0.0, n->best_single_m, n->fused_m);
+    fprintf(f, " \"storage\": {\"queued\": %ld, \"committed\": %ld, \"dropped\": %ld, "
+               "\"transactions\": %ld, \"max_commit_ms\": %.2f},\n",
+            ss.queued, ss.committed, ss.dropped, ss.transactions, ss.max_commit_ms);
+    if (s != NULL) {
+        char contrib[128];
+        tl_fuse_contributors(s, contrib, sizeof contrib);
+        fprintf(f, " \"system_track\": {\"number\": %d, \"contributors\": \"%s\"", (int)s->system_no,
+                contrib);
+        if (s->has_launch)
+            fprintf(f, ", \"launch\": {\"lat_deg\": %.6f, \"lon_deg\": %.6f, \"err_m\": %.1f, \"t_ns\": %lld}",
+                    tl_rad2deg(s->launch_lat_rad), tl_rad2deg(s->launch_lon_rad), s->launch_err_m,
+                    (long long)s->launch_ns);
+        fprintf(f, "},\n");
+        if (s->has_impact)
+            fprintf(f, " \"impact\": {\"lat_deg\": %.6f, \"lon_deg\": %.6f, \"semi_major_m\": %.1f, "
+                       "\"semi_minor_m\": %.1f, \"t_ns\": %lld}\n}\n",
+                    tl_rad2deg(s->impact.point.lat_rad), tl_rad2deg(s->impact.point.lon_rad),
+                    s->impact.semi_major_m, s->impact.semi_minor_m,
+                    (long long)(s->impact.t_s * 1e9));
+        else
+            fprintf(f, " \"impact\": null\n}\n");
+    } else {
+        fprintf(f, " \"system_track\": null, \"impact\": null\n}\n");
+    }
+    fclose(f);
+}
+
+/* ---- run ---------------------------------------------------------------------------------- */
+
+int tl_node_run(const struct tl_node_cfg *cfg, volatile sig_atomic_t *stop, struct tl_diag *diag)
+{
+    struct node *n = calloc(1, sizeof *n);
+    struct tl_fuse_cfg fc = tl_fuse_cfg_default();
+    int32_t max_no = 0;
+    int rc;
+    char part[24];
+    int64_t next_status = 0, next_print = 0;
+
+    if (n == NULL || (n->lat_ms = malloc(MAX_LAT * sizeof *n->lat_ms)) == NULL ||
+        (n->share_ms = malloc(MAX_LAT * sizeof *n->share_ms)) == NULL ||
+        (n->gain = malloc(MAX_LAT * sizeof *n->gain)) == NULL) {
+        if (n != NULL) {
+            free(n->lat_ms);
+            free(n->share_ms);
+        }
+        free(n);
+        return TL_ENOMEM;
+    }
+    n->cfg = cfg;
+    n->me = tl_topology_index(&cfg->topo, cfg->nation);
+    n->clk_speed = cfg->speed;
+    if ((rc = tl_store_open(cfg->storage, &n->st, diag)) != TL_OK)
+        goto out;
+    tl_store_systems(n->st, NULL, NULL, &max_no);
+    if ((rc = tl_fuse_create(&fc, cfg->nation, max_no + 1, &n->fu)) != TL_OK)
+        goto out;
+    tl_store_systems(n->st, restore_cb, n->fu, &max_no);
+    if (max_no > 0)
+        fprintf(stderr, "%s: restart: %d system track numbers restored from %s\n", cfg->nation,
+                tl_fuse_count(n->fu), cfg->storage);
+    n->tcfg = tl_tracker_cfg_default();
+    n->tcfg.lag_s = cfg->lag_s;
+    if (cfg->sensors.n > 0 &&
+        (rc = tl_tracker_create(&n->tcfg, &cfg->sensors, on_report, n, &n->tk)) != TL_OK)
+        goto out;
+    if ((rc = tl_bus_open(tl_topology_national_domain(&cfg->topo, n->me),
+                          cfg->security ? &cfg->sec : NULL, cfg->nation, &n->nat, diag)) ||
+        (rc = tl_bus_reader(n->nat, TL_MSG_MEASUREMENT, cfg->nation, &n->r_meas, diag)) ||
+        (rc = tl_bus_writer(n->nat, TL_MSG_SYSTEM_TRACK, cfg->nation, &n->w_system, diag)))
+        goto out;
+    if ((rc = setup_links(n, diag)) != TL_OK)
+        goto out;
+    (void)part;
+    fprintf(stderr, "%s: node up: %d sensors, %d links, %d release groups out, %d in%s\n",
+            cfg->nation, cfg->sensors.n, n->n_links, n->n_routes, n->n_in,
+            cfg->security ? ", DDS Security on" : ", security OFF");
+    while (!*stop) {
+        const int64_t now = tl_wall_ns();
+        tl_bus_wait(0.05);
+        if (n->tk)
+            take_meas(n);
+        for (int i = 0; i < n->n_in; i++)
+            take_inbound(n, &n->in[i]);
+        if (now >= next_status) {
+            send_status(n, 0);
+            check_links(n);
+            tl_fuse_expire(n->fu, scen_now(n));
+            next_status = now + 500000000LL;
+        }
+        if (cfg->status_every_s > 0 && now >= next_print) {
+            print_status(n);
+            next_print = now + (int64_t)(cfg->status_every_s * 1e9);
+        }
+    }
+    if (n->tk)
+        tl_tracker_flush(n->tk);
+    send_status(n, 1);
+    print_status(n);
+    rc = TL_OK;
+out:
+    for (int i = 0; i < n->n_links; i++)
+        tl_bus_close(n->links[i].bus);
+    tl_bus_close(n->nat);
+    tl_tracker_destroy(n->tk);
+    if (n->st != NULL && n->fu != NULL)
+        write_summary(n);
+    tl_store_close(n->st);
+    tl_fuse_destroy(n->fu);
+    free(n->lat_ms);
+    free(n->share_ms);
+    free(n->gain);
+    free(n);
+    return rc;
+}
+
+/* ---- the feed ----------------------------------------------------------------------------- */
+
+int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct tl_feed_item *items,
+                size_t n, int64_t t0_ns, double speed, volatile sig_atomic_t *stop,
+                int64_t *wall0_ns, struct tl_diag *diag)
+{
+    struct tl_bus *bus[TL_MAX_NATIONS] = { 0 };
+    struct tl_bus_ep *w[TL_MAX_NATIONS] = { 0 };
+    int rc = TL_OK;
+    int64_t wall0;
+
+    if (!(speed > 0))
+        return TL_EINVAL;
+    for (int i = 0; i < t->n && rc == TL_OK; i++) {
+        struct tl_security sec;
+        if (pki_dir != NULL && pki_dir[0] != '\0')
+            tl_pki_security(pki_dir, t->nation[i], &sec);
+        rc = tl_bus_open(tl_topology_national_domain(t, i),
+                         pki_dir != NULL && pki_dir[0] != '\0' ? &sec : NULL, "feed", &bus[i], diag);
+        if (rc == TL_OK)
+            rc = tl_bus_writer(bus[i], TL_MSG_MEASUREMENT, t->nation[i], &w[i], diag);
+    }
+    for (int i = 0; i < t->n && rc == TL_OK; i++)
+        if (tl_bus_wait_matched(w[i], 1, 60.0) != TL_OK) {
+            if (diag)
+                snprintf(diag->message, sizeof diag->message,
+                         "feed: no node of %s listening on domain %d after 60 s", t->nation[i],
+                         tl_topology_national_domain(t, i));
+            rc = TL_ETIMEDOUT;
+        }
+    wall0 = tl_wall_ns() + 200000000LL;
+    if (wall0_ns)
+        *wall0_ns = wall0;
+    for (int i = 0; i < t->n && rc == TL_OK; i++) { /* pin every node's scenario clock */
+        struct tl_msg_meas clk;
+        memset(&clk, 0, sizeof clk);
+        snprintf(clk.nation, sizeof clk.nation, "%s", t->nation[i]);
+        clk.t_ns = clk.arrival_ns = t0_ns;
+        clk.sent_ns = wall0;
+        clk.range_m = speed;
+        clk.az_rad = clk.el_rad = clk.rr_mps = NAN;
+        tl_bus_write(w[i], &clk);
+    }
+    for (size_t k = 0; k < n && rc == TL_OK && !(stop && *stop); k++) {
+        const int64_t due = wall0 + (int64_t)((double)(items[k].m.arrival_ns - t0_ns) / speed);
+        int64_t now = tl_wall_ns();
+        struct tl_msg_meas m = items[k].m;
+        if (due > now) {
+            struct timespec ts = { (time_t)((due - now) / 1000000000LL),
+                                   (long)((due - now) % 1000000000LL) };
+            nanosleep(&ts, NULL);
+        }
+        m.sent_ns = tl_wall_ns();
+        if (items[k].nation >= 0 && items[k].nation < t->n)
+            rc = tl_bus_write(w[items[k].nation], &m);
+    }
+    for (int i = 0; i < t->n; i++)
+        tl_bus_close(bus[i]);
+    return rc;
+}
