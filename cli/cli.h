@@ -4,6 +4,7 @@
 #define TRILINK_CLI_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ struct tl_topology;
  * times @p speed (see tl_feed_run); *@p t0_ns and *@p wall0_ns get the pinned clock. */
 int cli_feed(const struct tl_sim *sim, const struct tl_sensor_set *sensors,
              const struct tl_topology *t, const char *pki, double speed, uint64_t seed,
-             volatile sig_atomic_t *stop, int64_t *t0_ns, int64_t *wall0_ns, size_t *count);
+             volatile sig_atomic_t *stop, int64_t *t0_ns, int64_t *wall0_ns, size_t *count,
+             _Atomic int64_t *wall0_shared);
 
 #endif

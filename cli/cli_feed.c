@@ -10,7 +10,8 @@
 
 int cli_feed(const struct tl_sim *sim, const struct tl_sensor_set *sensors,
              const struct tl_topology *t, const char *pki, double speed, uint64_t seed,
-             volatile sig_atomic_t *stop, int64_t *t0_ns, int64_t *wall0_ns, size_t *count)
+             volatile sig_atomic_t *stop, int64_t *t0_ns, int64_t *wall0_ns, size_t *count,
+             _Atomic int64_t *wall0_shared)
 {
     struct tl_meas *m = NULL;
     struct tl_feed_item *items;
@@ -49,7 +50,7 @@ int cli_feed(const struct tl_sim *sim, const struct tl_sensor_set *sensors,
     free(m);
     *t0_ns = sensors->epoch_ns + (int64_t)llround((first_launch - 10.0) * 1e9);
     *count = k;
-    rc = tl_feed_run(t, pki, items, k, *t0_ns, speed, stop, wall0_ns, &diag);
+    rc = tl_feed_run(t, pki, items, k, *t0_ns, speed, stop, wall0_ns, wall0_shared, &diag);
     free(items);
     if (rc != TL_OK)
         return cli_error("feed", TL_EXIT_FAIL, "%s", diag.message[0] ? diag.message : tl_strerror(rc));

@@ -12,12 +12,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "trilink/geo.h"
 #include "trilink/node.h"
 #include "trilink/pki.h"
 #include "trilink/sim.h"
+#include "trilink/store.h"
 #include "cli.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -33,7 +37,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: trilink demo [--scenario FILE] [--speed X] [--summary FILE.json]\n"
             "                    [--workdir DIR] [--domain-base N] [--seed N] [--no-security]\n"
-            "                    [--mesh]\n"
+            "                    [--mesh] [--fault KIND:NATION:T[:D]]...\n"
             "\n"
             "The three-nation exercise: starts KR, US and JP nodes (trilinkd) as separate\n"
             "processes on loopback with DDS Security (a fresh test PKI), Korea and Japan linked\n"
@@ -53,10 +57,190 @@ static void usage(FILE *out)
             "  --domain-base N  first DDS domain id (default 120)\n"
             "  --seed N         measurement noise seed (default 1)\n"
             "  --no-security    plain DDS (for the benchmark's baseline only)\n"
-            "  --mesh           every pair linked directly (no relay)\n");
+            "  --mesh           every pair linked directly (no relay)\n"
+            "  --fault F        up to 4 faults, T scenario seconds after the first launch:\n"
+            "                   kill:NN:T:D    SIGKILL nation NN's node, restart it D s later\n"
+            "                   stop:NN:T:D    SIGSTOP it for D s (then SIGCONT)\n"
+            "                   inject:NN:T    malformed samples sent with NN's identity\n");
 }
 
 static const char *const nations[3] = { "KR", "US", "JP" };
+
+/* ---- faults: a node killed and restarted, a node stopped, a malformed sample injected ------ */
+
+#define MAX_FAULTS 4
+
+enum fault_kind { FAULT_KILL, FAULT_STOP, FAULT_INJECT };
+
+struct fault {
+    enum fault_kind kind;
+    int nation;
+    double at_s;      /* scenario seconds after the first launch */
+    double dur_s;     /* wall seconds down (kill, stop) */
+    /* results */
+    int done;
+    long rows_before, rows_after;
+    int injected;
+};
+
+struct exercise {
+    const char *dir, *daemon;
+    int security;
+    struct tl_topology topo;
+    double speed;
+    int64_t launch_ns;     /* first launch, scenario UTC ns */
+    int64_t t0_ns;         /* scenario time the feed pins to wall0 */
+    _Atomic int64_t wall0; /* 0 until the feed starts */
+    pthread_mutex_t mu;
+    pid_t pid[3];
+    int n_faults;
+    struct fault fault[MAX_FAULTS];
+};
+
+static int parse_fault(const char *text, struct fault *f)
+{
+    char kind[16], nat[8];
+    int n = 0;
+
+    memset(f, 0, sizeof *f);
+    if (sscanf(text, "%15[a-z]:%7[A-Z]:%lf%n", kind, nat, &f->at_s, &n) != 3)
+        return -1;
+    if (text[n] == ':' && sscanf(text + n + 1, "%lf", &f->dur_s) != 1)
+        return -1;
+    f->nation = -1;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(nat, nations[i]) == 0)
+            f->nation = i;
+    if (strcmp(kind, "kill") == 0)
+        f->kind = FAULT_KILL;
+    else if (strcmp(kind, "stop") == 0)
+        f->kind = FAULT_STOP;
+    else if (strcmp(kind, "inject") == 0)
+        f->kind = FAULT_INJECT;
+    else
+        return -1;
+    if (f->nation < 0 || !(f->at_s >= 0) || !(f->dur_s >= 0) || f->dur_s > 600 ||
+        (f->kind != FAULT_INJECT && !(f->dur_s > 0)))
+        return -1;
+    return 0;
+}
+
+static void sleep_s(double s)
+{
+    struct timespec ts;
+    if (!(s > 0))
+        return;
+    ts.tv_sec = (time_t)s;
+    ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+    nanosleep(&ts, NULL);
+}
+
+static pid_t spawn(const char *exe, const char *cfg);
+
+/* A partner's node sends what no sound node sends: a state with NaN, one 100,000 km out, one
+ * claiming another nation's origin. Its own certificate, its own partition: only the receiving
+ * node's checks stand between these samples and the picture. */
+static int inject(struct exercise *x, int nation)
+{
+    const int hub = x->topo.hub >= 0 ? x->topo.hub : (nation == 0 ? 1 : 0);
+    const int to = nation == hub ? 0 : hub;
+    struct tl_security sec;
+    struct tl_bus *bus = NULL;
+    struct tl_bus_ep *w = NULL;
+    struct tl_diag d = { 0 };
+    char part[24], pki[PATH_MAX + 8];
+    int sent = 0;
+
+    snprintf(pki, sizeof pki, "%s/pki", x->dir);
+    if (x->security)
+        tl_pki_security(pki, nations[nation], &sec);
+    tl_partition_name(part, sizeof part, nations[nation], nations[to], NULL);
+    if (tl_bus_open(tl_topology_link_domain(&x->topo, nation, to), x->security ? &sec : NULL,
+                    "inject", &bus, &d) != TL_OK ||
+        tl_bus_writer(bus, TL_MSG_TRACK, part, &w, &d) != TL_OK ||
+        tl_bus_wait_matched(w, 1, 20.0) != TL_OK) {
+        fprintf(stderr, "trilink demo: inject: %s\n", d.message);
+        tl_bus_close(bus);
+        return 0;
+    }
+    for (int k = 0; k < 3; k++) {
+        struct tl_msg_track m;
+        memset(&m, 0, sizeof m);
+        snprintf(m.origin, sizeof m.origin, "%s", k == 2 ? nations[3 - nation - to] : nations[nation]);
+        m.track_no = 900000 + k;
+        m.status = 1;
+        m.phase = 2;
+        m.t_ns = tl_wall_ns();
+        m.x[0] = k == 0 ? NAN : k == 1 ? 1.0e8 : 6.5e6;
+        m.x[3] = 1000;
+        for (int i = 0; i < 6; i++)
+            m.p[tl_ut6(i, i)] = 100;
+        sent += tl_bus_write(w, &m) == TL_OK;
+    }
+    sleep_s(1.0);
+    tl_bus_close(bus);
+    return sent;
+}
+
+static void *fault_thread(void *arg)
+{
+    struct exercise *x = arg;
+    int64_t w0;
+
+    while ((w0 = atomic_load(&x->wall0)) == 0 && !stop_flag)
+        sleep_s(0.05);
+    for (int i = 0; i < x->n_faults && !stop_flag; i++) {
+        struct fault *f = &x->fault[i];
+        const double due_s = (double)(w0 - tl_wall_ns()) * 1e-9 +
+                             ((double)(x->launch_ns - x->t0_ns) * 1e-9 + f->at_s) / x->speed;
+        char db[PATH_MAX + 16], cfg[PATH_MAX + 16];
+        pid_t p;
+
+        sleep_s(due_s);
+        if (stop_flag)
+            break;
+        snprintf(db, sizeof db, "%s/%s.db", x->dir, nations[f->nation]);
+        snprintf(cfg, sizeof cfg, "%s/%s.yaml", x->dir, nations[f->nation]);
+        pthread_mutex_lock(&x->mu);
+        p = x->pid[f->nation];
+        pthread_mutex_unlock(&x->mu);
+        switch (f->kind) {
+        case FAULT_KILL:
+            tl_store_count(db, &f->rows_before); /* committed before the kill */
+            kill(p, SIGKILL);
+            waitpid(p, NULL, 0);
+            printf("fault: %s node killed (SIGKILL) at t+%.0f s with %ld rows committed; restart in %.0f s\n",
+                   nations[f->nation], f->at_s, f->rows_before, f->dur_s);
+            fflush(stdout);
+            sleep_s(f->dur_s);
+            pthread_mutex_lock(&x->mu);
+            x->pid[f->nation] = spawn(x->daemon, cfg);
+            pthread_mutex_unlock(&x->mu);
+            sleep_s(2.0);
+            tl_store_count(db, &f->rows_after);
+            printf("fault: %s node restarted: %ld rows in its database (%ld before the kill)\n",
+                   nations[f->nation], f->rows_after, f->rows_before);
+            break;
+        case FAULT_STOP:
+            kill(p, SIGSTOP);
+            printf("fault: %s node stopped (SIGSTOP) at t+%.0f s for %.0f s\n", nations[f->nation],
+                   f->at_s, f->dur_s);
+            fflush(stdout);
+            sleep_s(f->dur_s);
+            kill(p, SIGCONT);
+            printf("fault: %s node continued\n", nations[f->nation]);
+            break;
+        case FAULT_INJECT:
+            f->injected = inject(x, f->nation);
+            printf("fault: %d malformed samples injected with %s's identity at t+%.0f s\n",
+                   f->injected, nations[f->nation], f->at_s);
+            break;
+        }
+        fflush(stdout);
+        f->done = 1;
+    }
+    return NULL;
+}
 
 static int write_node_cfg(const char *dir, int i, const char *scenario, int base, int security,
                           int mesh, double speed)
@@ -123,6 +307,7 @@ int cmd_demo(int argc, char **argv)
         { "summary", required_argument, NULL, 'o' },  { "workdir", required_argument, NULL, 'w' },
         { "domain-base", required_argument, NULL, 'd' }, { "seed", required_argument, NULL, 'e' },
         { "no-security", no_argument, NULL, 'n' },    { "mesh", no_argument, NULL, 'm' },
+        { "fault", required_argument, NULL, 'f' },
         { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
     };
     const char *scenario = "scenarios/icbm-2023-07-12.yaml", *summary = NULL,
@@ -135,7 +320,9 @@ int cmd_demo(int argc, char **argv)
     struct tl_earth earth = tl_earth_wgs84();
     struct tl_diag diag = { 0 };
     struct tl_topology topo;
-    pid_t pid[3] = { 0, 0, 0 };
+    static struct exercise x;
+    pthread_t fth;
+    int fth_started = 0;
     int64_t t0 = 0, wall0 = 0;
     size_t count = 0;
     json_t *out_json = NULL, *jn;
@@ -160,6 +347,13 @@ int cmd_demo(int argc, char **argv)
             break;
         case 'n': security = 0; break;
         case 'm': mesh = 1; break;
+        case 'f':
+            if (x.n_faults == MAX_FAULTS || parse_fault(optarg, &x.fault[x.n_faults]) != 0)
+                return cli_error("demo", TL_EXIT_USAGE,
+                                 "--fault: '%s' is not kill:NN:T:D, stop:NN:T:D or inject:NN:T "
+                                 "(NN one of KR, US, JP; at most %d)", optarg, MAX_FAULTS);
+            x.n_faults++;
+            break;
         case 'h': usage(stdout); return TL_EXIT_OK;
         default: usage(stderr); return TL_EXIT_USAGE;
         }
@@ -224,23 +418,43 @@ int cmd_demo(int argc, char **argv)
             goto stop;
         }
         snprintf(path, sizeof path, "%s/%s.yaml", dir, nations[i]);
-        pid[i] = spawn(daemon, path);
+        x.pid[i] = spawn(daemon, path);
     }
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    x.dir = dir;
+    x.daemon = daemon;
+    x.security = security;
+    x.topo = topo;
+    x.speed = speed;
+    {
+        double first = INFINITY;
+        for (int i = 0; i < tl_sim_count(sim); i++)
+            first = fmin(first, tl_sim_object(sim, i)->t_launch_s);
+        x.launch_ns = sc->epoch_ns + (int64_t)llround(first * 1e9);
+        x.t0_ns = sc->epoch_ns + (int64_t)llround((first - 10.0) * 1e9); /* as cli_feed pins it */
+    }
+    pthread_mutex_init(&x.mu, NULL);
+    if (x.n_faults > 0 && pthread_create(&fth, NULL, fault_thread, &x) == 0)
+        fth_started = 1;
     status = cli_feed(sim, &sc->sensors, &topo, security ? (snprintf(path, sizeof path, "%s/pki", dir), path) : "",
-                      speed, (uint64_t)seed, &stop_flag, &t0, &wall0, &count);
+                      speed, (uint64_t)seed, &stop_flag, &t0, &wall0, &count, &x.wall0);
     if (status == 0 && !stop_flag)
         sleep(3); /* the last reports travel and fuse */
 stop:
+    if (fth_started) {
+        if (status != 0)
+            stop_flag = 1;
+        pthread_join(fth, NULL);
+    }
     for (int i = 0; i < 3; i++)
-        if (pid[i] > 0)
-            kill(pid[i], SIGTERM);
+        if (x.pid[i] > 0)
+            kill(x.pid[i], SIGTERM);
     for (int i = 0; i < 3; i++) {
         int ws = 0;
-        if (pid[i] > 0 && waitpid(pid[i], &ws, 0) == pid[i] && !(WIFEXITED(ws) && WEXITSTATUS(ws) == 0)) {
+        if (x.pid[i] > 0 && waitpid(x.pid[i], &ws, 0) == x.pid[i] && !(WIFEXITED(ws) && WEXITSTATUS(ws) == 0)) {
             fprintf(stderr, "trilink demo: node %s ended with status %d\n", nations[i],
                     WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
             status = TL_EXIT_FAIL;
@@ -294,6 +508,17 @@ stop:
             r = json_object_get(s, "received");
             json_object_set(nj, "received", r);
             json_object_set(nj, "relayed", json_object_get(s, "relayed"));
+            {
+                /* scenario seconds after launch of the last sample received through the relay */
+                json_t *lr = json_object(), *v;
+                const char *k;
+                json_object_foreach(json_object_get(s, "last_relayed_ns"), k, v) {
+                    const long long ns = (long long)json_integer_value(v);
+                    json_object_set_new(lr, k, ns > 0 ? json_real((double)(ns - launch_ns) * 1e-9)
+                                                      : json_null());
+                }
+                json_object_set_new(nj, "last_relayed_s", lr);
+            }
             lat = json_object_get(s, "latency_ms");
             json_object_set(nj, "latency_ms", lat);
             imp = json_object_get(s, "impact");
@@ -302,6 +527,18 @@ stop:
             json_object_set(nj, "system_track", json_object_get(s, "system_track"));
             json_object_set(nj, "rejected", json_object_get(s, "rejected"));
             json_object_set(nj, "storage", json_object_get(s, "storage"));
+            json_object_set(nj, "share_latency_ms", json_object_get(s, "share_latency_ms"));
+            json_object_set(nj, "system_numbers", json_object_get(s, "system_numbers"));
+            {
+                int64_t na = 0, badseq = 0;
+                char why[300] = "", db[PATH_MAX + 16];
+                snprintf(db, sizeof db, "%s/%s.db", dir, nations[i]);
+                const int ok = tl_audit_verify(db, &na, &badseq, why, sizeof why) == TL_OK;
+                json_object_set_new(nj, "audit", json_pack("{s:I,s:b}", "entries", (json_int_t)na,
+                                                           "intact", ok));
+                if (!ok)
+                    fprintf(stderr, "trilink demo: audit of %s: %s\n", nations[i], why);
+            }
             {
                 const char *k;
                 json_t *v;
@@ -346,6 +583,24 @@ stop:
             json_decref(s);
         }
         json_object_set_new(out_json, "nations", jn);
+        if (x.n_faults > 0) {
+            static const char *const kinds[] = { "kill", "stop", "inject" };
+            json_t *fa = json_array();
+            for (int i = 0; i < x.n_faults; i++) {
+                const struct fault *f = &x.fault[i];
+                json_t *o2 = json_pack("{s:s,s:s,s:f,s:f,s:b}", "kind", kinds[f->kind], "nation",
+                                       nations[f->nation], "at_s", f->at_s, "duration_s", f->dur_s,
+                                       "done", f->done);
+                if (f->kind == FAULT_KILL) {
+                    json_object_set_new(o2, "rows_committed_before", json_integer(f->rows_before));
+                    json_object_set_new(o2, "rows_after_restart", json_integer(f->rows_after));
+                }
+                if (f->kind == FAULT_INJECT)
+                    json_object_set_new(o2, "injected", json_integer(f->injected));
+                json_array_append_new(fa, o2);
+            }
+            json_object_set_new(out_json, "faults", fa);
+        }
         if (have[0] && have[1] && have[2]) {
             double d01, d12, d02;
             tl_geo_inverse(&TL_WGS84, tl_deg2rad(ipp[0][0]), tl_deg2rad(ipp[0][1]),
@@ -368,6 +623,8 @@ stop:
     }
 out:
     json_decref(out_json);
+    if (x.n_faults > 0)
+        pthread_mutex_destroy(&x.mu);
     tl_sim_destroy(sim);
     tl_scenario_destroy(sc);
     return status;

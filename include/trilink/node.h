@@ -5,6 +5,7 @@
 #define TRILINK_NODE_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,10 +52,12 @@ struct tl_feed_item {
  * Publishes @p n reports (in arrival order) to each nation's node over its national domain, in
  * real time times @p speed: report i leaves at wall0 + (arrival_i - arrival_0) / speed. Waits up
  * to 60 s for every nation's node to listen first. Security material from @p pki_dir ("" for
- * none). *@p wall0_ns gets the wall time of scenario time @p t0_ns.
+ * none). *@p wall0_ns gets the wall time of scenario time @p t0_ns; so does *@p wall0_shared
+ * (may be NULL), as soon as it is fixed, for another thread (a fault schedule) to read.
  */
 TL_API int tl_feed_run(const struct tl_topology *t, const char *pki_dir,
                        const struct tl_feed_item *items, size_t n, int64_t t0_ns, double speed,
-                       volatile sig_atomic_t *stop, int64_t *wall0_ns, struct tl_diag *diag);
+                       volatile sig_atomic_t *stop, int64_t *wall0_ns,
+                       _Atomic int64_t *wall0_shared, struct tl_diag *diag);
 
 #endif

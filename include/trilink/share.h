@@ -206,6 +206,33 @@ TL_API int tl_release_track(const struct tl_release_policy *p, const struct tl_m
 TL_API int tl_release_assess(const struct tl_release_policy *p, const struct tl_msg_assess *in,
                              const struct tl_release_where *where, struct tl_msg_assess *out);
 
+/** One release group a nation writes its own data to: the partition on the link to @p next,
+ * the policies that apply (the next hop's, then the third nation's for onward sharing) and
+ * whether the samples carry forward = true. */
+struct tl_release_group {
+    char partition[24];
+    int next;                              /**< topology index of the linked partner */
+    const struct tl_release_policy *pol[2];/**< pol[1] NULL for a bilateral group */
+    int forward;
+};
+
+/**
+ * The release groups of nation @p me: for each linked partner with a policy, the bilateral group
+ * "ME.P"; and when that partner is the hub and its policy lets it forward to a third nation that
+ * has a policy of its own here, the onward group "ME.HUB.THIRD". Returns the count (<= @p max).
+ */
+TL_API int tl_release_groups(const struct tl_topology *t, int me,
+                             const struct tl_release_policy *policies, int n_policies,
+                             struct tl_release_group *out, int max);
+
+/** Applies a group's policies to a track: 1 and the copy to publish, or 0 (nothing). */
+TL_API int tl_release_group_track(const struct tl_release_group *g, const struct tl_msg_track *in,
+                                  const struct tl_release_where *where, struct tl_msg_track *out);
+TL_API int tl_release_group_assess(const struct tl_release_group *g,
+                                   const struct tl_msg_assess *in,
+                                   const struct tl_release_where *where,
+                                   struct tl_msg_assess *out);
+
 /* ---- the bus (Cyclone DDS) --------------------------------------------------------------- */
 
 /** DDS Security material of one participant: file paths (the bus adds the "file:" prefix). All

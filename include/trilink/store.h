@@ -54,6 +54,13 @@ TL_API int tl_store_systems(struct tl_store *st, void (*each)(void *ctx, int32_t
                                                               const char *contributors),
                             void *ctx, int32_t *max_no);
 
+/** Largest track number of @p origin stored as "own" (0 if none): a restarted node numbers its
+ * new tracks after it, so partners never see a number reused for another object. */
+TL_API int tl_store_max_own_track(struct tl_store *st, int32_t *max_no);
+
+/** Rows committed in @p path: tracks, assessments, system tracks and audit entries together. */
+TL_API int tl_store_count(const char *path, long *rows);
+
 /** Verifies the audit chain of the database at @p path. *@p n gets the entries checked; on a
  * break, TL_EPARSE with *@p bad_seq the first bad entry and @p why the reason. */
 TL_API int tl_audit_verify(const char *path, int64_t *n, int64_t *bad_seq, char *why,

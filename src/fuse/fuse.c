@@ -366,13 +366,14 @@ static double gate_d2(struct tl_fuse *f, const struct tl_fused *s, const struct 
     return d2;
 }
 
-/* Whether s already holds a live track of @p origin other than @p no. */
-static int has_other_of(const struct tl_fuse *f, const struct tl_fused *s, const char *origin,
-                        int32_t no, int64_t t_ns)
+/* Whether s already holds another track of @p origin updated within the last 5 s: two live
+ * tracks of one nation are two objects to that nation, so they are not merged here. A silent
+ * one (a track broken and restarted, or a node restarted with new numbers) may be succeeded. */
+static int has_other_of(const struct tl_fused *s, const char *origin, int32_t no, int64_t t_ns)
 {
     for (int i = 0; i < s->n_contrib; i++)
-        if (strcmp(s->c[i].origin, origin) == 0 && s->c[i].track_no != no &&
-            (double)(t_ns - s->c[i].t_ns) * NS < f->cfg.stale_s)
+        if (strcmp(s->c[i].origin, origin) == 0 && s->c[i].track_no != no && s->c[i].t_ns > 0 &&
+            (double)(t_ns - s->c[i].t_ns) * NS < 5.0)
             return 1;
     return 0;
 }
@@ -402,7 +403,7 @@ int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_t *syst
         for (int i = 0; i < f->n; i++) {
             double d2;
             if (f->s[i].ended || f->s[i].n_contrib == TL_FUSE_MAX_CONTRIB ||
-                has_other_of(f, &f->s[i], m->origin, m->track_no, m->t_ns))
+                has_other_of(&f->s[i], m->origin, m->track_no, m->t_ns))
                 continue;
             d2 = gate_d2(f, &f->s[i], m);
             if (d2 < best) {

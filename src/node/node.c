@@ -1,6 +1,7 @@
 /* The node's real-time loop. One thread: wait on the bus, take, track, release, relay, fuse;
  * storage is queued to its own thread. */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +21,13 @@
 #define MAX_PART 16
 #define NS 1e-9
 
-/* A release group this node writes to: the route, the policies that apply, the writers. */
+/* A partition this node writes to on a link: one of its release groups, or (hub) a relay route
+ * (no group: only the relay writes there). */
 struct route {
     char partition[24];
     int link;                       /* index in links */
-    const struct tl_release_policy *pol[2]; /* next hop's, then the third nation's (or NULL) */
-    int forward;
+    int is_group;
+    struct tl_release_group group;
     struct tl_bus_ep *w_track, *w_assess;
 };
 
@@ -75,11 +77,13 @@ struct node {
     int ring_head;
     int n_own;
     struct own own[MAX_OWN];
+    int32_t track_base;             /* own track numbers before a restart */
     /* clock: scenario arrival time pinned to wall time by the feed */
     int64_t clk_scen_ns, clk_wall_ns;
     double clk_speed;
     /* summary */
     long received[TL_MAX_NATIONS], relayed_in[TL_MAX_NATIONS], relayed_out, sent, rejected;
+    int64_t last_relayed_ns[TL_MAX_NATIONS]; /* scenario clock at the last relayed receipt */
     long meas, meas_rejected;
     int64_t first_launch_scen_ns, first_impact_scen_ns;
     double *lat_ms, *share_ms;
@@ -94,14 +98,6 @@ static int64_t scen_now(const struct node *n)
     if (n->clk_wall_ns == 0)
         return 0;
     return n->clk_scen_ns + (int64_t)((double)(tl_wall_ns() - n->clk_wall_ns) * n->clk_speed);
-}
-
-static const struct tl_release_policy *policy_for(const struct tl_node_cfg *c, const char *nation)
-{
-    for (int i = 0; i < c->n_partners; i++)
-        if (strcmp(c->partner[i].partner, nation) == 0)
-            return &c->partner[i];
-    return NULL;
 }
 
 static struct own *own_slot(struct node *n, int id)
@@ -195,13 +191,8 @@ static void send_track(struct node *n, struct tl_msg_track *m, const struct tl_r
     for (int r = 0; r < n->n_routes; r++) {
         struct route *rt = &n->routes[r];
         struct tl_msg_track out;
-        if (rt->pol[0] == NULL) /* a relay route: used by the relay only */
+        if (!rt->is_group || !tl_release_group_track(&rt->group, m, w, &out))
             continue;
-        if (!tl_release_track(rt->pol[0], m, w, &out))
-            continue;
-        if (rt->pol[1] != NULL && !tl_release_track(rt->pol[1], &out, w, &out))
-            continue;
-        out.forward = rt->forward;
         if (tl_bus_write(rt->w_track, &out) == TL_OK) {
             n->sent++;
             tl_store_audit(n->st, "sent", n->cfg->topo.nation[n->links[rt->link].partner],
@@ -216,13 +207,8 @@ static void send_assess(struct node *n, struct tl_msg_assess *m, const struct tl
     for (int r = 0; r < n->n_routes; r++) {
         struct route *rt = &n->routes[r];
         struct tl_msg_assess out;
-        if (rt->pol[0] == NULL)
+        if (!rt->is_group || !tl_release_group_assess(&rt->group, m, w, &out))
             continue;
-        if (!tl_release_assess(rt->pol[0], m, w, &out))
-            continue;
-        if (rt->pol[1] != NULL && !tl_release_assess(rt->pol[1], &out, w, &out))
-            continue;
-        out.forward = rt->forward;
         if (tl_bus_write(rt->w_assess, &out) == TL_OK) {
             n->sent++;
             tl_store_audit(n->st, "sent", n->cfg->topo.nation[n->links[rt->link].partner],
@@ -247,11 +233,12 @@ static void on_report(void *ctx, const struct tl_track_report *r)
     o = own_slot(n, r->id);
     memset(&m, 0, sizeof m);
     snprintf(m.origin, sizeof m.origin, "%s", n->cfg->nation);
-    m.track_no = r->id;
+    m.track_no = n->track_base + r->id;
     m.status = (int)r->status;
     m.phase = (int)r->phase;
     m.t_ns = epoch + (int64_t)llround(g->t_s * 1e9);
-    for (int i = 0; i < RING; i++) { /* the report that made this update */
+    /* the report that made this update; a coasting report has none (no latency sample) */
+    for (int i = 0; r->status == TL_TRACK_CONFIRMED && i < RING; i++) {
         const int k = (n->ring_head - 1 - i + 2 * RING) % RING;
         if (n->ring[k].wall_ns != 0 && n->ring[k].t_s == g->t_s) {
             m.meas_ns = n->ring[k].wall_ns;
@@ -286,7 +273,7 @@ static void on_report(void *ctx, const struct tl_track_report *r)
             return;
         memset(&a, 0, sizeof a);
         snprintf(a.origin, sizeof a.origin, "%s", n->cfg->nation);
-        a.track_no = r->id;
+        a.track_no = m.track_no;
         a.t_ns = m.t_ns;
         a.meas_ns = m.meas_ns;
         if (o->have_launch) {
@@ -363,8 +350,10 @@ static void take_inbound(struct node *n, struct inbound *in)
                 continue;
             }
             n->received[oi]++;
-            if (m->relay[0])
+            if (m->relay[0]) {
                 n->relayed_in[oi]++;
+                n->last_relayed_ns[oi] = scen_now(n);
+            }
             tl_store_audit(n->st, "received", n->cfg->topo.nation[n->links[in->link].partner],
                            in->partition, TL_MSG_TRACK, m->origin, m->track_no, m);
             tl_store_track(n->st, n->cfg->topo.nation[n->links[in->link].partner], m);
@@ -458,21 +447,21 @@ static void take_meas(struct node *n)
 
 /* ---- set-up ------------------------------------------------------------------------------- */
 
-static int add_route(struct node *n, int link, const char *third, const struct tl_release_policy *p0,
-                     const struct tl_release_policy *p1, int forward, struct tl_diag *diag)
+static int add_route(struct node *n, const struct tl_release_group *g, struct tl_diag *diag)
 {
     struct route *rt = &n->routes[n->n_routes];
-    const char *me = n->cfg->nation, *next = n->cfg->topo.nation[n->links[link].partner];
-    int rc;
+    int rc, link = -1;
 
-    if (n->n_routes == MAX_PART)
+    for (int i = 0; i < n->n_links; i++)
+        if (n->links[i].partner == g->next)
+            link = i;
+    if (n->n_routes == MAX_PART || link < 0)
         return TL_ERANGE;
     memset(rt, 0, sizeof *rt);
-    tl_partition_name(rt->partition, sizeof rt->partition, me, next, third);
+    memcpy(rt->partition, g->partition, sizeof rt->partition);
     rt->link = link;
-    rt->pol[0] = p0;
-    rt->pol[1] = p1;
-    rt->forward = forward;
+    rt->is_group = 1;
+    rt->group = *g;
     if ((rc = tl_bus_writer(n->links[link].bus, TL_MSG_TRACK, rt->partition, &rt->w_track, diag)) ||
         (rc = tl_bus_writer(n->links[link].bus, TL_MSG_ASSESSMENT, rt->partition, &rt->w_assess, diag)))
         return rc;
@@ -548,23 +537,14 @@ static int setup_links(struct node *n, struct tl_diag *diag)
             return rc;
         n->n_links++;
     }
-    /* outbound: own data to each linked partner with a policy; onward groups through the hub */
-    for (int li = 0; li < n->n_links; li++) {
-        const int j = n->links[li].partner;
-        const struct tl_release_policy *pj = policy_for(c, t->nation[j]);
-        if (pj == NULL)
-            continue; /* no policy: nothing is released to that partner */
-        if ((rc = add_route(n, li, NULL, pj, NULL, 0, diag)))
-            return rc;
-        if (j != t->hub)
-            continue;
-        for (int k = 0; k < t->n; k++) {
-            const struct tl_release_policy *pk = policy_for(c, t->nation[k]);
-            if (k == me || k == j || pk == NULL || !tl_release_may_forward(pj, t->nation[k]))
-                continue;
-            if ((rc = add_route(n, li, t->nation[k], pj, pk, 1, diag)))
+    /* outbound: the release groups (tl_release_groups: own data to each linked partner with a
+     * policy, onward groups through the hub) */
+    {
+        struct tl_release_group g[MAX_PART];
+        const int ng = tl_release_groups(t, me, c->partner, c->n_partners, g, MAX_PART);
+        for (int i = 0; i < ng; i++)
+            if ((rc = add_route(n, &g[i], diag)) != TL_OK)
                 return rc;
-        }
     }
     /* inbound: each partner's direct data; relayed data through the hub; at the hub, what a
      * partner released for onward sharing (relayed if configured) */
@@ -713,6 +693,11 @@ static void write_summary(struct node *n)
     tl_store_stats(n->st, &ss);
     fprintf(f, "{\"nation\": \"%s\", \"system_tracks\": %d, \"own_tracks\": %d,\n", n->cfg->nation,
             live, n->n_own);
+    fprintf(f, " \"system_numbers\": [");
+    for (int i = 0, c = 0; i < tl_fuse_count(n->fu); i++)
+        if (tl_fuse_get(n->fu, i)->t_ns != 0)
+            fprintf(f, "%s%d", c++ ? ", " : "", (int)tl_fuse_get(n->fu, i)->system_no);
+    fprintf(f, "],\n");
     fprintf(f, " \"first_launch_point_ns\": %lld, \"first_impact_point_ns\": %lld,\n",
             (long long)n->first_launch_scen_ns, (long long)n->first_impact_scen_ns);
     fprintf(f, " \"received\": {");
@@ -723,6 +708,10 @@ static void write_summary(struct node *n)
     for (int i = 0, c = 0; i < t->n; i++)
         if (i != n->me)
             fprintf(f, "%s\"%s\": %ld", c++ ? ", " : "", t->nation[i], n->relayed_in[i]);
+    fprintf(f, "},\n \"last_relayed_ns\": {");
+    for (int i = 0, c = 0; i < t->n; i++)
+        if (i != n->me)
+            fprintf(f, "%s\"%s\": %lld", c++ ? ", " : "", t->nation[i], (long long)n->last_relayed_ns[i]);
     fprintf(f, "},\n \"relayed_out\": %ld, \"sent\": %ld, \"rejected\": %ld, \"measurements\": %ld,\n",
             n->relayed_out, n->sent, n->rejected, n->meas);
     if (n->n_lat > 0)
@@ -800,9 +789,11 @@ int tl_node_run(const struct tl_node_cfg *cfg, volatile sig_atomic_t *stop, stru
     if ((rc = tl_fuse_create(&fc, cfg->nation, max_no + 1, &n->fu)) != TL_OK)
         goto out;
     tl_store_systems(n->st, restore_cb, n->fu, &max_no);
-    if (max_no > 0)
-        fprintf(stderr, "%s: restart: %d system track numbers restored from %s\n", cfg->nation,
-                tl_fuse_count(n->fu), cfg->storage);
+    tl_store_max_own_track(n->st, &n->track_base);
+    if (max_no > 0 || n->track_base > 0)
+        fprintf(stderr, "%s: restart: %d system track numbers restored from %s; own tracks "
+                        "numbered from %d\n",
+                cfg->nation, tl_fuse_count(n->fu), cfg->storage, (int)n->track_base + 1);
     n->tcfg = tl_tracker_cfg_default();
     n->tcfg.lag_s = cfg->lag_s;
     if (cfg->sensors.n > 0 &&
@@ -862,7 +853,7 @@ out:
 
 int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct tl_feed_item *items,
                 size_t n, int64_t t0_ns, double speed, volatile sig_atomic_t *stop,
-                int64_t *wall0_ns, struct tl_diag *diag)
+                int64_t *wall0_ns, _Atomic int64_t *wall0_shared, struct tl_diag *diag)
 {
     struct tl_bus *bus[TL_MAX_NATIONS] = { 0 };
     struct tl_bus_ep *w[TL_MAX_NATIONS] = { 0 };
@@ -891,6 +882,8 @@ int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct t
     wall0 = tl_wall_ns() + 200000000LL;
     if (wall0_ns)
         *wall0_ns = wall0;
+    if (wall0_shared)
+        atomic_store(wall0_shared, wall0);
     for (int i = 0; i < t->n && rc == TL_OK; i++) { /* pin every node's scenario clock */
         struct tl_msg_meas clk;
         memset(&clk, 0, sizeof clk);
@@ -901,6 +894,7 @@ int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct t
         clk.az_rad = clk.el_rad = clk.rr_mps = NAN;
         tl_bus_write(w[i], &clk);
     }
+    long dropped[TL_MAX_NATIONS] = { 0 };
     for (size_t k = 0; k < n && rc == TL_OK && !(stop && *stop); k++) {
         const int64_t due = wall0 + (int64_t)((double)(items[k].m.arrival_ns - t0_ns) / speed);
         int64_t now = tl_wall_ns();
@@ -911,9 +905,16 @@ int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct t
             nanosleep(&ts, NULL);
         }
         m.sent_ns = tl_wall_ns();
-        if (items[k].nation >= 0 && items[k].nation < t->n)
-            rc = tl_bus_write(w[items[k].nation], &m);
+        /* a node that does not take its feed (stopped, restarting) loses those reports, as a
+         * real sensor feed would; the others go on at their time */
+        if (items[k].nation >= 0 && items[k].nation < t->n &&
+            tl_bus_write(w[items[k].nation], &m) != TL_OK && dropped[items[k].nation]++ == 0)
+            fprintf(stderr, "feed: %s's node is not taking its reports; dropping them\n",
+                    t->nation[items[k].nation]);
     }
+    for (int i = 0; i < t->n; i++)
+        if (dropped[i] > 0)
+            fprintf(stderr, "feed: %ld reports to %s dropped\n", dropped[i], t->nation[i]);
     for (int i = 0; i < t->n; i++)
         tl_bus_close(bus[i]);
     return rc;

@@ -356,7 +356,8 @@ static dds_qos_t *endpoint_qos(enum tl_msg_kind kind)
     dds_qos_t *q = dds_create_qos();
 
     if (kind == TL_MSG_MEASUREMENT) {
-        dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_MSECS(500));
+        /* a feed must not stall on one node that stopped taking: block 20 ms at most */
+        dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_MSECS(20));
         dds_qset_history(q, DDS_HISTORY_KEEP_ALL, 0);
         return q;
     }

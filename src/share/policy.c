@@ -235,6 +235,74 @@ int tl_release_assess(const struct tl_release_policy *p, const struct tl_msg_ass
     return 1;
 }
 
+static const struct tl_release_policy *policy_of(const struct tl_release_policy *p, int n,
+                                                const char *nation)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(p[i].partner, nation) == 0)
+            return &p[i];
+    return NULL;
+}
+
+int tl_release_groups(const struct tl_topology *t, int me, const struct tl_release_policy *policies,
+                      int n_policies, struct tl_release_group *out, int max)
+{
+    int n = 0;
+
+    for (int j = 0; j < t->n; j++) {
+        const struct tl_release_policy *pj = policy_of(policies, n_policies, t->nation[j]);
+        if (!tl_topology_linked(t, me, j) || pj == NULL)
+            continue; /* no link, or no policy: nothing is released to that partner */
+        if (n < max) {
+            memset(&out[n], 0, sizeof out[n]);
+            tl_partition_name(out[n].partition, sizeof out[n].partition, t->nation[me],
+                              t->nation[j], NULL);
+            out[n].next = j;
+            out[n].pol[0] = pj;
+            n++;
+        }
+        if (j != t->hub)
+            continue;
+        for (int k = 0; k < t->n; k++) {
+            const struct tl_release_policy *pk = policy_of(policies, n_policies, t->nation[k]);
+            if (k == me || k == j || pk == NULL || !tl_release_may_forward(pj, t->nation[k]) ||
+                n == max)
+                continue;
+            memset(&out[n], 0, sizeof out[n]);
+            tl_partition_name(out[n].partition, sizeof out[n].partition, t->nation[me],
+                              t->nation[j], t->nation[k]);
+            out[n].next = j;
+            out[n].pol[0] = pj;
+            out[n].pol[1] = pk;
+            out[n].forward = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+int tl_release_group_track(const struct tl_release_group *g, const struct tl_msg_track *in,
+                           const struct tl_release_where *where, struct tl_msg_track *out)
+{
+    if (!tl_release_track(g->pol[0], in, where, out))
+        return 0;
+    if (g->pol[1] != NULL && !tl_release_track(g->pol[1], out, where, out))
+        return 0;
+    out->forward = g->forward;
+    return 1;
+}
+
+int tl_release_group_assess(const struct tl_release_group *g, const struct tl_msg_assess *in,
+                            const struct tl_release_where *where, struct tl_msg_assess *out)
+{
+    if (!tl_release_assess(g->pol[0], in, where, out))
+        return 0;
+    if (g->pol[1] != NULL && !tl_release_assess(g->pol[1], out, where, out))
+        return 0;
+    out->forward = g->forward;
+    return 1;
+}
+
 /* ---- checks on what partners send --------------------------------------------------------- */
 
 #define WHY(...) (why != NULL ? (void)snprintf(why, why_size, __VA_ARGS__) : (void)0, TL_ERANGE)

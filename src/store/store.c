@@ -487,3 +487,48 @@ int tl_audit_verify(const char *path, int64_t *n, int64_t *bad_seq, char *why, s
     sqlite3_close(db);
     return rc;
 }
+
+static int query_long(sqlite3 *db, const char *sql, long *out)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = TL_EIO;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+        *out = (long)sqlite3_column_int64(s, 0);
+        rc = TL_OK;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int tl_store_max_own_track(struct tl_store *st, int32_t *max_no)
+{
+    sqlite3 *db;
+    long v = 0;
+    int rc;
+    *max_no = 0;
+    if (sqlite3_open_v2(sqlite3_db_filename(st->db, "main"), &db, SQLITE_OPEN_READONLY, NULL) !=
+        SQLITE_OK)
+        return TL_EIO;
+    rc = query_long(db, "SELECT COALESCE(MAX(track_no), 0) FROM tracks WHERE source = 'own'", &v);
+    sqlite3_close(db);
+    *max_no = (int32_t)v;
+    return rc;
+}
+
+int tl_store_count(const char *path, long *rows)
+{
+    sqlite3 *db;
+    long a = 0, b = 0, c = 0, d = 0;
+    int rc = TL_EIO;
+    *rows = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        query_long(db, "SELECT COUNT(*) FROM tracks", &a) == TL_OK &&
+        query_long(db, "SELECT COUNT(*) FROM assessments", &b) == TL_OK &&
+        query_long(db, "SELECT COUNT(*) FROM system_tracks", &c) == TL_OK &&
+        query_long(db, "SELECT COUNT(*) FROM audit", &d) == TL_OK) {
+        *rows = a + b + c + d;
+        rc = TL_OK;
+    }
+    sqlite3_close(db);
+    return rc;
+}

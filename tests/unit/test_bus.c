@@ -1,0 +1,391 @@
+/* The bus on loopback, as separate processes (a DDS participant per process, as in the field):
+ *  - DDS Security: a partner receives what it is granted; a partition outside a nation's grants,
+ *    a reader on the partition '*', and a domain it has no link in are denied; a certificate from
+ *    a CA no partner trusts gets nothing;
+ *  - the release property: over 100,000 random tracks and policies, what arrives on each release
+ *    group's partition is checked field by field against the policies (the serialized samples as
+ *    received, not the filter's return value), and nothing arrives where no policy sends it. */
+#include <stdarg.h> /* cmocka.h needs these four first */
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tl_test.h"
+#include "trilink/pki.h"
+#include "trilink/share.h"
+
+#define DEG (M_PI / 180.0)
+
+static char dir[64];
+
+static int make_dir(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/tl-bus-XXXXXX");
+    return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int remove_dir(void **state)
+{
+    char cmd[128];
+    (void)state;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct tl_msg_track simple_track(const char *origin, int no)
+{
+    struct tl_msg_track m;
+    memset(&m, 0, sizeof m);
+    snprintf(m.origin, sizeof m.origin, "%s", origin);
+    m.track_no = no;
+    m.status = 1;
+    m.phase = 2;
+    m.t_ns = tl_wall_ns();
+    m.x[0] = 6.6e6;
+    m.x[4] = 3000;
+    for (int i = 0; i < 6; i++)
+        m.p[tl_ut6(i, i)] = 100;
+    return m;
+}
+
+/* Reads partition @p part for @p secs; returns how many samples of @p origin arrived. */
+static int listen(struct tl_bus *b, const char *part, const char *origin, double secs, int stop_at)
+{
+    struct tl_bus_ep *r;
+    struct tl_msg_track m[16];
+    const int64_t end = tl_wall_ns() + (int64_t)(secs * 1e9);
+    int got = 0;
+    if (tl_bus_reader(b, TL_MSG_TRACK, part, &r, NULL) != TL_OK)
+        return -1;
+    while (tl_wall_ns() < end && got < stop_at) {
+        int n;
+        tl_bus_wait(0.1);
+        while ((n = tl_bus_take(r, m, 16, NULL)) > 0)
+            for (int i = 0; i < n; i++)
+                got += strcmp(m[i].origin, origin) == 0;
+    }
+    return got;
+}
+
+static int child_kr(const struct tl_topology *t)
+{
+    struct tl_security sec;
+    struct tl_bus *b;
+    tl_pki_security(dir, "KR", &sec);
+    if (tl_bus_open(tl_topology_link_domain(t, 0, 1), &sec, "KR", &b, NULL) != TL_OK)
+        return 10;
+    {
+        const int got = listen(b, "US.KR", "US", 15.0, 3);
+        tl_bus_close(b);
+        return got >= 3 ? 0 : 11;
+    }
+}
+
+static int child_impostor(const struct tl_topology *t)
+{
+    struct tl_security sec;
+    struct tl_bus *b;
+    struct tl_diag d = { 0 };
+    if (tl_pki_create_impostor(dir, "KR", &sec, &d) != TL_OK)
+        return 20;
+    if (tl_bus_open(tl_topology_link_domain(t, 0, 1), &sec, "impostor", &b, NULL) != TL_OK)
+        return 0; /* refused outright: cannot join either */
+    {
+        const int got = listen(b, "US.KR", "US", 8.0, 1);
+        tl_bus_close(b);
+        return got == 0 ? 0 : 21;
+    }
+}
+
+static int child_jp(const struct tl_topology *t)
+{
+    struct tl_security sec;
+    struct tl_bus *b, *b2;
+    struct tl_bus_ep *r;
+    int rc = 0;
+    tl_pki_security(dir, "JP", &sec);
+    /* no link to Korea: not even a participant in the KR-US domain */
+    if (tl_bus_open(tl_topology_link_domain(t, 0, 1), &sec, "JP", &b2, NULL) == TL_OK) {
+        if (tl_bus_reader(b2, TL_MSG_TRACK, "US.KR", &r, NULL) == TL_OK)
+            rc |= 1;
+        tl_bus_close(b2);
+    }
+    if (tl_bus_open(tl_topology_link_domain(t, 1, 2), &sec, "JP", &b, NULL) != TL_OK)
+        return 30;
+    if (tl_bus_reader(b, TL_MSG_TRACK, "KR.US", &r, NULL) != TL_EACCESS)
+        rc |= 2; /* Korea's bilateral group is not Japan's */
+    if (tl_bus_reader(b, TL_MSG_TRACK, "*", &r, NULL) != TL_EACCESS)
+        rc |= 4; /* a wildcard reader */
+    if (tl_bus_writer(b, TL_MSG_TRACK, "US.JP", &r, NULL) != TL_EACCESS)
+        rc |= 8; /* writing as the US */
+    if (tl_bus_reader(b, TL_MSG_TRACK, "KR.US.JP", &r, NULL) != TL_OK)
+        rc |= 16; /* what Korea released onward: granted */
+    tl_bus_close(b);
+    return rc ? 40 + rc : 0;
+}
+
+static void security_grants_and_denials(void **state)
+{
+    struct tl_topology t;
+    struct tl_diag d = { 0 };
+    pid_t kids[3];
+    int (*const fn[3])(const struct tl_topology *) = { child_kr, child_impostor, child_jp };
+    (void)state;
+    assert_int_equal(tl_topology_make("KR,US,JP", "US", 180, &t, &d), TL_OK);
+    assert_int_equal(tl_pki_create(&t, dir, &d), TL_OK);
+    /* children first: nothing of DDS may exist in a process that forks */
+    for (int i = 0; i < 3; i++) {
+        kids[i] = fork();
+        if (kids[i] == 0)
+            _exit(fn[i](&t));
+    }
+    {
+        struct tl_security sec;
+        struct tl_bus *b;
+        struct tl_bus_ep *w;
+        tl_pki_security(dir, "US", &sec);
+        assert_int_equal(tl_bus_open(tl_topology_link_domain(&t, 0, 1), &sec, "US", &b, &d), TL_OK);
+        assert_int_equal(tl_bus_writer(b, TL_MSG_TRACK, "US.KR", &w, &d), TL_OK);
+        for (int k = 0; k < 120; k++) {
+            struct tl_msg_track m = simple_track("US", 1 + k % 5);
+            tl_bus_write(w, &m);
+            usleep(100000);
+        }
+        tl_bus_close(b);
+    }
+    for (int i = 0; i < 3; i++) {
+        int ws;
+        assert_int_equal(waitpid(kids[i], &ws, 0), kids[i]);
+        if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+            fail_msg("child %d (%s) failed with %d", i, i == 0 ? "KR receives" : i == 1 ?
+                     "impostor gets nothing" : "JP denied", WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+    }
+}
+
+/* ---- the release property ----------------------------------------------------------------- */
+
+#define N_SAMPLES 100000
+
+struct sample {
+    struct tl_msg_track m;
+    struct tl_release_policy p[2]; /* US, JP */
+    int n_pol;
+    struct tl_release_where w;
+    int us_area_in, jp_area_in;    /* known by construction */
+};
+
+static void area_box(struct tl_area *a, double lat0, double lon0, double half)
+{
+    a->n = 4;
+    a->lat_rad[0] = lat0 - half; a->lon_rad[0] = lon0 - half;
+    a->lat_rad[1] = lat0 + half; a->lon_rad[1] = lon0 - half;
+    a->lat_rad[2] = lat0 + half; a->lon_rad[2] = lon0 + half;
+    a->lat_rad[3] = lat0 - half; a->lon_rad[3] = lon0 + half;
+}
+
+/* Random policy of one partner: kinds, withheld fields, coarsening, an area that holds the
+ * object or one far away (so the expected verdict is known without the code under test). */
+static void random_policy(unsigned long long *s, struct tl_release_policy *p, const char *partner,
+                          const char *fwd, int *area_in)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->partner, sizeof p->partner, "%s", partner);
+    p->kinds = tl_test_uniform(s) < 0.85 ? TL_RELEASE_TRACKS | TL_RELEASE_ASSESSMENTS
+                                         : TL_RELEASE_ASSESSMENTS;
+    p->withhold_sensors = tl_test_uniform(s) < 0.5;
+    p->withhold_sensor_position = tl_test_uniform(s) < 0.5;
+    p->coarsen_pos_m = tl_test_uniform(s) < 0.5 ? 50.0 + 500.0 * tl_test_uniform(s) : 0.0;
+    p->coarsen_vel_mps = tl_test_uniform(s) < 0.3 ? 1.0 + 10.0 * tl_test_uniform(s) : 0.0;
+    *area_in = 1;
+    if (tl_test_uniform(s) < 0.3) {
+        p->n_areas = 1;
+        *area_in = tl_test_uniform(s) < 0.5;
+        if (*area_in)
+            area_box(&p->area[0], 40.0 * DEG, 133.0 * DEG, 10.0 * DEG);
+        else
+            area_box(&p->area[0], -30.0 * DEG, 20.0 * DEG, 10.0 * DEG);
+    }
+    if (fwd != NULL && tl_test_uniform(s) < 0.6) {
+        snprintf(p->forward[0], sizeof p->forward[0], "%s", fwd);
+        p->n_forward = 1;
+    }
+}
+
+static void make_sample(int i, struct sample *x)
+{
+    unsigned long long s = 0x9E3779B97F4A7C15ULL * (unsigned long long)(i + 1);
+    memset(x, 0, sizeof *x);
+    x->m = simple_track("KR", i + 1);
+    x->m.t_ns = 1689123600000000000LL + i;
+    for (int k = 0; k < 6; k++) {
+        x->m.x[k] += 1000.0 * tl_test_uniform(&s);
+        x->m.p[tl_ut6(k, k)] = (k < 3 ? 1e2 : 1e-1) * (1.0 + 100.0 * tl_test_uniform(&s));
+    }
+    x->m.p[tl_ut6(0, 3)] = 0.5 * sqrt(x->m.p[tl_ut6(0, 0)] * x->m.p[tl_ut6(3, 3)]);
+    snprintf(x->m.sensors, sizeof x->m.sensors, "KR-R%d", 1 + i % 3);
+    x->m.sensor_ecef[0] = -3.1e6;
+    x->m.sensor_ecef[1] = 4.1e6;
+    x->w.launch_lat_rad = 39.0 * DEG;
+    x->w.launch_lon_rad = 125.7 * DEG;
+    x->w.impact_lat_rad = 40.8 * DEG;
+    x->w.impact_lon_rad = 137.2 * DEG;
+    random_policy(&s, &x->p[0], "US", "JP", &x->us_area_in);
+    x->n_pol = 1;
+    if (tl_test_uniform(&s) < 0.8) {
+        random_policy(&s, &x->p[1], "JP", NULL, &x->jp_area_in);
+        x->n_pol = 2;
+    }
+}
+
+static int writer_child(const struct tl_topology *t)
+{
+    struct tl_bus *b;
+    struct tl_bus_ep *w[2];
+    static const char *const parts[2] = { "KR.US", "KR.US.JP" };
+    if (tl_bus_open(tl_topology_link_domain(t, 0, 1), NULL, "KR", &b, NULL) != TL_OK ||
+        tl_bus_writer(b, TL_MSG_TRACK, parts[0], &w[0], NULL) != TL_OK ||
+        tl_bus_writer(b, TL_MSG_TRACK, parts[1], &w[1], NULL) != TL_OK ||
+        tl_bus_wait_matched(w[0], 1, 20.0) != TL_OK || tl_bus_wait_matched(w[1], 1, 20.0) != TL_OK)
+        return 2;
+    for (int i = 0; i < N_SAMPLES; i++) {
+        struct sample x;
+        struct tl_release_group g[4];
+        int ng;
+        make_sample(i, &x);
+        /* the node's path: its release groups, each group's policies applied, then the bus */
+        ng = tl_release_groups(t, 0, x.p, x.n_pol, g, 4);
+        for (int k = 0; k < ng; k++) {
+            struct tl_msg_track out;
+            if (!tl_release_group_track(&g[k], &x.m, &x.w, &out))
+                continue;
+            for (int j = 0; j < 2; j++)
+                if (strcmp(g[k].partition, parts[j]) == 0 && tl_bus_write_dispose(w[j], &out) != TL_OK)
+                    return 3;
+        }
+    }
+    sleep(2); /* the last acknowledgements */
+    tl_bus_close(b);
+    return 0;
+}
+
+static const char *check_received(int group, const struct tl_msg_track *r, const struct sample *x)
+{
+    const struct tl_release_policy *us = &x->p[0], *jp = x->n_pol > 1 ? &x->p[1] : NULL;
+    int ws = us->withhold_sensors, wp = us->withhold_sensor_position;
+    double cp = us->coarsen_pos_m, cv = us->coarsen_vel_mps;
+
+    if (!(us->kinds & TL_RELEASE_TRACKS) || !x->us_area_in)
+        return "released although the US policy withholds tracks or the area excludes it";
+    if (group == 1) {
+        if (jp == NULL || us->n_forward == 0)
+            return "onward group used without a JP policy or US forwarding";
+        if (!(jp->kinds & TL_RELEASE_TRACKS) || !x->jp_area_in)
+            return "onward although the JP policy withholds it";
+        ws |= jp->withhold_sensors;
+        wp |= jp->withhold_sensor_position;
+        cp = fmax(cp, jp->coarsen_pos_m);
+        cv = fmax(cv, jp->coarsen_vel_mps);
+    }
+    if (r->forward != group)
+        return "forward flag wrong";
+    if (ws && r->sensors[0] != '\0')
+        return "sensor ids not withheld";
+    if (!ws && strcmp(r->sensors, x->m.sensors) != 0)
+        return "sensor ids lost";
+    if (wp && (r->sensor_ecef[0] != 0 || r->sensor_ecef[1] != 0))
+        return "sensor position not withheld";
+    for (int k = 0; k < 6; k++) {
+        const double floor = k < 3 ? cp : cv, v = r->p[tl_ut6(k, k)], v0 = x->m.p[tl_ut6(k, k)];
+        if (v < v0 * (1 - 1e-12) || v < floor * floor * (1 - 1e-9))
+            return "covariance not coarsened to the floor";
+    }
+    for (int k = 0; k < 6; k++)
+        if (r->x[k] != x->m.x[k])
+            return "state altered";
+    return NULL;
+}
+
+static void release_property_on_the_wire(void **state)
+{
+    struct tl_topology t;
+    pid_t kid;
+    struct tl_bus *b;
+    struct tl_bus_ep *r[3];
+    static const char *const parts[3] = { "KR.US", "KR.US.JP", "KR.JP" };
+    static struct tl_msg_track buf[256];
+    long got[3] = { 0, 0, 0 }, expect[2] = { 0, 0 }, checked = 0;
+    int64_t quiet_since = 0;
+    int ws = -1, done = 0;
+    (void)state;
+    assert_int_equal(tl_topology_make("KR,US,JP", "US", 190, &t, NULL), TL_OK);
+    kid = fork();
+    if (kid == 0)
+        _exit(writer_child(&t));
+    assert_int_equal(tl_bus_open(tl_topology_link_domain(&t, 0, 1), NULL, "spy", &b, NULL), TL_OK);
+    for (int j = 0; j < 3; j++)
+        assert_int_equal(tl_bus_reader(b, TL_MSG_TRACK, parts[j], &r[j], NULL), TL_OK);
+    for (;;) {
+        int any = 0;
+        tl_bus_wait(0.1);
+        for (int j = 0; j < 3; j++) {
+            int n;
+            while ((n = tl_bus_take(r[j], buf, 256, NULL)) > 0) {
+                any = 1;
+                for (int k = 0; k < n; k++) {
+                    struct sample x;
+                    const char *why;
+                    got[j]++;
+                    if (j == 2)
+                        fail_msg("a sample on '%s', a group no policy sends to", parts[j]);
+                    if (buf[k].track_no < 1 || buf[k].track_no > N_SAMPLES)
+                        fail_msg("unknown track %d", (int)buf[k].track_no);
+                    make_sample(buf[k].track_no - 1, &x);
+                    if ((why = check_received(j, &buf[k], &x)) != NULL)
+                        fail_msg("track %d on '%s': %s", (int)buf[k].track_no, parts[j], why);
+                    checked++;
+                }
+            }
+        }
+        if (!done && waitpid(kid, &ws, WNOHANG) == kid)
+            done = 1;
+        if (any)
+            quiet_since = tl_wall_ns();
+        if (done && tl_wall_ns() - quiet_since > 2000000000LL)
+            break;
+    }
+    tl_bus_close(b);
+    assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    /* completeness: everything the policies release arrived */
+    for (int i = 0; i < N_SAMPLES; i++) {
+        struct sample x;
+        make_sample(i, &x);
+        if ((x.p[0].kinds & TL_RELEASE_TRACKS) && x.us_area_in) {
+            expect[0]++;
+            if (x.n_pol > 1 && x.p[0].n_forward > 0 && (x.p[1].kinds & TL_RELEASE_TRACKS) &&
+                x.jp_area_in)
+                expect[1]++;
+        }
+    }
+    printf("release property: %ld samples checked (%ld on KR.US, %ld on KR.US.JP) of %d tracks\n",
+           checked, got[0], got[1], N_SAMPLES);
+    assert_int_equal(got[0], expect[0]);
+    assert_int_equal(got[1], expect[1]);
+    assert_true(expect[1] > 10000 && expect[0] > 50000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(security_grants_and_denials, make_dir, remove_dir),
+        cmocka_unit_test(release_property_on_the_wire),
+    };
+    return cmocka_run_group_tests_name("bus", tests, NULL, NULL);
+}

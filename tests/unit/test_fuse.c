@@ -1,0 +1,241 @@
+/* Fusion: covariance intersection against closed forms and a Monte Carlo of correlated errors;
+ * track-to-track association, stable system numbers, data incest, restart. */
+#include <stdarg.h> /* cmocka.h needs these four first */
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tl_test.h"
+#include "trilink/fuse.h"
+#include "trilink/geo.h"
+#include "trilink/sensor.h"
+#include "trilink/track.h"
+
+#define DEG (M_PI / 180.0)
+#define T0 1689123600000000000LL
+
+static void diag6(double P[6][6], const double d[6])
+{
+    memset(P, 0, 36 * sizeof(double));
+    for (int i = 0; i < 6; i++)
+        P[i][i] = d[i];
+}
+
+static double det6(double P[6][6])
+{
+    double a[6][6], det = 1;
+    memcpy(a, P, sizeof a);
+    for (int k = 0; k < 6; k++) { /* Gaussian elimination; P is SPD, no pivoting needed */
+        det *= a[k][k];
+        for (int i = k + 1; i < 6; i++) {
+            const double f = a[i][k] / a[k][k];
+            for (int j = k; j < 6; j++)
+                a[i][j] -= f * a[k][j];
+        }
+    }
+    return det;
+}
+
+/* One estimate better on every axis: CI returns it (w = 1). Complementary estimates: by symmetry
+ * w = 1/2 and each variance 1 / (0.5/1 + 0.5/100) = 1.980198... */
+static void ci_closed_forms(void **state)
+{
+    double Pa[6][6], Pb[6][6], P[6][6], xa[6] = { 0 }, xb[6] = { 1, 1, 1, 1, 1, 1 }, x[6], w;
+    const double da[6] = { 1, 1, 1, 1, 1, 1 }, db[6] = { 4, 4, 4, 4, 4, 4 };
+    const double ca[6] = { 1, 100, 1, 100, 1, 100 }, cb[6] = { 100, 1, 100, 1, 100, 1 };
+    (void)state;
+    diag6(Pa, da);
+    diag6(Pb, db);
+    w = tl_fuse_ci(xa, Pa, xb, Pb, x, P);
+    TL_ASSERT_NEAR(w, 1.0, 0.0);
+    TL_ASSERT_NEAR(P[0][0], 1.0, 1e-12);
+    TL_ASSERT_NEAR(x[0], 0.0, 1e-12);
+    diag6(Pa, ca);
+    diag6(Pb, cb);
+    w = tl_fuse_ci(xa, Pa, xb, Pb, x, P);
+    TL_ASSERT_NEAR(w, 0.5, 1e-6);
+    TL_ASSERT_NEAR(P[0][0], 1.0 / (0.5 + 0.005), 1e-6);
+    TL_ASSERT_NEAR(P[1][1], 1.0 / (0.005 + 0.5), 1e-6);
+    /* x = P (w Ia xa + (1-w) Ib xb): axis 0 gets 0.5 * 0.01 * 1 / 0.505 */
+    TL_ASSERT_NEAR(x[0], 0.005 / 0.505, 1e-6);
+    TL_ASSERT_NEAR(x[1], 0.5 / 0.505, 1e-6);
+    assert_true(det6(P) < det6(Pa));
+}
+
+/* Two estimates with the same error (the worst cross-correlation, as when one nation's data comes
+ * back through another's): the naive independent fusion halves the covariance and is
+ * overconfident (NEES near 12); CI stays consistent (NEES <= 6). */
+static void ci_consistent_under_unknown_correlation(void **state)
+{
+    struct tl_rng r;
+    double Pa[6][6], Pb[6][6], P[6][6], x[6], nees_ci = 0, nees_naive = 0;
+    const double da[6] = { 4, 9, 1, 4, 9, 1 }, db[6] = { 9, 1, 4, 9, 1, 4 };
+    const int n = 4000;
+    (void)state;
+    tl_rng_seed(&r, 7);
+    diag6(Pa, da);
+    diag6(Pb, db);
+    for (int k = 0; k < n; k++) {
+        double e[6], xa[6], xb[6];
+        for (int i = 0; i < 6; i++) {
+            /* a common error with the smaller of the two variances on each axis, so it is
+             * within both stated covariances */
+            e[i] = tl_rng_normal(&r) * sqrt(fmin(da[i], db[i]));
+            xa[i] = e[i];
+            xb[i] = e[i];
+        }
+        tl_fuse_ci(xa, Pa, xb, Pb, x, P);
+        {
+            double I[6][6] = { { 0 } };
+            /* P is what CI returns; its inverse by the same elimination on a diagonal-dominant
+             * 6x6: here P is diagonal because both inputs are */
+            for (int i = 0; i < 6; i++) {
+                I[i][i] = 1.0 / P[i][i];
+                nees_ci += x[i] * x[i] * I[i][i];
+                /* naive: P = (Ia + Ib)^-1, x = P (Ia xa + Ib xb) */
+                {
+                    const double pn = 1.0 / (1.0 / da[i] + 1.0 / db[i]);
+                    const double xn = pn * (xa[i] / da[i] + xb[i] / db[i]);
+                    nees_naive += xn * xn / pn;
+                }
+            }
+        }
+    }
+    nees_ci /= n;
+    nees_naive /= n;
+    if (!(nees_ci <= 6.0))
+        fail_msg("CI NEES %.3f > 6 (inconsistent)", nees_ci);
+    if (!(nees_naive > 7.0))
+        fail_msg("naive NEES %.3f: the test does not exercise correlation", nees_naive);
+}
+
+/* Truth: a body in midcourse over the Sea of Japan, flown by the ballistic model. */
+static void truth_at(double dt_s, double x[6])
+{
+    const struct tl_earth e = tl_earth_wgs84();
+    struct tl_motion_noise q;
+    struct tl_gauss g, o;
+    const struct tl_lla p = { 39.0 * DEG, 131.0 * DEG, 600e3 };
+    memset(&q, 0, sizeof q);
+    q.tau_thrust = 1.0;
+    memset(&g, 0, sizeof g);
+    tl_geo_lla_to_ecef(&TL_WGS84, &p, g.x);
+    {
+        /* 4 km/s east and 1 km/s down in the local frame */
+        const double sl = sin(p.lat_rad), cl = cos(p.lat_rad), so = sin(p.lon_rad), co = cos(p.lon_rad);
+        const double east[3] = { -so, co, 0 }, up[3] = { cl * co, cl * so, sl };
+        for (int i = 0; i < 3; i++)
+            g.x[3 + i] = 4000.0 * east[i] - 1000.0 * up[i];
+    }
+    for (int i = 0; i < TL_NX; i++)
+        g.P[i][i] = 1e-6;
+    if (dt_s == 0) {
+        memcpy(x, g.x, 6 * sizeof x[0]);
+        return;
+    }
+    assert_int_equal(tl_track_predict(&e, TL_FILTER_EKF, TL_MOTION_BALLISTIC, &q, &g, dt_s, &o), TL_OK);
+    memcpy(x, o.x, 6 * sizeof x[0]);
+}
+
+static struct tl_msg_track nat(const char *origin, int no, double dt_s, double sigma_m,
+                               double offset_m)
+{
+    struct tl_msg_track m;
+    memset(&m, 0, sizeof m);
+    snprintf(m.origin, sizeof m.origin, "%s", origin);
+    m.track_no = no;
+    m.status = 1;
+    m.phase = 2;
+    m.t_ns = T0 + (int64_t)llround(dt_s * 1e9);
+    truth_at(dt_s, m.x);
+    m.x[0] += offset_m;
+    for (int i = 0; i < 6; i++)
+        m.p[tl_ut6(i, i)] = i < 3 ? sigma_m * sigma_m : 25.0;
+    return m;
+}
+
+/* KR and JP tracks of one missile at different times make one system track; a missile 300 km
+ * away another. The numbers stay when KR's track ends and a new KR track of the same missile
+ * comes; the same KR track arriving again through the relay is one contribution, not two. */
+static void association_numbers_and_incest(void **state)
+{
+    struct tl_fuse_cfg c = tl_fuse_cfg_default();
+    struct tl_fuse *f;
+    struct tl_msg_track m;
+    int32_t no;
+    int upd;
+    const struct tl_fused *s;
+    double p00_single;
+    (void)state;
+    c.assess_every_s = 1e9; /* the impact prediction is not under test here */
+    assert_int_equal(tl_fuse_create(&c, "US", 1, &f), TL_OK);
+    m = nat("KR", 1, 0.0, 200.0, 150.0);
+    assert_int_equal(tl_fuse_track(f, &m, &no, &upd), TL_OK);
+    assert_int_equal(no, 1);
+    s = tl_fuse_find(f, 1);
+    p00_single = s->p[0];
+    TL_ASSERT_NEAR(p00_single, 200.0 * 200.0, 1e-6);
+    /* the same KR track relayed back (older copy): ignored; newer copy: replaces, still one */
+    m = nat("KR", 1, 0.0, 200.0, 150.0);
+    strcpy(m.relay, "JP");
+    tl_fuse_track(f, &m, &no, &upd);
+    m = nat("KR", 1, 2.0, 200.0, 150.0);
+    strcpy(m.relay, "JP");
+    tl_fuse_track(f, &m, &no, &upd);
+    s = tl_fuse_find(f, 1);
+    assert_int_equal(s->n_contrib, 1);
+    /* one contribution: not shrunk by counting it twice */
+    TL_ASSERT_NEAR(s->p[0], 200.0 * 200.0, 1.0);
+    /* JP's track of the same missile, 5 s later: joins system 1; fused no worse than JP's */
+    m = nat("JP", 4, 5.0, 100.0, -80.0);
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 1);
+    s = tl_fuse_find(f, 1);
+    assert_int_equal(s->n_contrib, 2);
+    assert_true(s->p[0] <= 100.0 * 100.0 + 1e-6);
+    /* another missile 300 km away: a new number */
+    m = nat("JP", 5, 5.0, 100.0, 3.0e5);
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 2);
+    /* KR's track ends; system 1 stays with JP's; a new KR track joins system 1 */
+    m = nat("KR", 1, 6.0, 200.0, 150.0);
+    m.status = 3;
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 1);
+    assert_int_equal(tl_fuse_find(f, 1)->n_contrib, 1);
+    m = nat("KR", 9, 8.0, 150.0, 50.0);
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 1);
+    assert_int_equal(tl_fuse_count(f), 2);
+    tl_fuse_destroy(f);
+    /* a restarted node: numbers restored before any data; the first sample lands in its system */
+    assert_int_equal(tl_fuse_create(&c, "US", 3, &f), TL_OK);
+    assert_int_equal(tl_fuse_restore(f, 1, "KR:9,JP:4"), TL_OK);
+    assert_int_equal(tl_fuse_restore(f, 2, "JP:5"), TL_OK);
+    m = nat("JP", 5, 10.0, 100.0, 3.0e5);
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 2);
+    m = nat("JP", 4, 10.0, 100.0, 0.0);
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 1);
+    m = nat("KR", 12, 10.0, 100.0, 0.0); /* a brand-new track of the same missile */
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 1);
+    assert_int_equal(tl_fuse_restore(f, 4, "KR:x"), TL_EPARSE);
+    tl_fuse_destroy(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ci_closed_forms),
+        cmocka_unit_test(ci_consistent_under_unknown_correlation),
+        cmocka_unit_test(association_numbers_and_incest),
+    };
+    return cmocka_run_group_tests_name("fuse", tests, NULL, NULL);
+}

@@ -1,0 +1,269 @@
+/* Topology, release groups and policies, permissions documents, message checks, canonical text. */
+#include <stdarg.h> /* cmocka.h needs these four first */
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tl_test.h"
+#include "trilink/pki.h"
+#include "trilink/share.h"
+
+#define DEG (M_PI / 180.0)
+
+static struct tl_topology relay(void)
+{
+    struct tl_topology t;
+    assert_int_equal(tl_topology_make("KR,US,JP", "US", 100, &t, NULL), TL_OK);
+    return t;
+}
+
+/* Korea and Japan have no link: no domain; each link its own domain, numbered after the
+ * national domains. A mesh links every pair. */
+static void topology_links(void **state)
+{
+    struct tl_topology t = relay(), m;
+    struct tl_diag d = { 0 };
+    (void)state;
+    assert_int_equal(t.hub, 1);
+    assert_int_equal(tl_topology_national_domain(&t, 0), 100);
+    assert_int_equal(tl_topology_national_domain(&t, 2), 102);
+    assert_int_equal(tl_topology_link_domain(&t, 0, 1), 103);
+    assert_int_equal(tl_topology_link_domain(&t, 1, 0), 103);
+    assert_int_equal(tl_topology_link_domain(&t, 0, 2), -1);
+    assert_int_equal(tl_topology_link_domain(&t, 1, 2), 105);
+    assert_int_equal(tl_topology_make("KR,US,JP", NULL, 100, &m, NULL), TL_OK);
+    assert_int_equal(tl_topology_link_domain(&m, 0, 2), 104);
+    assert_int_equal(tl_topology_make("KR,US,JP", "FR", 100, &m, &d), TL_ERANGE);
+    assert_non_null(strstr(d.message, "FR"));
+    assert_int_equal(tl_topology_make("KR,kr", NULL, 100, &m, &d), TL_ERANGE);
+    assert_int_equal(tl_topology_make("KR,US,JP", "US", 228, &m, &d), TL_ERANGE);
+}
+
+static struct tl_release_policy pol(const char *partner, const char *forward)
+{
+    struct tl_release_policy p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.partner, sizeof p.partner, "%s", partner);
+    p.kinds = TL_RELEASE_TRACKS | TL_RELEASE_ASSESSMENTS;
+    if (forward != NULL) {
+        snprintf(p.forward[0], sizeof p.forward[0], "%s", forward);
+        p.n_forward = 1;
+    }
+    return p;
+}
+
+/* KR releases to the US, and through the US to JP only if the US may forward to JP. */
+static void release_groups_follow_forwarding(void **state)
+{
+    struct tl_topology t = relay();
+    struct tl_release_policy p[2] = { pol("US", "JP"), pol("JP", NULL) };
+    struct tl_release_group g[8];
+    int n;
+    (void)state;
+    n = tl_release_groups(&t, 0, p, 2, g, 8);
+    assert_int_equal(n, 2);
+    assert_string_equal(g[0].partition, "KR.US");
+    assert_int_equal(g[0].forward, 0);
+    assert_string_equal(g[1].partition, "KR.US.JP");
+    assert_int_equal(g[1].forward, 1);
+    assert_ptr_equal(g[1].pol[1], &p[1]);
+    p[0].n_forward = 0; /* no forwarding: only the bilateral group */
+    n = tl_release_groups(&t, 0, p, 2, g, 8);
+    assert_int_equal(n, 1);
+    /* the hub: a group per partner, no onward group (it relays instead) */
+    p[0] = pol("KR", "JP");
+    p[1] = pol("JP", "KR");
+    n = tl_release_groups(&t, 1, p, 2, g, 8);
+    assert_int_equal(n, 2);
+    assert_string_equal(g[0].partition, "US.KR");
+    assert_string_equal(g[1].partition, "US.JP");
+}
+
+static struct tl_msg_track a_track(void)
+{
+    struct tl_msg_track m;
+    memset(&m, 0, sizeof m);
+    strcpy(m.origin, "KR");
+    m.track_no = 3;
+    m.status = 1;
+    m.phase = 2;
+    m.t_ns = 1689123600000000000LL;
+    m.x[0] = -3.0e6; m.x[1] = 4.0e6; m.x[2] = 4.2e6;
+    m.x[3] = 1000; m.x[4] = 2000; m.x[5] = 500;
+    for (int i = 0; i < 6; i++)
+        for (int j = i; j < 6; j++)
+            m.p[tl_ut6(i, j)] = i == j ? (i < 3 ? 400.0 : 4.0) : (j == i + 3 ? 20.0 : 0.0);
+    strcpy(m.sensors, "KR-R1");
+    m.sensor_ecef[0] = 1.0;
+    return m;
+}
+
+/* Withheld fields are blank; coarsening raises sigmas to the floor and keeps correlations, so the
+ * covariance stays positive definite; nothing is released outside the areas. */
+static void policy_fields_and_areas(void **state)
+{
+    struct tl_release_policy p = pol("US", NULL);
+    struct tl_msg_track m = a_track(), out;
+    struct tl_release_where w = { 39.0 * DEG, 125.7 * DEG, 40.8 * DEG, 137.2 * DEG };
+    (void)state;
+    p.withhold_sensors = p.withhold_sensor_position = 1;
+    p.coarsen_pos_m = 100.0;
+    assert_int_equal(tl_release_track(&p, &m, &w, &out), 1);
+    assert_string_equal(out.sensors, "");
+    TL_ASSERT_NEAR(out.sensor_ecef[0], 0.0, 0.0);
+    TL_ASSERT_NEAR(out.p[tl_ut6(0, 0)], 1e4, 1e-9);
+    TL_ASSERT_NEAR(out.p[tl_ut6(3, 3)], 4.0, 0.0);   /* velocity untouched */
+    /* correlation of x and vx kept: 20 / (20 * 2) = 0.5 */
+    TL_ASSERT_NEAR(out.p[tl_ut6(0, 3)] / sqrt(out.p[tl_ut6(0, 0)] * out.p[tl_ut6(3, 3)]), 0.5, 1e-12);
+    /* areas: a box around the Sea of Japan holds the impact point; one around Taiwan nothing */
+    p.n_areas = 1;
+    p.area[0].n = 4;
+    p.area[0].lat_rad[0] = 35 * DEG; p.area[0].lon_rad[0] = 130 * DEG;
+    p.area[0].lat_rad[1] = 45 * DEG; p.area[0].lon_rad[1] = 130 * DEG;
+    p.area[0].lat_rad[2] = 45 * DEG; p.area[0].lon_rad[2] = 140 * DEG;
+    p.area[0].lat_rad[3] = 35 * DEG; p.area[0].lon_rad[3] = 140 * DEG;
+    assert_int_equal(tl_release_track(&p, &m, &w, &out), 1);
+    assert_int_equal(tl_release_track(&p, &m, NULL, &out), 0); /* where unknown: withheld */
+    for (int i = 0; i < 4; i++)
+        p.area[0].lon_rad[i] += 0 * DEG, p.area[0].lat_rad[i] -= 13 * DEG; /* 22-32 N */
+    assert_int_equal(tl_release_track(&p, &m, &w, &out), 0);
+    p.n_areas = 0;
+    p.kinds = TL_RELEASE_ASSESSMENTS;
+    assert_int_equal(tl_release_track(&p, &m, &w, &out), 0);
+}
+
+/* An area across the antimeridian. */
+static void area_across_the_antimeridian(void **state)
+{
+    struct tl_area a = { "pacific", 4, { 10 * DEG, 30 * DEG, 30 * DEG, 10 * DEG },
+                         { 170 * DEG, 170 * DEG, -170 * DEG, -170 * DEG } };
+    (void)state;
+    assert_int_equal(tl_area_contains(&a, 20 * DEG, 179 * DEG), 1);
+    assert_int_equal(tl_area_contains(&a, 20 * DEG, -179 * DEG), 1);
+    assert_int_equal(tl_area_contains(&a, 20 * DEG, 160 * DEG), 0);
+    assert_int_equal(tl_area_contains(&a, 35 * DEG, 179 * DEG), 0);
+}
+
+/* Japan's permissions: its national domain, the US-JP link only; exact names, no wildcard; no
+ * rule for the KR-US domain at all. */
+static void permissions_are_exact(void **state)
+{
+    struct tl_topology t = relay();
+    static char xml[32768];
+    const char *p;
+    (void)state;
+    assert_int_equal(tl_pki_permissions_xml(&t, 2, "CN=JP-node,OU=JP,O=trilink", xml, sizeof xml),
+                     TL_OK);
+    for (p = strstr(xml, "<grant"); *p; p++)
+        assert_true(*p != '*' && *p != '?' && *p != '[');
+    assert_non_null(strstr(xml, "<id>102</id>"));
+    assert_non_null(strstr(xml, "<id>105</id>"));
+    assert_null(strstr(xml, "<id>103</id>"));
+    assert_null(strstr(xml, "<id>104</id>"));
+    assert_non_null(strstr(xml, "<partition>KR.US.JP</partition>")); /* relayed to JP */
+    assert_non_null(strstr(xml, "<partition>JP.US.KR</partition>")); /* JP via US to KR */
+    assert_null(strstr(xml, "<partition>KR.US</partition>"));
+    assert_non_null(strstr(xml, "<default>DENY</default>"));
+    /* the hub writes what it relays */
+    assert_int_equal(tl_pki_permissions_xml(&t, 1, "CN=US-node,OU=US,O=trilink", xml, sizeof xml),
+                     TL_OK);
+    p = strstr(xml, "<id>105</id>");
+    assert_non_null(p);
+    assert_non_null(strstr(p, "<partition>KR.US.JP</partition>"));
+}
+
+/* What a partner sends is checked field by field. */
+static void malformed_samples_rejected(void **state)
+{
+    struct tl_msg_track m = a_track();
+    struct tl_msg_assess a;
+    char why[200];
+    (void)state;
+    assert_int_equal(tl_msg_track_check(&m, why, sizeof why), TL_OK);
+    m.x[1] = NAN;
+    assert_int_equal(tl_msg_track_check(&m, why, sizeof why), TL_ERANGE);
+    assert_non_null(strstr(why, "x[1]"));
+    m = a_track();
+    m.x[0] = 1e8;
+    assert_int_equal(tl_msg_track_check(&m, why, sizeof why), TL_ERANGE);
+    m = a_track();
+    m.p[tl_ut6(4, 4)] = -1;
+    assert_int_equal(tl_msg_track_check(&m, why, sizeof why), TL_ERANGE);
+    assert_non_null(strstr(why, "p[4][4]"));
+    m = a_track();
+    strcpy(m.origin, "k1");
+    assert_int_equal(tl_msg_track_check(&m, why, sizeof why), TL_ERANGE);
+    m = a_track();
+    m.status = 7;
+    assert_int_equal(tl_msg_track_check(&m, why, sizeof why), TL_ERANGE);
+    memset(&a, 0, sizeof a);
+    strcpy(a.origin, "JP");
+    a.track_no = 1;
+    a.t_ns = a.impact_ns = 1;
+    a.impact_lat_rad = 0.7;
+    a.semi_major_m = 100;
+    a.semi_minor_m = 200; /* minor > major */
+    assert_int_equal(tl_msg_assess_check(&a, why, sizeof why), TL_ERANGE);
+    a.semi_minor_m = 50;
+    assert_int_equal(tl_msg_assess_check(&a, why, sizeof why), TL_OK);
+    a.impact_lat_rad = 2.0;
+    assert_int_equal(tl_msg_assess_check(&a, why, sizeof why), TL_ERANGE);
+}
+
+/* The canonical text names every field: a change of any field changes it. */
+static void canonical_text_covers_every_field(void **state)
+{
+    const struct tl_msg_track m = a_track();
+    char a[4096], b[4096];
+    int changed = 0;
+    (void)state;
+    assert_true(tl_msg_canonical(TL_MSG_TRACK, &m, a, sizeof a) > 100);
+    assert_non_null(strstr(a, "Track|v1|KR|3|"));
+    for (int f = 0; f < 14 + 6 + TL_NP + 3; f++) {
+        struct tl_msg_track m2 = m;
+        switch (f) {
+        case 0: m2.origin[1] = 'P'; break;
+        case 1: m2.track_no++; break;
+        case 2: strcpy(m2.relay, "US"); break;
+        case 3: m2.forward = 1; break;
+        case 4: m2.status = 2; break;
+        case 5: m2.phase = 3; break;
+        case 6: m2.t_ns++; break;
+        case 7: m2.meas_ns++; break;
+        case 8: m2.pub_ns++; break;
+        case 9: strcpy(m2.sensors, "KR-R2"); break;
+        case 10: case 11: case 12: case 13: m2.sensors[f - 9] = (char)('a' + f); break;
+        default:
+            if (f < 20)
+                m2.x[f - 14] = nextafter(m2.x[f - 14], INFINITY);
+            else if (f < 20 + TL_NP)
+                m2.p[f - 20] = nextafter(m2.p[f - 20], INFINITY);
+            else
+                m2.sensor_ecef[f - 20 - TL_NP] += 1e-9;
+        }
+        tl_msg_canonical(TL_MSG_TRACK, &m2, b, sizeof b);
+        if (strcmp(a, b) == 0)
+            fail_msg("field %d changed the message but not its canonical text", f);
+        changed++;
+    }
+    assert_int_equal(changed, 14 + 6 + TL_NP + 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(topology_links),
+        cmocka_unit_test(release_groups_follow_forwarding),
+        cmocka_unit_test(policy_fields_and_areas),
+        cmocka_unit_test(area_across_the_antimeridian),
+        cmocka_unit_test(permissions_are_exact),
+        cmocka_unit_test(malformed_samples_rejected),
+        cmocka_unit_test(canonical_text_covers_every_field),
+    };
+    return cmocka_run_group_tests_name("share", tests, NULL, NULL);
+}
