@@ -9,6 +9,7 @@
 #include "trilink/geo.h"
 #include "trilink/sim.h"
 #include "trilink/time.h"
+#include "trilink/share.h"
 #include "cli.h"
 #include "run_name.h"
 
@@ -17,6 +18,8 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: trilink sim SCENARIO.yaml --truth FILE [--step S] [--events FILE]\n"
             "                   [--measurements FILE [--sensors FILE] [--seed N] [--runs N]]\n"
+            "                   [--realtime [--speed X] [--pki DIR | --no-security]\n"
+            "                    [--nations KR,US,JP] [--hub US | --mesh] [--domain-base N]]\n"
             "\n"
             "Designs and flies every launch of the scenario (boost, midcourse, reentry on a\n"
             "rotating WGS-84 Earth) and writes the truth as CSV:\n"
@@ -38,6 +41,12 @@ static void usage(FILE *out)
             "  --seed N       random seed for noise, detection and false alarms (default 1)\n"
             "  --runs N       Monte Carlo: N measurement files, seeds N..N+runs-1, named with the\n"
             "                 run number before the extension (meas-0001.csv ...)\n"
+            "  --realtime     publish the measurements to each nation's node (trilinkd) over DDS, on\n"
+            "                 the nation's national domain and private partition, in real time\n"
+            "                 times X (--speed, default 1): each report leaves at its arrival time.\n"
+            "                 Waits up to 60 s for every nation's node. Nations, hub and domain\n"
+            "                 base as the nodes' coalition (defaults KR,US,JP, US, 120); the feed\n"
+            "                 signs in with each nation's identity from --pki DIR (trilink pki)\n"
             "\n"
             "A scenario that is not valid, or a launch no trajectory can fly, is reported as\n"
             "'file:line: field: message' with exit status 2.\n");
@@ -124,8 +133,19 @@ int cmd_sim(int argc, char **argv)
         { "sensors", required_argument, NULL, 'S' },
         { "seed", required_argument, NULL, 'r' },
         { "runs", required_argument, NULL, 'R' },
+        { "realtime", no_argument, NULL, 'T' },
+        { "speed", required_argument, NULL, 'x' },
+        { "pki", required_argument, NULL, 'P' },
+        { "no-security", no_argument, NULL, 'N' },
+        { "nations", required_argument, NULL, 'n' },
+        { "hub", required_argument, NULL, 'u' },
+        { "mesh", no_argument, NULL, 'M' },
+        { "domain-base", required_argument, NULL, 'd' },
         { NULL, 0, NULL, 0 },
     };
+    int realtime = 0, no_security = 0;
+    double speed = 1.0, domain_base = 120;
+    const char *pki = NULL, *nations = "KR,US,JP", *hub = "US";
     const char *truth = NULL, *events_path = NULL, *scenario = NULL, *meas_path = NULL,
                *sensors_path = NULL;
     double step = NAN, seed = 1.0, runs = 0.0;
@@ -166,6 +186,34 @@ int cmd_sim(int argc, char **argv)
                 return cli_error("sim", TL_EXIT_USAGE, "--seed: '%s' is not a whole number",
                                  optarg);
             break;
+        case 'T':
+            realtime = 1;
+            break;
+        case 'x':
+            if (cli_number("sim", "--speed", optarg, 0.01, 1000.0, &speed) != 0)
+                return TL_EXIT_USAGE;
+            break;
+        case 'P':
+            pki = optarg;
+            break;
+        case 'N':
+            no_security = 1;
+            break;
+        case 'n':
+            nations = optarg;
+            break;
+        case 'u':
+            hub = optarg;
+            break;
+        case 'M':
+            hub = "";
+            break;
+        case 'd':
+            if (cli_number("sim", "--domain-base", optarg, 0.0, 220.0, &domain_base) != 0 ||
+                domain_base != floor(domain_base))
+                return cli_error("sim", TL_EXIT_USAGE, "--domain-base: '%s' is not a whole number",
+                                 optarg);
+            break;
         case 'h':
             usage(stdout);
             return TL_EXIT_OK;
@@ -181,6 +229,9 @@ int cmd_sim(int argc, char **argv)
     scenario = argv[optind];
     if (truth == NULL)
         return cli_error("sim", TL_EXIT_USAGE, "--truth FILE is required");
+    if (realtime && pki == NULL && !no_security)
+        return cli_error("sim", TL_EXIT_USAGE,
+                         "--realtime: give --pki DIR (trilink pki), or --no-security");
     memset(&diag, 0, sizeof diag);
     if ((rc = tl_scenario_load(scenario, &sc, &diag)) != TL_OK)
         return rc == TL_ENOMEM ? cli_error("sim", TL_EXIT_FAIL, "out of memory")
@@ -246,6 +297,25 @@ int cmd_sim(int argc, char **argv)
         }
         printf("measurements: %zu from %d sensors (%zu false alarms), seed %llu -> %s\n", n,
                sc->sensors.n, nfa, (unsigned long long)s, path);
+    }
+    if (realtime) {
+        struct tl_topology topo;
+        int64_t t0 = 0, wall0 = 0;
+        size_t count = 0;
+        if (sc->sensors.n == 0) {
+            status = cli_error("sim", TL_EXIT_USAGE, "--realtime: the scenario declares no sensors");
+            goto out;
+        }
+        if (tl_topology_make(nations, hub, (int)domain_base, &topo, &diag) != TL_OK) {
+            status = cli_error("sim", TL_EXIT_USAGE, "--realtime: %s", diag.message);
+            goto out;
+        }
+        printf("realtime: publishing to the nodes of %s at x%g ...\n", nations, speed);
+        fflush(stdout);
+        if ((status = cli_feed(sim, &sc->sensors, &topo, no_security ? "" : pki, speed,
+                               (uint64_t)seed, NULL, &t0, &wall0, &count, NULL)) != 0)
+            goto out;
+        printf("realtime: %zu reports published\n", count);
     }
 out:
     tl_sim_destroy(sim);

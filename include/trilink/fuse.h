@@ -41,12 +41,21 @@ struct tl_fuse_cfg {
 
 TL_API struct tl_fuse_cfg tl_fuse_cfg_default(void);
 
+/** What the time alignment needs beyond position and velocity: the flight phase, and the thrust
+ * acceleration (boost) or drag coefficient (reentry) the originator estimated. */
+struct tl_fuse_dyn {
+    int phase;                 /**< enum tl_phase */
+    double accel[3], accel_sigma;
+    double drag_k, drag_k_sigma;
+};
+
 struct tl_fuse_contrib {
     char origin[TL_NATION_LEN];
     int32_t track_no;
     char relay[TL_NATION_LEN];
     int64_t t_ns;
     double x[6], p[TL_NP];
+    struct tl_fuse_dyn dyn;
     int status;
     int have_assess;
     struct tl_msg_assess assess;
@@ -56,6 +65,7 @@ struct tl_fused {
     int32_t system_no;
     int64_t t_ns;            /**< validity of the fused state */
     double x[6], p[TL_NP];
+    struct tl_fuse_dyn dyn;  /**< of the newest contribution */
     int n_contrib;
     struct tl_fuse_contrib c[TL_FUSE_MAX_CONTRIB];
     int has_impact;
@@ -66,6 +76,8 @@ struct tl_fused {
     int64_t launch_ns;
     int64_t last_live_ns;    /**< newest contribution time */
     int ended;
+    int32_t merged_into;     /**< non-zero: found to be the same object as that system track
+                                  (an association missed at the start), and ended */
 };
 
 struct tl_fuse;
@@ -87,9 +99,14 @@ TL_API int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_
 TL_API int tl_fuse_assess(struct tl_fuse *f, const struct tl_msg_assess *a);
 /** Binds a contribution to a system number before any data (restart: numbers stay stable). */
 TL_API int tl_fuse_restore(struct tl_fuse *f, int32_t system_no, const char *contributors);
-/** Ends the system tracks whose predicted impact (or last contribution) is drop_s before
- * @p now_ns (scenario time, UTC ns). Their numbers are never reused. */
-TL_API void tl_fuse_expire(struct tl_fuse *f, int64_t now_ns);
+/**
+ * Maintenance, every half second or so: ends the system tracks whose predicted impact (or last
+ * contribution) is drop_s before @p now_ns (scenario time, UTC ns), and merges two live system
+ * tracks that pass the gate at a common time and hold no live track of the same nation (a missed
+ * association: the younger joins the older, whose number stays). Numbers are never reused.
+ * Returns the number of merges.
+ */
+TL_API int tl_fuse_expire(struct tl_fuse *f, int64_t now_ns);
 
 TL_API int tl_fuse_count(const struct tl_fuse *f);
 TL_API const struct tl_fused *tl_fuse_get(const struct tl_fuse *f, int i);

@@ -49,6 +49,8 @@ struct tl_msg_track {
     int64_t t_ns, meas_ns, pub_ns;
     double x[6];
     double p[TL_NP];
+    double accel[3], accel_sigma;   /**< thrust acceleration (boost): lets partners align in time */
+    double drag_k, drag_k_sigma;    /**< drag coefficient (reentry) */
     char sensors[129];
     double sensor_ecef[3];
 };

@@ -7,6 +7,7 @@
 
 #include "trilink/fuse.h"
 #include "trilink/track.h"
+#include "trilink/trajectory.h"
 #include "../util/mat.h"
 #include "../util/roots.h"
 
@@ -199,29 +200,44 @@ double tl_fuse_ci(const double xa[6], double Pa[6][6], const double xb[6], doubl
     return w;
 }
 
-/* Propagates a 6-state estimate to t with the ballistic model of the tracker (EKF prediction,
- * with its process noise): the time alignment of track-to-track fusion. */
-static int align(const struct tl_fuse *f, const double x[6], const double p[TL_NP], int64_t t_ns,
-                 int64_t to_ns, double xo[6], double Po[6][6])
+/* Propagates a 6-state estimate to t with the tracker's own motion model for its phase (EKF
+ * prediction, with its process noise): the time alignment of track-to-track fusion. In boost the
+ * thrust acceleration estimate of the originator drives it, in reentry its drag coefficient;
+ * their uncertainties enter the covariance. */
+static int align(const struct tl_fuse *f, const struct tl_fuse_dyn *d, const double x[6],
+                 const double p[TL_NP], int64_t t_ns, int64_t to_ns, double xo[6], double Po[6][6])
 {
     struct tl_gauss g, o;
+    enum tl_motion m = TL_MOTION_BALLISTIC;
 
-    memset(&g, 0, sizeof g);
-    g.t_s = (double)t_ns * NS;
-    memcpy(g.x, x, 6 * sizeof x[0]);
-    tl_p21_to_full(p, Po); /* Po as scratch */
-    for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++)
-            g.P[i][j] = Po[i][j];
-    g.P[6][6] = g.P[7][7] = g.P[8][8] = 1.0;   /* no thrust known: 1 m/s^2 */
-    g.P[9][9] = 1e-8;                          /* drag coefficient: unused by the ballistic model */
+    tl_p21_to_full(p, Po);
     if (to_ns == t_ns) {
         memcpy(xo, x, 6 * sizeof x[0]);
         return 0;
     }
-    /* both times relative to the older one keep the doubles exact enough */
+    memset(&g, 0, sizeof g);
+    memcpy(g.x, x, 6 * sizeof x[0]);
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++)
+            g.P[i][j] = Po[i][j];
+    for (int i = 6; i < 9; i++)
+        g.P[i][i] = 1e-2;
+    g.P[9][9] = 1e-12;
+    if (d != NULL && d->phase == TL_PHASE_BOOST) {
+        m = TL_MOTION_BOOST;
+        for (int i = 0; i < 3; i++) {
+            g.x[6 + i] = d->accel[i];
+            /* at least 5 m/s^2: a thrust estimate is rough, and a stage may have ended */
+            g.P[6 + i][6 + i] = fmax(d->accel_sigma * d->accel_sigma, 25.0);
+        }
+    } else if (d != NULL && d->phase == TL_PHASE_REENTRY) {
+        m = TL_MOTION_REENTRY;
+        g.x[9] = d->drag_k;
+        g.P[9][9] = fmax(d->drag_k_sigma * d->drag_k_sigma, 1e-10);
+    }
+    /* times relative to the older one keep the doubles exact */
     g.t_s = 0.0;
-    if (tl_track_predict(&f->cfg.earth, TL_FILTER_EKF, TL_MOTION_BALLISTIC, &f->noise, &g,
+    if (tl_track_predict(&f->cfg.earth, TL_FILTER_EKF, m, &f->noise, &g,
                          (double)(to_ns - t_ns) * NS, &o) != TL_OK)
         return -1;
     memcpy(xo, o.x, 6 * sizeof xo[0]);
@@ -285,7 +301,7 @@ static void refuse(struct tl_fuse *f, struct tl_fused *s)
 
         if (c->t_ns <= 0 || (double)(newest - c->t_ns) * NS > f->cfg.stale_s)
             continue;
-        if (align(f, c->x, c->p, c->t_ns, newest, xi, Pi) != 0)
+        if (align(f, &c->dyn, c->x, c->p, c->t_ns, newest, xi, Pi) != 0)
             continue;
         if (!have) {
             memcpy(x, xi, sizeof x);
@@ -301,6 +317,9 @@ static void refuse(struct tl_fuse *f, struct tl_fused *s)
     memcpy(s->x, x, sizeof x);
     tl_full_to_p21(P, s->p);
     s->t_ns = newest;
+    for (int i = 0; i < s->n_contrib; i++)
+        if (s->c[i].t_ns == newest)
+            s->dyn = s->c[i].dyn;
     s->last_live_ns = newest;
     /* launch point: the most precise one any contributor assessed */
     for (int i = 0; i < s->n_contrib; i++) {
@@ -335,6 +354,17 @@ static void refuse(struct tl_fuse *f, struct tl_fused *s)
     }
 }
 
+static struct tl_fuse_dyn dyn_of(const struct tl_msg_track *m)
+{
+    struct tl_fuse_dyn d;
+    d.phase = m->phase;
+    memcpy(d.accel, m->accel, sizeof d.accel);
+    d.accel_sigma = m->accel_sigma;
+    d.drag_k = m->drag_k;
+    d.drag_k_sigma = m->drag_k_sigma;
+    return d;
+}
+
 static double gate_d2(struct tl_fuse *f, const struct tl_fused *s, const struct tl_msg_track *m)
 {
     double xs[6], Ps[6][6], xm[6], Pm[6][6], S[6][6], Si[6][6], nu[6], d2 = 0;
@@ -343,12 +373,13 @@ static double gate_d2(struct tl_fuse *f, const struct tl_fused *s, const struct 
         return INFINITY;
     /* align the older of the two to the newer: prediction runs forward only */
     if (m->t_ns >= s->t_ns) {
-        if (align(f, s->x, s->p, s->t_ns, m->t_ns, xs, Ps) != 0)
+        if (align(f, &s->dyn, s->x, s->p, s->t_ns, m->t_ns, xs, Ps) != 0)
             return INFINITY;
         memcpy(xm, m->x, sizeof xm);
         tl_p21_to_full(m->p, Pm);
     } else {
-        if (align(f, m->x, m->p, m->t_ns, s->t_ns, xm, Pm) != 0)
+        const struct tl_fuse_dyn md = dyn_of(m);
+        if (align(f, &md, m->x, m->p, m->t_ns, s->t_ns, xm, Pm) != 0)
             return INFINITY;
         memcpy(xs, s->x, sizeof xs);
         tl_p21_to_full(s->p, Ps);
@@ -424,6 +455,7 @@ int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_t *syst
     snprintf(s->c[k].relay, sizeof s->c[k].relay, "%s", m->relay);
     s->c[k].t_ns = m->t_ns;
     s->c[k].status = m->status;
+    s->c[k].dyn = dyn_of(m);
     memcpy(s->c[k].x, m->x, sizeof m->x);
     memcpy(s->c[k].p, m->p, sizeof m->p);
     refuse(f, s);
@@ -474,8 +506,38 @@ int tl_fuse_restore(struct tl_fuse *f, int32_t system_no, const char *contributo
     return TL_OK;
 }
 
-void tl_fuse_expire(struct tl_fuse *f, int64_t now_ns)
+/* Whether two system tracks hold live tracks of one nation (then they are two objects). */
+static int share_a_nation(const struct tl_fused *a, const struct tl_fused *b)
 {
+    for (int i = 0; i < a->n_contrib; i++)
+        for (int j = 0; j < b->n_contrib; j++)
+            if (strcmp(a->c[i].origin, b->c[j].origin) == 0 && a->c[i].t_ns > 0 &&
+                b->c[j].t_ns > 0 && llabs(a->c[i].t_ns - b->c[j].t_ns) < 5000000000LL)
+                return 1;
+    return 0;
+}
+
+static int same_object(struct tl_fuse *f, const struct tl_fused *a, const struct tl_fused *b)
+{
+    struct tl_msg_track m;
+
+    /* b's fused estimate as if it were a national track: the gate of tl_fuse_track */
+    memset(&m, 0, sizeof m);
+    m.t_ns = b->t_ns;
+    m.phase = b->dyn.phase;
+    memcpy(m.accel, b->dyn.accel, sizeof m.accel);
+    m.accel_sigma = b->dyn.accel_sigma;
+    m.drag_k = b->dyn.drag_k;
+    m.drag_k_sigma = b->dyn.drag_k_sigma;
+    memcpy(m.x, b->x, sizeof m.x);
+    memcpy(m.p, b->p, sizeof m.p);
+    return gate_d2(f, a, &m) < f->gate;
+}
+
+int tl_fuse_expire(struct tl_fuse *f, int64_t now_ns)
+{
+    int merges = 0;
+
     /* A ballistic missile may go unseen for most of its flight (the midcourse between the
      * launch-area and the impact-area radars): a system track ends when its predicted impact
      * is drop_s past, or when no contribution is left and none came for drop_s. */
@@ -488,4 +550,24 @@ void tl_fuse_expire(struct tl_fuse *f, int64_t now_ns)
             (s->n_contrib == 0 && since > f->cfg.drop_s))
             s->ended = 1;
     }
+    for (int i = 0; i < f->n; i++) {
+        struct tl_fused *a = &f->s[i];
+        if (a->ended || a->t_ns == 0)
+            continue;
+        for (int j = i + 1; j < f->n; j++) {
+            struct tl_fused *b = &f->s[j];
+            if (b->ended || b->t_ns == 0 || share_a_nation(a, b) ||
+                a->n_contrib + b->n_contrib > TL_FUSE_MAX_CONTRIB || !same_object(f, a, b))
+                continue;
+            /* the older number (created first, so lower) stays */
+            for (int k = 0; k < b->n_contrib; k++)
+                a->c[a->n_contrib++] = b->c[k];
+            b->n_contrib = 0;
+            b->ended = 1;
+            b->merged_into = a->system_no;
+            refuse(f, a);
+            merges++;
+        }
+    }
+    return merges;
 }

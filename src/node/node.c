@@ -78,6 +78,8 @@ struct node {
     int n_own;
     struct own own[MAX_OWN];
     int32_t track_base;             /* own track numbers before a restart */
+    int n_merged;
+    int32_t merged[256];            /* system numbers merged away, announced */
     /* clock: scenario arrival time pinned to wall time by the feed */
     int64_t clk_scen_ns, clk_wall_ns;
     double clk_speed;
@@ -250,6 +252,10 @@ static void on_report(void *ctx, const struct tl_track_report *r)
     for (int i = 0; i < 6; i++)
         for (int j = i; j < 6; j++)
             m.p[tl_ut6(i, j)] = 0.5 * (g->P[i][j] + g->P[j][i]);
+    memcpy(m.accel, g->x + 6, sizeof m.accel);
+    m.accel_sigma = sqrt(fmax((g->P[6][6] + g->P[7][7] + g->P[8][8]) / 3.0, 0.0));
+    m.drag_k = fmax(g->x[9], 0.0);
+    m.drag_k_sigma = sqrt(fmax(g->P[9][9], 0.0));
     if (sensor >= 0) {
         const struct tl_sensor *s = &n->cfg->sensors.s[sensor];
         snprintf(m.sensors, sizeof m.sensors, "%s", s->id);
@@ -575,7 +581,37 @@ static int setup_links(struct node *n, struct tl_diag *diag)
 
 static void restore_cb(void *ctx, int32_t no, const char *contributors)
 {
-    tl_fuse_restore(ctx, no, contributors);
+    if (strncmp(contributors, "merged", 6) != 0) /* a merged-away number stays retired */
+        tl_fuse_restore(ctx, no, contributors);
+}
+
+/* A system track found to be another's object: say so, and withdraw it from the picture. */
+static void announce_merges(struct node *n)
+{
+    for (int i = 0; i < tl_fuse_count(n->fu); i++) {
+        const struct tl_fused *s = tl_fuse_get(n->fu, i);
+        struct tl_msg_system m;
+        if (s->merged_into == 0 || s->n_contrib < 0)
+            continue;
+        if (n->n_merged < (int)(sizeof n->merged / sizeof n->merged[0])) {
+            int seen = 0;
+            for (int k = 0; k < n->n_merged; k++)
+                seen |= n->merged[k] == s->system_no;
+            if (seen)
+                continue;
+            n->merged[n->n_merged++] = s->system_no;
+        }
+        fprintf(stderr, "%s: system track %d is system track %d's object: merged\n",
+                n->cfg->nation, (int)s->system_no, (int)s->merged_into);
+        memset(&m, 0, sizeof m);
+        snprintf(m.owner, sizeof m.owner, "%s", n->cfg->nation);
+        m.system_no = s->system_no;
+        m.t_ns = s->t_ns;
+        snprintf(m.contributors, sizeof m.contributors, "merged into %d", (int)s->merged_into);
+        if (n->w_system)
+            tl_bus_write_dispose(n->w_system, &m);
+        tl_store_system(n->st, &m);
+    }
 }
 
 /* ---- status and summary ------------------------------------------------------------------- */
@@ -619,7 +655,7 @@ static const struct tl_fused *main_system(const struct node *n)
     const struct tl_fused *best = NULL;
     for (int i = 0; i < tl_fuse_count(n->fu); i++) {
         const struct tl_fused *s = tl_fuse_get(n->fu, i);
-        if (s->t_ns == 0)
+        if (s->t_ns == 0 || s->merged_into != 0)
             continue;
         if (best == NULL || s->n_contrib > best->n_contrib ||
             (s->n_contrib == best->n_contrib && s->t_ns > best->t_ns))
@@ -636,7 +672,8 @@ static void print_status(struct node *n)
     int len, live = 0;
 
     for (int i = 0; i < tl_fuse_count(n->fu); i++)
-        live += !tl_fuse_get(n->fu, i)->ended && tl_fuse_get(n->fu, i)->t_ns != 0;
+        live += !tl_fuse_get(n->fu, i)->ended && tl_fuse_get(n->fu, i)->t_ns != 0 &&
+                tl_fuse_get(n->fu, i)->merged_into == 0;
     if (s)
         tl_fuse_contributors(s, contrib, sizeof contrib);
     len = snprintf(line, sizeof line, "%-2s t=%7.1fs own %d sys %d", n->cfg->nation,
@@ -686,7 +723,7 @@ static void write_summary(struct node *n)
         return;
     }
     for (int i = 0; i < tl_fuse_count(n->fu); i++)
-        live += tl_fuse_get(n->fu, i)->t_ns != 0;
+        live += tl_fuse_get(n->fu, i)->t_ns != 0 && tl_fuse_get(n->fu, i)->merged_into == 0;
     qsort(n->lat_ms, (size_t)n->n_lat, sizeof n->lat_ms[0], cmp_d);
     qsort(n->share_ms, (size_t)n->n_share, sizeof n->share_ms[0], cmp_d);
     qsort(n->gain, (size_t)n->n_gain, sizeof n->gain[0], cmp_d);
@@ -695,7 +732,7 @@ static void write_summary(struct node *n)
             live, n->n_own);
     fprintf(f, " \"system_numbers\": [");
     for (int i = 0, c = 0; i < tl_fuse_count(n->fu); i++)
-        if (tl_fuse_get(n->fu, i)->t_ns != 0)
+        if (tl_fuse_get(n->fu, i)->t_ns != 0 && tl_fuse_get(n->fu, i)->merged_into == 0)
             fprintf(f, "%s%d", c++ ? ", " : "", (int)tl_fuse_get(n->fu, i)->system_no);
     fprintf(f, "],\n");
     fprintf(f, " \"first_launch_point_ns\": %lld, \"first_impact_point_ns\": %lld,\n",
@@ -820,7 +857,8 @@ int tl_node_run(const struct tl_node_cfg *cfg, volatile sig_atomic_t *stop, stru
         if (now >= next_status) {
             send_status(n, 0);
             check_links(n);
-            tl_fuse_expire(n->fu, scen_now(n));
+            if (tl_fuse_expire(n->fu, scen_now(n)) > 0)
+                announce_merges(n);
             next_status = now + 500000000LL;
         }
         if (cfg->status_every_s > 0 && now >= next_print) {

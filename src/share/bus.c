@@ -129,6 +129,7 @@ static void to_wire(enum tl_msg_kind k, const void *msg, void *wire)
         STR(origin); CPY(track_no); STR(relay); w->forward = m->forward != 0;
         w->status = (uint8_t)m->status; w->phase = (uint8_t)m->phase;
         CPY(t_ns); CPY(meas_ns); CPY(pub_ns); CPY(x); CPY(p); STR(sensors); CPY(sensor_ecef);
+        CPY(accel); CPY(accel_sigma); CPY(drag_k); CPY(drag_k_sigma);
         break;
     }
     case TL_MSG_ASSESSMENT: {
@@ -195,6 +196,7 @@ static int from_wire(enum tl_msg_kind k, const void *wire, void *msg)
         STR(origin); CPY(track_no); STR(relay); m->forward = w->forward;
         m->status = w->status; m->phase = w->phase;
         CPY(t_ns); CPY(meas_ns); CPY(pub_ns); CPY(x); CPY(p); STR(sensors); CPY(sensor_ecef);
+        CPY(accel); CPY(accel_sigma); CPY(drag_k); CPY(drag_k_sigma);
         return w->version;
     }
     case TL_MSG_ASSESSMENT: {

@@ -337,6 +337,13 @@ int tl_msg_track_check(const struct tl_msg_track *m, char *why, size_t why_size)
     for (int i = 0; i < 6; i++)
         if (!(m->p[tl_ut6(i, i)] > 0))
             return WHY("p[%d][%d]: variance %g is not positive", i, i, m->p[tl_ut6(i, i)]);
+    for (int i = 0; i < 3; i++)
+        if (!(fabs(m->accel[i]) < 1000.0))
+            return WHY("accel[%d]: %g m/s^2 is not a thrust acceleration", i, m->accel[i]);
+    if (!(m->accel_sigma >= 0 && m->accel_sigma < 1000.0) || !(m->drag_k >= 0 && m->drag_k < 1.0) ||
+        !(m->drag_k_sigma >= 0 && m->drag_k_sigma < 1.0))
+        return WHY("accel_sigma, drag_k, drag_k_sigma: %g, %g, %g out of range", m->accel_sigma,
+                   m->drag_k, m->drag_k_sigma);
     r = sqrt(m->x[0] * m->x[0] + m->x[1] * m->x[1] + m->x[2] * m->x[2]);
     v = sqrt(m->x[3] * m->x[3] + m->x[4] * m->x[4] + m->x[5] * m->x[5]);
     if (r < 6.0e6 || r > 5.0e7)
@@ -422,6 +429,10 @@ size_t tl_msg_canonical(enum tl_msg_kind k, const void *msg, char *buf, size_t s
              (long long)m->pub_ns);
         cnum(&c, m->x, 6);
         cnum(&c, m->p, TL_NP);
+        cnum(&c, m->accel, 3);
+        cnum(&c, &m->accel_sigma, 1);
+        cnum(&c, &m->drag_k, 1);
+        cnum(&c, &m->drag_k_sigma, 1);
         cadd(&c, "%s|", m->sensors);
         cnum(&c, m->sensor_ecef, 3);
         break;

@@ -230,12 +230,52 @@ static void association_numbers_and_incest(void **state)
     tl_fuse_destroy(f);
 }
 
+/* A missed association: JP's first sample was far off (a poor initial estimate), so JP's track
+ * started system 2; once its estimate settles, maintenance finds system 2 is system 1's object and
+ * merges it into the older number. */
+static void missed_association_merged(void **state)
+{
+    struct tl_fuse_cfg c = tl_fuse_cfg_default();
+    struct tl_fuse *f;
+    struct tl_msg_track m;
+    int32_t no;
+    int upd;
+    (void)state;
+    c.assess_every_s = 1e9;
+    assert_int_equal(tl_fuse_create(&c, "US", 1, &f), TL_OK);
+    m = nat("KR", 1, 0.0, 100.0, 0.0);
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 1);
+    m = nat("JP", 2, 1.0, 100.0, 5.0e4);
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 2);
+    assert_int_equal(tl_fuse_expire(f, T0 + 1000000000LL), 0); /* still apart */
+    m = nat("JP", 2, 2.0, 100.0, 30.0);
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 2);
+    assert_int_equal(tl_fuse_expire(f, T0 + 2000000000LL), 1);
+    assert_int_equal(tl_fuse_find(f, 2)->merged_into, 1);
+    assert_int_equal(tl_fuse_find(f, 1)->n_contrib, 2);
+    m = nat("JP", 2, 3.0, 100.0, 30.0); /* JP's track now updates system 1 */
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 1);
+    /* a second KR track of another object next to it is not merged: KR sees two objects */
+    m = nat("KR", 3, 3.0, 100.0, 50.0);
+    tl_fuse_track(f, &m, &no, &upd);
+    m = nat("KR", 1, 3.0, 100.0, 0.0);
+    tl_fuse_track(f, &m, &no, &upd);
+    tl_fuse_expire(f, T0 + 3000000000LL);
+    assert_int_equal(tl_fuse_find(f, 1)->merged_into, 0);
+    tl_fuse_destroy(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ci_closed_forms),
         cmocka_unit_test(ci_consistent_under_unknown_correlation),
         cmocka_unit_test(association_numbers_and_incest),
+        cmocka_unit_test(missed_association_merged),
     };
     return cmocka_run_group_tests_name("fuse", tests, NULL, NULL);
 }

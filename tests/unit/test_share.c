@@ -224,7 +224,7 @@ static void canonical_text_covers_every_field(void **state)
     (void)state;
     assert_true(tl_msg_canonical(TL_MSG_TRACK, &m, a, sizeof a) > 100);
     assert_non_null(strstr(a, "Track|v1|KR|3|"));
-    for (int f = 0; f < 14 + 6 + TL_NP + 3; f++) {
+    for (int f = 0; f < 14 + 6 + TL_NP + 3 + 6; f++) {
         struct tl_msg_track m2 = m;
         switch (f) {
         case 0: m2.origin[1] = 'P'; break;
@@ -243,15 +243,23 @@ static void canonical_text_covers_every_field(void **state)
                 m2.x[f - 14] = nextafter(m2.x[f - 14], INFINITY);
             else if (f < 20 + TL_NP)
                 m2.p[f - 20] = nextafter(m2.p[f - 20], INFINITY);
-            else
+            else if (f < 20 + TL_NP + 3)
                 m2.sensor_ecef[f - 20 - TL_NP] += 1e-9;
+            else if (f < 20 + TL_NP + 6)
+                m2.accel[f - 23 - TL_NP] += 1e-9;
+            else if (f == 20 + TL_NP + 6)
+                m2.accel_sigma += 1e-9;
+            else if (f == 20 + TL_NP + 7)
+                m2.drag_k += 1e-12;
+            else
+                m2.drag_k_sigma += 1e-12;
         }
         tl_msg_canonical(TL_MSG_TRACK, &m2, b, sizeof b);
         if (strcmp(a, b) == 0)
             fail_msg("field %d changed the message but not its canonical text", f);
         changed++;
     }
-    assert_int_equal(changed, 14 + 6 + TL_NP + 3);
+    assert_int_equal(changed, 14 + 6 + TL_NP + 3 + 6);
 }
 
 int main(void)
