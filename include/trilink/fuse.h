@@ -37,6 +37,12 @@ struct tl_fuse_cfg {
     double drop_s;        /**< a system track ends this long after its predicted impact, or
                                after its last contribution left (60 s) */
     double assess_every_s;/**< fused impact prediction period per system track (2 s) */
+    double assoc_pos_m;   /**< model-mismatch floor added to the association gate per position
+                               axis (1,000 m): national trackers are not perfectly consistent
+                               (reentry especially), and a missed association costs a duplicate
+                               system track; closely spaced objects stay apart through the
+                               one-track-per-nation rule */
+    double assoc_vel_mps; /**< the same for velocity (100 m/s) */
 };
 
 TL_API struct tl_fuse_cfg tl_fuse_cfg_default(void);
@@ -71,6 +77,11 @@ struct tl_fused {
     int has_impact;
     struct tl_impact_pred impact; /**< from the fused state; impact.t_s in seconds since 1970 */
     int64_t impact_at_ns;    /**< state time of the last fused impact prediction */
+    double fused_semi_major_m; /**< semi-major axis of the prediction from the fused state */
+    int impact_from_single;  /**< 1: a single nation's prediction was tighter and is used */
+    int n_single;            /**< contributions fused into that prediction (when 2 or more) */
+    double best_single_semi_major_m; /**< smallest 95 % semi-major axis among those
+                                          contributions' own predictions, same time and method */
     int has_launch;          /**< best (smallest error) launch point among contributions */
     double launch_lat_rad, launch_lon_rad, launch_err_m;
     int64_t launch_ns;
@@ -123,6 +134,14 @@ TL_API void tl_fuse_contributors(const struct tl_fused *s, char *buf, size_t siz
  */
 TL_API double tl_fuse_ci(const double xa[6], double Pa[6][6], const double xb[6],
                          double Pb[6][6], double x[6], double P[6][6]);
+
+/**
+ * The same, minimising instead (for @p t_go_s > 0) the trace of the covariance of r + t_go v: to
+ * first order the displacement of the impact point @p t_go_s seconds ahead. The fusion uses it
+ * once an impact time is predicted, so the weight serves the allies' question, where it lands.
+ */
+TL_API double tl_fuse_ci_toward(const double xa[6], double Pa[6][6], const double xb[6],
+                                double Pb[6][6], double t_go_s, double x[6], double P[6][6]);
 
 /** Conversions between the shared upper triangle and a full matrix. */
 TL_API void tl_p21_to_full(const double p[TL_NP], double P[6][6]);

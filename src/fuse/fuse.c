@@ -31,6 +31,8 @@ struct tl_fuse_cfg tl_fuse_cfg_default(void)
     c.stale_s = 20.0;
     c.drop_s = 60.0;
     c.assess_every_s = 2.0;
+    c.assoc_pos_m = 1000.0;
+    c.assoc_vel_mps = 100.0;
     return c;
 }
 
@@ -55,7 +57,8 @@ int tl_fuse_create(const struct tl_fuse_cfg *cfg, const char *owner, int32_t fir
 
     if (cfg == NULL || owner == NULL || out == NULL || first_no < 1 ||
         !(cfg->gate_prob > 0.5 && cfg->gate_prob < 1.0) || !(cfg->stale_s > 0) ||
-        !(cfg->drop_s > 0) || !(cfg->assess_every_s >= 0))
+        !(cfg->drop_s > 0) || !(cfg->assess_every_s >= 0) || !(cfg->assoc_pos_m >= 0) ||
+        !(cfg->assoc_vel_mps >= 0))
         return TL_EINVAL;
     f = calloc(1, sizeof *f);
     if (f == NULL)
@@ -157,35 +160,48 @@ static double logdet6(double P[6][6])
     return inv6(P, I, &ld) == 0 ? ld : INFINITY;
 }
 
-double tl_fuse_ci(const double xa[6], double Pa[6][6], const double xb[6], double Pb[6][6],
-                  double x[6], double P[6][6])
+/* The criterion CI minimises: log det P, or with t_go > 0 the trace of the covariance of
+ * r + t_go v (J P J^T, J = [I, t_go I]): to first order the displacement of the impact point, the
+ * quantity the allies share. */
+static double criterion(double P[6][6], double t_go)
+{
+    double tr = 0;
+    if (!(t_go > 0))
+        return logdet6(P);
+    for (int i = 0; i < 3; i++)
+        tr += P[i][i] + 2.0 * t_go * P[i][i + 3] + t_go * t_go * P[i + 3][i + 3];
+    return tr;
+}
+
+double tl_fuse_ci_toward(const double xa[6], double Pa[6][6], const double xb[6], double Pb[6][6],
+                         double t_go, double x[6], double P[6][6])
 {
     double Ia[6][6], Ib[6][6], lo = 0.0, hi = 1.0, xt[6], Pt[6][6], w, best;
     const double g = 0.5 * (sqrt(5.0) - 1.0);
-    const double lda = logdet6(Pa), ldb = logdet6(Pb);
+    const double ca = criterion(Pa, t_go), cb = criterion(Pb, t_go);
 
     if (inv6(Pa, Ia, NULL) != 0 || inv6(Pb, Ib, NULL) != 0)
         return NAN;
-    /* golden section on log det P: convex in w (Julier & Uhlmann 1997; Reinhardt et al. 2012) */
+    /* golden section on the criterion: log det is convex in w (Julier & Uhlmann 1997); the
+     * trace form is unimodal in practice, and the end points are checked below anyway */
     for (int it = 0; it < 40; it++) {
         const double m1 = hi - g * (hi - lo), m2 = lo + g * (hi - lo);
         double t1 = INFINITY, t2 = INFINITY;
-        if (ci_at(m1, Ia, Ib, xa, xb, xt, Pt, &t1) != 0)
-            t1 = INFINITY;
-        if (ci_at(m2, Ia, Ib, xa, xb, xt, Pt, &t2) != 0)
-            t2 = INFINITY;
+        if (ci_at(m1, Ia, Ib, xa, xb, xt, Pt, NULL) == 0)
+            t1 = criterion(Pt, t_go);
+        if (ci_at(m2, Ia, Ib, xa, xb, xt, Pt, NULL) == 0)
+            t2 = criterion(Pt, t_go);
         if (t1 < t2)
             hi = m2;
         else
             lo = m1;
     }
     w = 0.5 * (lo + hi);
-    if (ci_at(w, Ia, Ib, xa, xb, xt, Pt, &best) != 0)
-        best = INFINITY;
+    best = ci_at(w, Ia, Ib, xa, xb, xt, Pt, NULL) == 0 ? criterion(Pt, t_go) : INFINITY;
     /* the end points are the inputs themselves: never worse than the better one */
-    if (lda <= best && lda <= ldb)
+    if (ca <= best && ca <= cb)
         w = 1.0;
-    else if (ldb <= best && ldb < lda)
+    else if (cb <= best && cb < ca)
         w = 0.0;
     if (w == 1.0) {
         memcpy(x, xa, sizeof xt);
@@ -198,6 +214,12 @@ double tl_fuse_ci(const double xa[6], double Pa[6][6], const double xb[6], doubl
         memcpy(P, Pt, sizeof Pt);
     }
     return w;
+}
+
+double tl_fuse_ci(const double xa[6], double Pa[6][6], const double xb[6], double Pb[6][6],
+                  double x[6], double P[6][6])
+{
+    return tl_fuse_ci_toward(xa, Pa, xb, Pb, 0.0, x, P);
 }
 
 /* Propagates a 6-state estimate to t with the tracker's own motion model for its phase (EKF
@@ -284,17 +306,41 @@ static void remove_contrib(struct tl_fused *s, int k)
 }
 
 /* Fused estimate at the newest contribution's time from every live contribution. */
+/* Impact prediction of a 6-state estimate valid at t_ns (the assess module's sigma-point
+ * prediction with the class drag prior); ip->t_s in seconds since 1970. */
+static int impact_of(const struct tl_fuse *f, const double x[6], double P[6][6], int64_t t_ns,
+                     struct tl_impact_pred *ip)
+{
+    struct tl_gauss g;
+    memset(&g, 0, sizeof g);
+    memcpy(g.x, x, 6 * sizeof x[0]);
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++)
+            g.P[i][j] = P[i][j];
+    g.P[6][6] = g.P[7][7] = g.P[8][8] = 1e-6;
+    g.P[9][9] = 1e-8;
+    if (tl_assess_impact(&f->cfg.earth, &g, ip) != TL_OK)
+        return -1;
+    ip->t_s += (double)t_ns * NS;
+    return 0;
+}
+
 static void refuse(struct tl_fuse *f, struct tl_fused *s)
 {
     int64_t newest = 0;
-    int have = 0;
+    int have = 0, na = 0;
     double x[6], P[6][6];
+    double xa[TL_FUSE_MAX_CONTRIB][6], Pa[TL_FUSE_MAX_CONTRIB][6][6];
+    double t_go = 0.0;
 
     for (int i = 0; i < s->n_contrib; i++)
         if (s->c[i].t_ns > newest && s->c[i].t_ns > 0)
             newest = s->c[i].t_ns;
     if (newest == 0)
         return;
+    /* once an impact is predicted, weigh toward the impact point's uncertainty */
+    if (s->has_impact)
+        t_go = fmax(s->impact.t_s - (double)newest * NS, 0.0);
     for (int i = 0; i < s->n_contrib; i++) {
         const struct tl_fuse_contrib *c = &s->c[i];
         double xi[6], Pi[6][6], xf[6], Pf[6][6];
@@ -303,11 +349,14 @@ static void refuse(struct tl_fuse *f, struct tl_fused *s)
             continue;
         if (align(f, &c->dyn, c->x, c->p, c->t_ns, newest, xi, Pi) != 0)
             continue;
+        memcpy(xa[na], xi, sizeof xi);
+        memcpy(Pa[na], Pi, sizeof Pi);
+        na++;
         if (!have) {
             memcpy(x, xi, sizeof x);
             memcpy(P, Pi, sizeof P);
             have = 1;
-        } else if (!isnan(tl_fuse_ci(x, P, xi, Pi, xf, Pf))) {
+        } else if (!isnan(tl_fuse_ci_toward(x, P, xi, Pi, t_go, xf, Pf))) {
             memcpy(x, xf, sizeof x);
             memcpy(P, Pf, sizeof P);
         }
@@ -333,23 +382,34 @@ static void refuse(struct tl_fuse *f, struct tl_fused *s)
             s->launch_ns = a->launch_ns;
         }
     }
-    /* fused impact prediction, at most every assess_every_s of state time */
+    /* fused impact prediction, at most every assess_every_s of state time; with it, the best
+     * single nation's from the same data at the same time by the same method (fusion gain) */
     if (!s->has_impact || (double)(s->t_ns - s->impact_at_ns) * NS >= f->cfg.assess_every_s) {
-        struct tl_gauss g;
         struct tl_impact_pred ip;
-        memset(&g, 0, sizeof g);
-        g.t_s = 0.0;
-        memcpy(g.x, x, sizeof x);
-        for (int i = 0; i < 6; i++)
-            for (int j = 0; j < 6; j++)
-                g.P[i][j] = P[i][j];
-        g.P[6][6] = g.P[7][7] = g.P[8][8] = 1e-6;
-        g.P[9][9] = 1e-8;
-        if (tl_assess_impact(&f->cfg.earth, &g, &ip) == TL_OK) {
-            ip.t_s += (double)s->t_ns * NS; /* back to absolute time (s since 1970) */
+        if (impact_of(f, x, P, s->t_ns, &ip) == 0) {
             s->impact = ip;
+            s->fused_semi_major_m = ip.semi_major_m;
             s->has_impact = 1;
             s->impact_at_ns = s->t_ns;
+            s->n_single = 0;
+            s->best_single_semi_major_m = INFINITY;
+            s->impact_from_single = 0;
+            for (int k = 0; na > 1 && k < na; k++) {
+                struct tl_impact_pred one;
+                if (impact_of(f, xa[k], Pa[k], s->t_ns, &one) == 0) {
+                    s->n_single++;
+                    if (one.semi_major_m < s->best_single_semi_major_m) {
+                        s->best_single_semi_major_m = one.semi_major_m;
+                        /* every input is consistent, so is the most precise of them: when one
+                         * nation's own prediction is tighter than the fused one, it is the
+                         * picture's (counted, see impact_from_single) */
+                        if (one.semi_major_m < s->fused_semi_major_m) {
+                            s->impact = one;
+                            s->impact_from_single = 1;
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -388,6 +448,8 @@ static double gate_d2(struct tl_fuse *f, const struct tl_fused *s, const struct 
         nu[i] = xm[i] - xs[i];
         for (int j = 0; j < 6; j++)
             S[i][j] = Ps[i][j] + Pm[i][j];
+        S[i][i] += i < 3 ? f->cfg.assoc_pos_m * f->cfg.assoc_pos_m
+                         : f->cfg.assoc_vel_mps * f->cfg.assoc_vel_mps;
     }
     if (inv6(S, Si, NULL) != 0)
         return INFINITY;

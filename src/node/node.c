@@ -142,25 +142,18 @@ static void publish_system(struct node *n, int32_t no)
         m.semi_minor_m = s->impact.semi_minor_m;
         if (n->first_impact_scen_ns == 0)
             n->first_impact_scen_ns = scen_now(n);
-        /* fusion gain: the fused ellipse, when just predicted, against the best single nation's
-         * of the same second */
-        if (s->impact_at_ns == s->t_ns) {
-            double best = INFINITY;
-            for (int i = 0; i < s->n_contrib; i++)
-                if (s->c[i].have_assess &&
-                    llabs(s->c[i].assess.t_ns - s->t_ns) <= (int64_t)1000000000LL)
-                    best = fmin(best, s->c[i].assess.semi_major_m);
-            if (isfinite(best) && best > 0) {
-                const double r = s->impact.semi_major_m / best;
-                n->gain_sum += r;
-                n->gain_n++;
-                n->gain_le1 += r <= 1.0 + 1e-9;
-                if (n->n_gain < MAX_LAT)
-                    n->gain[n->n_gain++] = r;
-                n->gain_max = fmax(n->gain_max, r);
-                n->best_single_m = best;
-                n->fused_m = s->impact.semi_major_m;
-            }
+        /* fusion gain: the fused ellipse against the best single nation's from the same
+         * data, time and method, whenever two or more nations' tracks were fused */
+        if (s->impact_at_ns == s->t_ns && s->n_single >= 2 && s->best_single_semi_major_m > 0) {
+            const double r = s->fused_semi_major_m / s->best_single_semi_major_m;
+            n->gain_sum += r;
+            n->gain_n++;
+            n->gain_le1 += r <= 1.0 + 1e-9;
+            if (n->n_gain < MAX_LAT)
+                n->gain[n->n_gain++] = r;
+            n->gain_max = fmax(n->gain_max, r);
+            n->best_single_m = s->best_single_semi_major_m;
+            n->fused_m = s->impact.semi_major_m;
         }
     }
     if (s->has_launch && n->first_launch_scen_ns == 0)

@@ -47,6 +47,7 @@ struct tl_bus_ep {
     int is_reader;
     char partition[64];
     void *wire;         /* TAKE_MAX idl samples for take */
+    long write_failures;
 };
 
 struct tl_bus {
@@ -467,8 +468,9 @@ static int write_(struct tl_bus_ep *w, const void *msg, int dispose)
     to_wire(w->kind, msg, &wire);
     rc = dispose ? dds_writedispose(w->ent, &wire) : dds_write(w->ent, &wire);
     if (rc != DDS_RETCODE_OK) {
-        logf_(w->bus, "write of %s on '%s' failed: %s (%d)", tl_msg_topic(w->kind), w->partition,
-              dds_strretcode(rc), rc);
+        if (w->write_failures++ % 1000 == 0) /* the first, then every thousandth */
+            logf_(w->bus, "write of %s on '%s' failed: %s (%d); %ld failures so far",
+                  tl_msg_topic(w->kind), w->partition, dds_strretcode(rc), rc, w->write_failures);
         return rc == DDS_RETCODE_TIMEOUT ? TL_ETIMEDOUT : TL_EIO;
     }
     return TL_OK;

@@ -65,6 +65,24 @@ static void ci_closed_forms(void **state)
     TL_ASSERT_NEAR(x[0], 0.005 / 0.505, 1e-6);
     TL_ASSERT_NEAR(x[1], 0.5 / 0.505, 1e-6);
     assert_true(det6(P) < det6(Pa));
+    /* toward the impact 100 s ahead: a precise velocity matters more than a precise position;
+     * the weight leaves 1/2 and the impact-displacement trace is below both inputs' */
+    {
+        const double pa[6] = { 1, 1, 1, 100, 100, 100 }, pb[6] = { 100, 100, 100, 1, 1, 1 };
+        const double tg = 100.0;
+        double tr = 0, tra = 0, trb = 0;
+        diag6(Pa, pa);
+        diag6(Pb, pb);
+        w = tl_fuse_ci_toward(xa, Pa, xb, Pb, tg, x, P);
+        for (int i = 0; i < 3; i++) {
+            tr += P[i][i] + 2 * tg * P[i][i + 3] + tg * tg * P[i + 3][i + 3];
+            tra += pa[i] + tg * tg * pa[i + 3];
+            trb += pb[i] + tg * tg * pb[i + 3];
+        }
+        assert_true(w < 0.2); /* mostly b, the precise velocity */
+        assert_true(tr <= fmin(tra, trb));
+        TL_ASSERT_NEAR(tl_fuse_ci(xa, Pa, xb, Pb, x, P), 0.5, 1e-6); /* det: symmetric */
+    }
 }
 
 /* Two estimates with the same error (the worst cross-correlation, as when one nation's data comes
