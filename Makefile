@@ -1,5 +1,5 @@
 # trilink: the two commands of the README contract, plus bench and clean.
-#   make run    install missing Debian packages, build, run the demonstration
+#   make run    install missing Debian packages, build, run the three-nation exercise (trilink demo)
 #   make test   install missing Debian packages, build, run every test (and again under ASan+UBSan)
 # Both first run scripts/install-deps, which changes nothing when all packages are present.
 
@@ -39,8 +39,8 @@ test: build
 
 bench: deps
 	@cmake -S . -B $(BENCH) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_bench_track trilink_cli
-	@echo "command: make bench ($(BENCH)/trilink_bench, $(BENCH)/trilink_bench_track)"
+	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_bench_track trilink_bench_share trilink_cli trilinkd
+	@echo "command: make bench ($(BENCH)/trilink_bench, $(BENCH)/trilink_bench_track, bench/share.sh)"
 	@$(BENCH)/trilink_bench
 	@echo
 	@echo "## tracker"
@@ -48,6 +48,8 @@ bench: deps
 	@echo "| figure | value |"
 	@echo "|---|---|"
 	@$(BENCH)/trilink_bench_track scenarios/srbm-salvo-2022-06-05.yaml 240 24 100
+	@echo
+	@sh bench/share.sh $(BENCH)
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(BENCH) out

@@ -38,6 +38,13 @@ struct tl_sensor_set;
 struct tl_topology;
 /** Publishes the measurements of @p sim (seeded by @p seed) to each nation's node in real time
  * times @p speed (see tl_feed_run); *@p t0_ns and *@p wall0_ns get the pinned clock. */
+struct tl_meas;
+/** The same for measurements already at hand (a file replay), in arrival order; reports before
+ * @p first_launch_s - 10 s are skipped. */
+int cli_feed_meas(const struct tl_meas *m, size_t n, double first_launch_s,
+                  const struct tl_sensor_set *sensors, const struct tl_topology *t, const char *pki,
+                  double speed, volatile sig_atomic_t *stop, int64_t *t0_ns, int64_t *wall0_ns,
+                  size_t *count, _Atomic int64_t *wall0_shared);
 int cli_feed(const struct tl_sim *sim, const struct tl_sensor_set *sensors,
              const struct tl_topology *t, const char *pki, double speed, uint64_t seed,
              volatile sig_atomic_t *stop, int64_t *t0_ns, int64_t *wall0_ns, size_t *count,

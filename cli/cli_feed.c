@@ -8,34 +8,25 @@
 #include "trilink/sim.h"
 #include "cli.h"
 
-int cli_feed(const struct tl_sim *sim, const struct tl_sensor_set *sensors,
-             const struct tl_topology *t, const char *pki, double speed, uint64_t seed,
-             volatile sig_atomic_t *stop, int64_t *t0_ns, int64_t *wall0_ns, size_t *count,
-             _Atomic int64_t *wall0_shared)
+int cli_feed_meas(const struct tl_meas *m, size_t n, double first_launch_s,
+                  const struct tl_sensor_set *sensors, const struct tl_topology *t, const char *pki,
+                  double speed, volatile sig_atomic_t *stop, int64_t *t0_ns, int64_t *wall0_ns,
+                  size_t *count, _Atomic int64_t *wall0_shared)
 {
-    struct tl_meas *m = NULL;
-    struct tl_feed_item *items;
-    size_t n = 0, k = 0;
-    double first_launch = INFINITY;
+    struct tl_feed_item *items = calloc(n + 1, sizeof *items);
+    size_t k = 0;
     struct tl_diag diag = { 0 };
     int rc;
 
-    if ((rc = tl_sim_measure(sim, sensors, seed, &m, &n)) != TL_OK)
-        return cli_error("feed", TL_EXIT_FAIL, "measurements: %s", tl_strerror(rc));
-    items = calloc(n + 1, sizeof *items);
-    if (items == NULL) {
-        free(m);
+    if (items == NULL)
         return cli_error("feed", TL_EXIT_FAIL, "out of memory");
-    }
-    for (int i = 0; i < tl_sim_count(sim); i++)
-        first_launch = fmin(first_launch, tl_sim_object(sim, i)->t_launch_s);
     for (size_t i = 0; i < n; i++) {
         const struct tl_sensor *s = &sensors->s[m[i].sensor];
         struct tl_feed_item *it = &items[k];
         it->nation = tl_topology_index(t, s->nation);
         if (it->nation < 0)
             continue; /* a sensor of no coalition nation */
-        if (m[i].arrival_s < first_launch - 10.0)
+        if (m[i].arrival_s < first_launch_s - 10.0)
             continue; /* nothing but clutter before the launch: skip the wait */
         snprintf(it->m.nation, sizeof it->m.nation, "%s", s->nation);
         snprintf(it->m.sensor, sizeof it->m.sensor, "%s", s->id);
@@ -47,12 +38,31 @@ int cli_feed(const struct tl_sim *sim, const struct tl_sensor_set *sensors,
         it->m.rr_mps = m[i].rr_mps;
         k++;
     }
-    free(m);
-    *t0_ns = sensors->epoch_ns + (int64_t)llround((first_launch - 10.0) * 1e9);
+    *t0_ns = sensors->epoch_ns + (int64_t)llround((first_launch_s - 10.0) * 1e9);
     *count = k;
     rc = tl_feed_run(t, pki, items, k, *t0_ns, speed, stop, wall0_ns, wall0_shared, &diag);
     free(items);
     if (rc != TL_OK)
         return cli_error("feed", TL_EXIT_FAIL, "%s", diag.message[0] ? diag.message : tl_strerror(rc));
     return 0;
+}
+
+int cli_feed(const struct tl_sim *sim, const struct tl_sensor_set *sensors,
+             const struct tl_topology *t, const char *pki, double speed, uint64_t seed,
+             volatile sig_atomic_t *stop, int64_t *t0_ns, int64_t *wall0_ns, size_t *count,
+             _Atomic int64_t *wall0_shared)
+{
+    struct tl_meas *m = NULL;
+    size_t n = 0;
+    double first_launch = INFINITY;
+    int rc;
+
+    if ((rc = tl_sim_measure(sim, sensors, seed, &m, &n)) != TL_OK)
+        return cli_error("feed", TL_EXIT_FAIL, "measurements: %s", tl_strerror(rc));
+    for (int i = 0; i < tl_sim_count(sim); i++)
+        first_launch = fmin(first_launch, tl_sim_object(sim, i)->t_launch_s);
+    rc = cli_feed_meas(m, n, first_launch, sensors, t, pki, speed, stop, t0_ns, wall0_ns, count,
+                       wall0_shared);
+    free(m);
+    return rc;
 }

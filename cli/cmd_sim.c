@@ -18,7 +18,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: trilink sim SCENARIO.yaml --truth FILE [--step S] [--events FILE]\n"
             "                   [--measurements FILE [--sensors FILE] [--seed N] [--runs N]]\n"
-            "                   [--realtime [--speed X] [--pki DIR | --no-security]\n"
+            "                   [--realtime [--replay FILE] [--speed X] [--pki DIR | --no-security]\n"
             "                    [--nations KR,US,JP] [--hub US | --mesh] [--domain-base N]]\n"
             "\n"
             "Designs and flies every launch of the scenario (boost, midcourse, reentry on a\n"
@@ -47,6 +47,8 @@ static void usage(FILE *out)
             "                 Waits up to 60 s for every nation's node. Nations, hub and domain\n"
             "                 base as the nodes' coalition (defaults KR,US,JP, US, 120); the feed\n"
             "                 signs in with each nation's identity from --pki DIR (trilink pki)\n"
+            "  --replay FILE  with --realtime: publish the measurement CSV FILE (its sensors the\n"
+            "                 scenario's, or --sensors FILE) instead of simulated measurements\n"
             "\n"
             "A scenario that is not valid, or a launch no trajectory can fly, is reported as\n"
             "'file:line: field: message' with exit status 2.\n");
@@ -141,8 +143,10 @@ int cmd_sim(int argc, char **argv)
         { "hub", required_argument, NULL, 'u' },
         { "mesh", no_argument, NULL, 'M' },
         { "domain-base", required_argument, NULL, 'd' },
+        { "replay", required_argument, NULL, 'p' },
         { NULL, 0, NULL, 0 },
     };
+    const char *replay = NULL;
     int realtime = 0, no_security = 0;
     double speed = 1.0, domain_base = 120;
     const char *pki = NULL, *nations = "KR,US,JP", *hub = "US";
@@ -189,6 +193,9 @@ int cmd_sim(int argc, char **argv)
         case 'T':
             realtime = 1;
             break;
+        case 'p':
+            replay = optarg;
+            break;
         case 'x':
             if (cli_number("sim", "--speed", optarg, 0.01, 1000.0, &speed) != 0)
                 return TL_EXIT_USAGE;
@@ -229,6 +236,8 @@ int cmd_sim(int argc, char **argv)
     scenario = argv[optind];
     if (truth == NULL)
         return cli_error("sim", TL_EXIT_USAGE, "--truth FILE is required");
+    if (replay != NULL && !realtime)
+        return cli_error("sim", TL_EXIT_USAGE, "--replay FILE goes with --realtime");
     if (realtime && pki == NULL && !no_security)
         return cli_error("sim", TL_EXIT_USAGE,
                          "--realtime: give --pki DIR (trilink pki), or --no-security");
@@ -312,9 +321,24 @@ int cmd_sim(int argc, char **argv)
         }
         printf("realtime: publishing to the nodes of %s at x%g ...\n", nations, speed);
         fflush(stdout);
-        if ((status = cli_feed(sim, &sc->sensors, &topo, no_security ? "" : pki, speed,
-                               (uint64_t)seed, NULL, &t0, &wall0, &count, NULL)) != 0)
+        if (replay != NULL) {
+            struct tl_meas *m = NULL;
+            size_t n = 0;
+            if (tl_meas_read_csv(replay, &sc->sensors, &m, &n, &diag) != TL_OK) {
+                status = cli_diag("sim", &diag);
+                goto out;
+            }
+            status = n == 0 ? cli_error("sim", TL_EXIT_USAGE, "--replay: '%s' has no reports", replay)
+                            : cli_feed_meas(m, n, m[0].arrival_s + 10.0, &sc->sensors, &topo,
+                                            no_security ? "" : pki, speed, NULL, &t0, &wall0,
+                                            &count, NULL);
+            free(m);
+            if (status != 0)
+                goto out;
+        } else if ((status = cli_feed(sim, &sc->sensors, &topo, no_security ? "" : pki, speed,
+                                      (uint64_t)seed, NULL, &t0, &wall0, &count, NULL)) != 0) {
             goto out;
+        }
         printf("realtime: %zu reports published\n", count);
     }
 out:

@@ -1,14 +1,10 @@
 #!/bin/sh
-# The demonstration behind `make run`: the 2023-07-12-like lofted ICBM flown from the scenario
-# file, its truth written to out/, and the same flight reconstructed from its published figures.
+# The demonstration behind `make run`: the three-nation exercise. KR, US and JP nodes (trilinkd)
+# start as separate processes on loopback with DDS Security (a fresh test PKI), Korea and Japan
+# linked only through the US hub; the 2023-07-12-like ICBM scenario is replayed to each nation's
+# node at 20x real time (SPEED=1 for real time); each node prints its picture every 2 s, and the
+# summary per nation ends the run (also as JSON in out/demo-summary.json).
 set -eu
 tl=${1:-build/trilink}
 mkdir -p out
-echo "== trilink sim scenarios/icbm-2023-07-12.yaml"
-"$tl" sim scenarios/icbm-2023-07-12.yaml --truth out/icbm-2023-07-12-truth.csv \
-    --events out/icbm-2023-07-12-events.csv
-echo
-echo "== trilink analyze --apogee 6648.4 --range 1001.2 (Hwasong-18, 2023-07-12; KCNA: 4,491 s)"
-"$tl" analyze --apogee 6648.4 --range 1001.2
-echo
-echo "truth: out/icbm-2023-07-12-truth.csv ($(($(wc -l <out/icbm-2023-07-12-truth.csv) - 1)) rows), events: out/icbm-2023-07-12-events.csv"
+exec "$tl" demo --speed "${SPEED:-20}" --workdir out/demo --summary out/demo-summary.json

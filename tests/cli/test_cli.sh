@@ -141,5 +141,57 @@ for f in impact profile gospa; do
     grep -q "<svg" "$tmp/plots/$f.svg" 2>/dev/null && ok || bad "no chart $f.svg"
 done
 
+# Sharing commands: help, the PKI, node configurations refused with file, line and field.
+tld="$(dirname "$tl")/trilinkd"
+expect 0 "" -- "$tl" demo --help
+expect 0 "" -- "$tl" pki --help
+expect 0 "" -- "$tl" audit --help
+expect 0 "" -- "$tld" --help
+expect 2 "--fault: 'boom:KR:1' is not" -- "$tl" demo --fault boom:KR:1
+expect 2 "--fault: 'kill:FR:10:5' is not" -- "$tl" demo --fault kill:FR:10:5
+expect 2 "--speed: 'fast' is not a number" -- "$tl" demo --speed fast
+expect 2 "hub 'FR': not one of" -- "$tl" pki --out "$tmp/pki" --hub FR
+expect 0 "" -- "$tl" pki --out "$tmp/pki" --domain-base 30
+for f in trusted/KR.pem trusted/US.pem trusted/JP.pem permissions-ca.pem governance.p7s KR/cert.pem KR/key.pem KR/permissions.p7s JP/permissions.xml; do
+    [ -s "$tmp/pki/$f" ] && ok || bad "pki: no $f"
+done
+grep -q "Content-Type: text/plain" "$tmp/pki/governance.p7s" && ok || bad "governance not signed in text mode"
+grep -q "<partition>KR.US.JP</partition>" "$tmp/pki/JP/permissions.xml" && ok || bad "JP may not read what KR releases onward"
+grep -q "<partition>KR.US</partition>" "$tmp/pki/JP/permissions.xml" && bad "JP may read KR.US" || ok
+grep -q '<subject_name>CN=KR-node,OU=KR,O=trilink</subject_name>' "$tmp/pki/KR/permissions.xml" && ok || bad "KR subject name"
+expect 2 "audit verify DB" -- "$tl" audit check x.db
+expect 2 "not a trilink node database" -- "$tl" audit verify "$tmp/pki/KR/cert.pem"
+node_cfg() { # a valid KR configuration, with one line replaced by $1 (sed expression)
+    sed -e "$1" >"$tmp/node.yaml" <<Y
+nation: KR
+coalition: {nations: [KR, US, JP], hub: US, domain_base: 30}
+sensors: $src/scenarios/sensors-trilateral.yaml
+storage: $tmp/kr.db
+security: {pki: $tmp/pki}
+partners:
+  - {nation: US, release: [tracks], forward: [JP]}
+Y
+}
+node_cfg 's/nation: KR/nation: FR/'
+expect 2 "node.yaml:1: nation: 'FR' is not one of the coalition's nations" -- "$tld" --config "$tmp/node.yaml"
+node_cfg 's/release: \[tracks\]/release: [tracks, gossip]/'
+expect 2 "node.yaml:7: partners\[0\].release: 'gossip' is not a kind" -- "$tld" --config "$tmp/node.yaml"
+node_cfg 's/hub: US/hub: FR/'
+expect 2 "node.yaml:2: coalition: hub 'FR'" -- "$tld" --config "$tmp/node.yaml"
+node_cfg 's|pki: .*}|pki: /nonexistent}|'
+expect 2 "security.pki: '/nonexistent': no certificate for KR" -- "$tld" --config "$tmp/node.yaml"
+node_cfg 's/forward: \[JP\]/forward: [FR]/'
+expect 2 "partners\[0\].forward: 'FR' is not in the coalition" -- "$tld" --config "$tmp/node.yaml"
+node_cfg 's/domain_base: 30/domain_base: 3.5/'
+expect 2 "coalition.domain_base: 3.5 is not an integer" -- "$tld" --config "$tmp/node.yaml"
+node_cfg '/storage:/d'
+expect 2 "storage" -- "$tld" --config "$tmp/node.yaml"
+node_cfg 's/partners:/relay: true\npartners:/'
+expect 2 "relay: only the hub" -- "$tld" --config "$tmp/node.yaml"
+node_cfg 's/nation: US, release/nation: US, colour: red, release/'
+expect 2 "partners\[0\]" -- "$tld" --config "$tmp/node.yaml"
+[ ! -e "$tmp/kr.db" ] && ok || bad "a refused configuration created storage"
+expect 2 "--realtime: give --pki DIR" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/t.csv" --realtime
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

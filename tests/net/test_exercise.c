@@ -7,6 +7,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +118,27 @@ static void exercise_common_picture(void **state)
     TL_ASSERT_NEAR(num(nation(j, "US"), "relayed.JP"), 0, 0);
     assert_true(num(j, "max_ipp_disagreement_m") < 1000.0);
     json_decref(j);
+    /* trilink audit verify on a node's database, then on a copy with one entry altered */
+    {
+        char cmd[512];
+        sqlite3 *h;
+        int st;
+        snprintf(cmd, sizeof cmd, "'%s' audit verify '%s/w/JP.db' >/dev/null", TL_TRILINK, dir);
+        assert_int_equal(system(cmd), 0);
+        snprintf(cmd, sizeof cmd, "cp '%s/w/JP.db' '%s/tampered.db'", dir, dir);
+        assert_int_equal(system(cmd), 0);
+        snprintf(cmd, sizeof cmd, "%s/tampered.db", dir);
+        assert_int_equal(sqlite3_open(cmd, &h), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(h, "DROP TRIGGER audit_no_update;"
+                                         "UPDATE audit SET peer = 'KR' WHERE seq = 42", NULL, NULL,
+                                      NULL), SQLITE_OK);
+        sqlite3_close(h);
+        snprintf(cmd, sizeof cmd, "'%s' audit verify '%s/tampered.db' 2>&1 | grep -q 'entry 42 was altered'; "
+                                  "'%s' audit verify '%s/tampered.db' 2>/dev/null",
+                 TL_TRILINK, dir, TL_TRILINK, dir);
+        st = system(cmd);
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    }
 }
 
 /* Faults: malformed samples from Korea's identity are rejected and logged by the US, not fused;
