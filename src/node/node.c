@@ -180,34 +180,30 @@ static void fuse_in(struct node *n, const struct tl_msg_track *m, int partner_da
 
 /* ---- release ------------------------------------------------------------------------------ */
 
-static void send_track(struct node *n, struct tl_msg_track *m, const struct tl_release_where *w)
+/* Publishes one message on every release group its policies let it into, and audits it. */
+static void send(struct node *n, enum tl_msg_kind kind, void *msg, const struct tl_release_where *w)
 {
-    m->pub_ns = tl_wall_ns();
-    for (int r = 0; r < n->n_routes; r++) {
-        struct route *rt = &n->routes[r];
-        struct tl_msg_track out;
-        if (!rt->is_group || !tl_release_group_track(&rt->group, m, w, &out))
-            continue;
-        if (tl_bus_write(rt->w_track, &out) == TL_OK) {
-            n->sent++;
-            tl_store_audit(n->st, "sent", n->cfg->topo.nation[n->links[rt->link].partner],
-                           rt->partition, TL_MSG_TRACK, out.origin, out.track_no, &out);
-        }
-    }
-}
+    union {
+        struct tl_msg_track t;
+        struct tl_msg_assess a;
+    } out;
 
-static void send_assess(struct node *n, struct tl_msg_assess *m, const struct tl_release_where *w)
-{
-    m->pub_ns = tl_wall_ns();
+    if (kind == TL_MSG_TRACK)
+        ((struct tl_msg_track *)msg)->pub_ns = tl_wall_ns();
+    else
+        ((struct tl_msg_assess *)msg)->pub_ns = tl_wall_ns();
     for (int r = 0; r < n->n_routes; r++) {
-        struct route *rt = &n->routes[r];
-        struct tl_msg_assess out;
-        if (!rt->is_group || !tl_release_group_assess(&rt->group, m, w, &out))
-            continue;
-        if (tl_bus_write(rt->w_assess, &out) == TL_OK) {
+        const struct route *rt = &n->routes[r];
+        const int released = !rt->is_group ? 0
+                             : kind == TL_MSG_TRACK
+                                 ? tl_release_group_track(&rt->group, msg, w, &out.t)
+                                 : tl_release_group_assess(&rt->group, msg, w, &out.a);
+        if (released &&
+            tl_bus_write(kind == TL_MSG_TRACK ? rt->w_track : rt->w_assess, &out) == TL_OK) {
             n->sent++;
             tl_store_audit(n->st, "sent", n->cfg->topo.nation[n->links[rt->link].partner],
-                           rt->partition, TL_MSG_ASSESSMENT, out.origin, out.track_no, &out);
+                           rt->partition, kind, kind == TL_MSG_TRACK ? out.t.origin : out.a.origin,
+                           kind == TL_MSG_TRACK ? out.t.track_no : out.a.track_no, &out);
         }
     }
 }
@@ -256,7 +252,7 @@ static void on_report(void *ctx, const struct tl_track_report *r)
     }
     tl_store_track(n->st, "own", &m);
     fuse_in(n, &m, 0);
-    send_track(n, &m, o->have_where ? &o->where : NULL);
+    send(n, TL_MSG_TRACK, &m, o->have_where ? &o->where : NULL);
     if (r->status != TL_TRACK_CONFIRMED || g->t_s < o->next_assess_t)
         return;
     o->next_assess_t = g->t_s + 2.0;
@@ -301,7 +297,7 @@ static void on_report(void *ctx, const struct tl_track_report *r)
         o->have_where = 1;
         tl_store_assess(n->st, "own", &a);
         tl_fuse_assess(n->fu, &a);
-        send_assess(n, &a, &o->where);
+        send(n, TL_MSG_ASSESSMENT, &a, &o->where);
     }
 }
 
@@ -446,44 +442,47 @@ static void take_meas(struct node *n)
 
 /* ---- set-up ------------------------------------------------------------------------------- */
 
-static int add_route(struct node *n, const struct tl_release_group *g, struct tl_diag *diag)
+/* A partition this node writes on link @p link: its track and assessment writers. */
+static struct route *new_route(struct node *n, int link, const char *partition, struct tl_diag *diag)
 {
     struct route *rt = &n->routes[n->n_routes];
-    int rc, link = -1;
+    struct tl_bus *bus = n->links[link].bus;
+
+    if (n->n_routes == MAX_PART)
+        return NULL;
+    memset(rt, 0, sizeof *rt);
+    snprintf(rt->partition, sizeof rt->partition, "%.23s", partition);
+    rt->link = link;
+    if (tl_bus_writer(bus, TL_MSG_TRACK, rt->partition, &rt->w_track, diag) != TL_OK ||
+        tl_bus_writer(bus, TL_MSG_ASSESSMENT, rt->partition, &rt->w_assess, diag) != TL_OK)
+        return NULL;
+    n->n_routes++;
+    return rt;
+}
+
+/* One of this node's release groups. */
+static int add_route(struct node *n, const struct tl_release_group *g, struct tl_diag *diag)
+{
+    struct route *rt;
+    int link = -1;
 
     for (int i = 0; i < n->n_links; i++)
         if (n->links[i].partner == g->next)
             link = i;
-    if (n->n_routes == MAX_PART || link < 0)
-        return TL_ERANGE;
-    memset(rt, 0, sizeof *rt);
-    memcpy(rt->partition, g->partition, sizeof rt->partition);
-    rt->link = link;
+    if (link < 0 || (rt = new_route(n, link, g->partition, diag)) == NULL)
+        return TL_EIO;
     rt->is_group = 1;
     rt->group = *g;
-    if ((rc = tl_bus_writer(n->links[link].bus, TL_MSG_TRACK, rt->partition, &rt->w_track, diag)) ||
-        (rc = tl_bus_writer(n->links[link].bus, TL_MSG_ASSESSMENT, rt->partition, &rt->w_assess, diag)))
-        return rc;
-    n->n_routes++;
     return TL_OK;
 }
 
-/* A relay route: data of @p origin written by me (the hub) to link @p link. */
+/* A relay route: data of @p origin written by me (the hub) to link @p link. Returns its index. */
 static int add_relay_route(struct node *n, int link, const char *origin, struct tl_diag *diag)
 {
-    struct route *rt = &n->routes[n->n_routes];
-    int rc;
-
-    if (n->n_routes == MAX_PART)
-        return TL_ERANGE;
-    memset(rt, 0, sizeof *rt);
-    tl_partition_name(rt->partition, sizeof rt->partition, origin, n->cfg->nation,
+    char part[24];
+    tl_partition_name(part, sizeof part, origin, n->cfg->nation,
                       n->cfg->topo.nation[n->links[link].partner]);
-    rt->link = link;
-    if ((rc = tl_bus_writer(n->links[link].bus, TL_MSG_TRACK, rt->partition, &rt->w_track, diag)) ||
-        (rc = tl_bus_writer(n->links[link].bus, TL_MSG_ASSESSMENT, rt->partition, &rt->w_assess, diag)))
-        return rc;
-    return n->n_routes++;
+    return new_route(n, link, part, diag) == NULL ? TL_EIO : n->n_routes - 1;
 }
 
 static int add_inbound(struct node *n, int link, const char *origin, const char *via,
@@ -797,7 +796,6 @@ int tl_node_run(const struct tl_node_cfg *cfg, volatile sig_atomic_t *stop, stru
     struct tl_fuse_cfg fc = tl_fuse_cfg_default();
     int32_t max_no = 0;
     int rc;
-    char part[24];
     int64_t next_status = 0, next_print = 0;
 
     if (n == NULL || (n->lat_ms = malloc(MAX_LAT * sizeof *n->lat_ms)) == NULL ||
@@ -836,7 +834,6 @@ int tl_node_run(const struct tl_node_cfg *cfg, volatile sig_atomic_t *stop, stru
         goto out;
     if ((rc = setup_links(n, diag)) != TL_OK)
         goto out;
-    (void)part;
     fprintf(stderr, "%s: node up: %d sensors, %d links, %d release groups out, %d in%s\n",
             cfg->nation, cfg->sensors.n, n->n_links, n->n_routes, n->n_in,
             cfg->security ? ", DDS Security on" : ", security OFF");

@@ -313,17 +313,24 @@ static char *canon(enum tl_msg_kind k, const void *m)
     return p;
 }
 
+/* The columns a track and an assessment row share. */
+static void national_row(struct row *r, enum row_kind kind, const char *source, const char *origin,
+                         const char *relay, int32_t key, int64_t t_ns)
+{
+    memset(r, 0, sizeof *r);
+    r->kind = kind;
+    r->wall_ns = now_ns();
+    snprintf(r->source, sizeof r->source, "%s", source);
+    snprintf(r->origin, sizeof r->origin, "%s", origin);
+    snprintf(r->relay, sizeof r->relay, "%s", relay);
+    r->key = key;
+    r->t_ns = t_ns;
+}
+
 int tl_store_track(struct tl_store *st, const char *source, const struct tl_msg_track *m)
 {
     struct row r;
-    memset(&r, 0, sizeof r);
-    r.kind = ROW_TRACK;
-    r.wall_ns = now_ns();
-    snprintf(r.source, sizeof r.source, "%s", source);
-    snprintf(r.origin, sizeof r.origin, "%s", m->origin);
-    snprintf(r.relay, sizeof r.relay, "%s", m->relay);
-    r.key = m->track_no;
-    r.t_ns = m->t_ns;
+    national_row(&r, ROW_TRACK, source, m->origin, m->relay, m->track_no, m->t_ns);
     r.status = m->status;
     r.body = canon(TL_MSG_TRACK, m);
     return enqueue(st, &r);
@@ -332,14 +339,7 @@ int tl_store_track(struct tl_store *st, const char *source, const struct tl_msg_
 int tl_store_assess(struct tl_store *st, const char *source, const struct tl_msg_assess *m)
 {
     struct row r;
-    memset(&r, 0, sizeof r);
-    r.kind = ROW_ASSESS;
-    r.wall_ns = now_ns();
-    snprintf(r.source, sizeof r.source, "%s", source);
-    snprintf(r.origin, sizeof r.origin, "%s", m->origin);
-    snprintf(r.relay, sizeof r.relay, "%s", m->relay);
-    r.key = m->track_no;
-    r.t_ns = m->t_ns;
+    national_row(&r, ROW_ASSESS, source, m->origin, m->relay, m->track_no, m->t_ns);
     r.a = m->impact_lat_rad * 180.0 / M_PI;
     r.b = m->impact_lon_rad * 180.0 / M_PI;
     r.c = m->semi_major_m;
