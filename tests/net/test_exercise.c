@@ -169,6 +169,17 @@ static void exercise_with_faults(void **state)
             fail_msg("%s: fused impact point %.0f m from the truth", nations[i],
                      num(o, "impact_miss_m"));
     }
+    /* the partners saw the hub go silent (liveliness) and come back; Korea's restart was seen */
+    {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "grep -q 'JP: link to US lost' '%s/demo.log' && "
+                                  "grep -q 'KR: link to US lost' '%s/demo.log' && "
+                                  "grep -q 'US: link to KR lost' '%s/demo.log' && "
+                                  "grep -q 'KR: restart: 1 system track numbers restored' '%s/demo.log'",
+                 dir, dir, dir, dir);
+        if (system(cmd) != 0)
+            fail_msg("the demo log lacks the link losses or the restart (%s/demo.log)", dir);
+    }
     /* relayed data after the hub came back (it stopped at t+1000 s for 1,000 scenario s) */
     if (!(num(nation(j, "KR"), "last_relayed_s.JP") > 2000.0))
         fail_msg("no relayed JP data at KR after the hub resumed (last at %.0f s)",
