@@ -9,7 +9,8 @@
  * where digest is the SHA-256 of the sample's canonical text (tl_msg_canonical) and hash_0 is 32
  * zero bytes. tl_audit_verify recomputes the chain: an altered, inserted or removed entry breaks it.
  * Removing entries from the end cannot be seen from the file alone; the node publishes its chain
- * head in its NodeStatus, so partners hold an outside anchor.
+ * head in its NodeStatus, and each partner records it in its own audit log every 10 s (entries
+ * "anchor", whose digest covers the head's sequence number and hash): an outside anchor.
  */
 #ifndef TRILINK_STORE_H
 #define TRILINK_STORE_H

@@ -47,6 +47,7 @@ struct link {
     struct tl_bus_ep *w_status, *r_status;
     int alive;
     long rx_status;
+    int64_t anchored_ns;           /* wall time the partner's audit head was last recorded */
 };
 
 struct own {
@@ -630,8 +631,20 @@ static void check_links(struct node *n)
         struct tl_bus_health h;
         static struct tl_msg_status st[8];
         int k;
-        while ((k = tl_bus_take(l->r_status, st, 8, NULL)) > 0)
+        while ((k = tl_bus_take(l->r_status, st, 8, NULL)) > 0) {
             l->rx_status += k;
+            /* the partner's audit chain head, recorded here every 10 s: an anchor outside its
+             * database, so entries removed from the end of its log can be shown */
+            if (tl_wall_ns() - l->anchored_ns > 10000000000LL && st[k - 1].audit_seq > 0) {
+                char part[24];
+                tl_partition_name(part, sizeof part, n->cfg->topo.nation[l->partner],
+                                  n->cfg->nation, NULL);
+                tl_store_audit(n->st, "anchor", n->cfg->topo.nation[l->partner], part,
+                               TL_MSG_STATUS, st[k - 1].nation, (int32_t)(st[k - 1].audit_seq % 2147483647),
+                               &st[k - 1]);
+                l->anchored_ns = tl_wall_ns();
+            }
+        }
         tl_bus_health(l->r_status, &h);
         if (h.alive > 0 && !l->alive)
             fprintf(stderr, "%s: link to %s up\n", n->cfg->nation, n->cfg->topo.nation[l->partner]);
