@@ -77,8 +77,8 @@ struct tl_fused {
     int has_impact;
     struct tl_impact_pred impact; /**< from the fused state; impact.t_s in seconds since 1970 */
     int64_t impact_at_ns;    /**< state time of the last fused impact prediction */
-    double fused_semi_major_m; /**< semi-major axis of the prediction from the fused state */
-    int impact_from_single;  /**< 1: a single nation's prediction was tighter and is used */
+    double fused_semi_major_m; /**< semi-major axis of the prediction from the fused state
+                                    (impact holds a single nation's when that one is tighter) */
     int n_single;            /**< contributions fused into that prediction (when 2 or more) */
     double best_single_semi_major_m; /**< smallest 95 % semi-major axis among those
                                           contributions' own predictions, same time and method */
@@ -122,6 +122,13 @@ TL_API int tl_fuse_expire(struct tl_fuse *f, int64_t now_ns);
 TL_API int tl_fuse_count(const struct tl_fuse *f);
 TL_API const struct tl_fused *tl_fuse_get(const struct tl_fuse *f, int i);
 TL_API const struct tl_fused *tl_fuse_find(const struct tl_fuse *f, int32_t system_no);
+/**
+ * The fusion gain, one ratio per fused impact prediction made from two or more nations' tracks:
+ * the fused 95 % semi-major axis over the smallest of those nations' own predictions from the
+ * same data, time and method (below 1: fusion helped). Returns the count; *@p ratios is valid
+ * until the next call into @p f.
+ */
+TL_API size_t tl_fuse_gain(const struct tl_fuse *f, const double **ratios);
 /** "KR:3,US:1" for @p s. */
 TL_API void tl_fuse_contributors(const struct tl_fused *s, char *buf, size_t size);
 

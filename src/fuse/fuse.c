@@ -1,5 +1,6 @@
 /* Track-to-track fusion into system tracks: association by a chi-square gate after time
- * alignment with the ballistic model, covariance intersection, stable system numbers. */
+ * alignment with each estimate's own motion model, covariance intersection, stable system
+ * numbers. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "../util/roots.h"
 
 #define NS 1e-9
+#define MAX_GAIN 400000 /* fusion-gain ratios kept (about a day of predictions) */
 
 struct tl_fuse {
     struct tl_fuse_cfg cfg;
@@ -21,6 +23,8 @@ struct tl_fuse {
     struct tl_motion_noise noise;
     int n, cap;
     struct tl_fused *s;
+    size_t n_gain, cap_gain;
+    double *gain; /* fused / best single semi-major axis, one per fused impact prediction */
 };
 
 struct tl_fuse_cfg tl_fuse_cfg_default(void)
@@ -77,6 +81,7 @@ void tl_fuse_destroy(struct tl_fuse *f)
     if (f == NULL)
         return;
     free(f->s);
+    free(f->gain);
     free(f);
 }
 
@@ -96,6 +101,12 @@ const struct tl_fused *tl_fuse_find(const struct tl_fuse *f, int32_t no)
         if (f->s[i].system_no == no)
             return &f->s[i];
     return NULL;
+}
+
+size_t tl_fuse_gain(const struct tl_fuse *f, const double **ratios)
+{
+    *ratios = f->gain;
+    return f->n_gain;
 }
 
 void tl_fuse_contributors(const struct tl_fused *s, char *buf, size_t size)
@@ -305,7 +316,6 @@ static void remove_contrib(struct tl_fused *s, int k)
     s->n_contrib--;
 }
 
-/* Fused estimate at the newest contribution's time from every live contribution. */
 /* Impact prediction of a 6-state estimate valid at t_ns (the assess module's sigma-point
  * prediction with the class drag prior); ip->t_s in seconds since 1970. */
 static int impact_of(const struct tl_fuse *f, const double x[6], double P[6][6], int64_t t_ns,
@@ -325,6 +335,20 @@ static int impact_of(const struct tl_fuse *f, const double x[6], double P[6][6],
     return 0;
 }
 
+static void record_gain(struct tl_fuse *f, double ratio)
+{
+    if (f->n_gain == f->cap_gain) {
+        const size_t nc = f->cap_gain ? 2 * f->cap_gain : 1024;
+        double *ng;
+        if (nc > MAX_GAIN || (ng = realloc(f->gain, nc * sizeof *ng)) == NULL)
+            return; /* the statistic stops growing; the fusion goes on */
+        f->gain = ng;
+        f->cap_gain = nc;
+    }
+    f->gain[f->n_gain++] = ratio;
+}
+
+/* Fused estimate at the newest contribution's time from every live contribution. */
 static void refuse(struct tl_fuse *f, struct tl_fused *s)
 {
     int64_t newest = 0;
@@ -393,7 +417,6 @@ static void refuse(struct tl_fuse *f, struct tl_fused *s)
             s->impact_at_ns = s->t_ns;
             s->n_single = 0;
             s->best_single_semi_major_m = INFINITY;
-            s->impact_from_single = 0;
             for (int k = 0; na > 1 && k < na; k++) {
                 struct tl_impact_pred one;
                 if (impact_of(f, xa[k], Pa[k], s->t_ns, &one) == 0) {
@@ -402,14 +425,14 @@ static void refuse(struct tl_fuse *f, struct tl_fused *s)
                         s->best_single_semi_major_m = one.semi_major_m;
                         /* every input is consistent, so is the most precise of them: when one
                          * nation's own prediction is tighter than the fused one, it is the
-                         * picture's (counted, see impact_from_single) */
-                        if (one.semi_major_m < s->fused_semi_major_m) {
+                         * picture's */
+                        if (one.semi_major_m < s->fused_semi_major_m)
                             s->impact = one;
-                            s->impact_from_single = 1;
-                        }
                     }
                 }
             }
+            if (s->n_single >= 2 && s->best_single_semi_major_m > 0)
+                record_gain(f, s->fused_semi_major_m / s->best_single_semi_major_m);
         }
     }
 }

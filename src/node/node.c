@@ -91,9 +91,6 @@ struct node {
     int64_t first_launch_scen_ns, first_impact_scen_ns;
     double *lat_ms, *share_ms;
     long n_lat, n_share;
-    double gain_sum, gain_max, *gain;
-    long gain_n, gain_le1, n_gain;
-    double best_single_m, fused_m;
 };
 
 static int64_t scen_now(const struct node *n)
@@ -143,19 +140,6 @@ static void publish_system(struct node *n, int32_t no)
         m.semi_minor_m = s->impact.semi_minor_m;
         if (n->first_impact_scen_ns == 0)
             n->first_impact_scen_ns = scen_now(n);
-        /* fusion gain: the fused ellipse against the best single nation's from the same
-         * data, time and method, whenever two or more nations' tracks were fused */
-        if (s->impact_at_ns == s->t_ns && s->n_single >= 2 && s->best_single_semi_major_m > 0) {
-            const double r = s->fused_semi_major_m / s->best_single_semi_major_m;
-            n->gain_sum += r;
-            n->gain_n++;
-            n->gain_le1 += r <= 1.0 + 1e-9;
-            if (n->n_gain < MAX_LAT)
-                n->gain[n->n_gain++] = r;
-            n->gain_max = fmax(n->gain_max, r);
-            n->best_single_m = s->best_single_semi_major_m;
-            n->fused_m = s->impact.semi_major_m;
-        }
     }
     if (s->has_launch && n->first_launch_scen_ns == 0)
         n->first_launch_scen_ns = scen_now(n);
@@ -328,70 +312,82 @@ static const char *provenance_error(const struct inbound *in, const char *origin
     return NULL;
 }
 
+/* The provenance and key of a received track or assessment. */
+struct header {
+    const char *origin;
+    int32_t key;
+    char *relay;
+    size_t relay_size;
+    int forward;
+};
+
+static struct header header_of(enum tl_msg_kind k, void *msg)
+{
+    struct header h;
+    if (k == TL_MSG_TRACK) {
+        struct tl_msg_track *m = msg;
+        h = (struct header){ m->origin, m->track_no, m->relay, sizeof m->relay, m->forward };
+    } else {
+        struct tl_msg_assess *m = msg;
+        h = (struct header){ m->origin, m->track_no, m->relay, sizeof m->relay, m->forward };
+    }
+    return h;
+}
+
+/* One sample from a partner: checked (provenance, then every field), counted, audited, stored,
+ * fused; at the hub passed on when the originator released it onward. */
+static void accept(struct node *n, struct inbound *in, enum tl_msg_kind k, void *msg)
+{
+    const struct header h = header_of(k, msg);
+    const char *peer = n->cfg->topo.nation[n->links[in->link].partner];
+    const int oi = tl_topology_index(&n->cfg->topo, in->origin);
+    char why[200];
+    const char *bad = provenance_error(in, h.origin, h.relay, h.forward);
+
+    if (bad == NULL && (k == TL_MSG_TRACK ? tl_msg_track_check(msg, why, sizeof why)
+                                          : tl_msg_assess_check(msg, why, sizeof why)) != TL_OK)
+        bad = why;
+    if (bad != NULL) {
+        reject(n, in, k, msg, h.origin, h.key, bad);
+        return;
+    }
+    n->received[oi]++;
+    if (h.relay[0]) {
+        n->relayed_in[oi]++;
+        n->last_relayed_ns[oi] = scen_now(n);
+    }
+    tl_store_audit(n->st, "received", peer, in->partition, k, h.origin, h.key, msg);
+    if (k == TL_MSG_TRACK) {
+        tl_store_track(n->st, peer, msg);
+        fuse_in(n, msg, 1);
+    } else {
+        tl_store_assess(n->st, peer, msg);
+        tl_fuse_assess(n->fu, msg);
+    }
+    if (in->relay_to >= 0) { /* hub: pass on what the originator released onward */
+        const struct route *rt = &n->routes[in->relay_to];
+        snprintf(h.relay, h.relay_size, "%s", n->cfg->nation);
+        if (tl_bus_write(k == TL_MSG_TRACK ? rt->w_track : rt->w_assess, msg) == TL_OK) {
+            n->relayed_out++;
+            tl_store_audit(n->st, "sent", n->cfg->topo.nation[n->links[rt->link].partner],
+                           rt->partition, k, h.origin, h.key, msg);
+        }
+    }
+}
+
 static void take_inbound(struct node *n, struct inbound *in)
 {
     static struct tl_msg_track tr[64];
     static struct tl_msg_assess as[64];
     long badv = 0;
     int k;
-    const int oi = tl_topology_index(&n->cfg->topo, in->origin);
 
-    while ((k = tl_bus_take(in->r_track, tr, 64, &badv)) > 0) {
-        for (int i = 0; i < k; i++) {
-            struct tl_msg_track *m = &tr[i];
-            char why[200];
-            const char *pe = provenance_error(in, m->origin, m->relay, m->forward);
-            if (pe != NULL || tl_msg_track_check(m, why, sizeof why) != TL_OK) {
-                reject(n, in, TL_MSG_TRACK, m, m->origin, m->track_no, pe ? pe : why);
-                continue;
-            }
-            n->received[oi]++;
-            if (m->relay[0]) {
-                n->relayed_in[oi]++;
-                n->last_relayed_ns[oi] = scen_now(n);
-            }
-            tl_store_audit(n->st, "received", n->cfg->topo.nation[n->links[in->link].partner],
-                           in->partition, TL_MSG_TRACK, m->origin, m->track_no, m);
-            tl_store_track(n->st, n->cfg->topo.nation[n->links[in->link].partner], m);
-            fuse_in(n, m, 1);
-            if (in->relay_to >= 0) { /* hub: pass on what the originator released onward */
-                struct route *rt = &n->routes[in->relay_to];
-                snprintf(m->relay, sizeof m->relay, "%s", n->cfg->nation);
-                if (tl_bus_write(rt->w_track, m) == TL_OK) {
-                    n->relayed_out++;
-                    tl_store_audit(n->st, "sent", n->cfg->topo.nation[n->links[rt->link].partner],
-                                   rt->partition, TL_MSG_TRACK, m->origin, m->track_no, m);
-                }
-            }
-        }
-    }
-    while ((k = tl_bus_take(in->r_assess, as, 64, &badv)) > 0) {
-        for (int i = 0; i < k; i++) {
-            struct tl_msg_assess *m = &as[i];
-            char why[200];
-            const char *pe = provenance_error(in, m->origin, m->relay, m->forward);
-            if (pe != NULL || tl_msg_assess_check(m, why, sizeof why) != TL_OK) {
-                reject(n, in, TL_MSG_ASSESSMENT, m, m->origin, m->track_no, pe ? pe : why);
-                continue;
-            }
-            n->received[oi]++;
-            if (m->relay[0])
-                n->relayed_in[oi]++;
-            tl_store_audit(n->st, "received", n->cfg->topo.nation[n->links[in->link].partner],
-                           in->partition, TL_MSG_ASSESSMENT, m->origin, m->track_no, m);
-            tl_store_assess(n->st, n->cfg->topo.nation[n->links[in->link].partner], m);
-            tl_fuse_assess(n->fu, m);
-            if (in->relay_to >= 0) {
-                struct route *rt = &n->routes[in->relay_to];
-                snprintf(m->relay, sizeof m->relay, "%s", n->cfg->nation);
-                if (tl_bus_write(rt->w_assess, m) == TL_OK) {
-                    n->relayed_out++;
-                    tl_store_audit(n->st, "sent", n->cfg->topo.nation[n->links[rt->link].partner],
-                                   rt->partition, TL_MSG_ASSESSMENT, m->origin, m->track_no, m);
-                }
-            }
-        }
-    }
+    while ((k = tl_bus_take(in->r_track, tr, 64, &badv)) > 0)
+        for (int i = 0; i < k; i++)
+            accept(n, in, TL_MSG_TRACK, &tr[i]);
+    while ((k = tl_bus_take(in->r_assess, as, 64, &badv)) > 0)
+        for (int i = 0; i < k; i++)
+            accept(n, in, TL_MSG_ASSESSMENT, &as[i]);
     if (badv > 0) {
         n->rejected += badv;
         fprintf(stderr, "%s: rejected %ld samples of another wire version on '%s'\n",
@@ -432,10 +428,11 @@ static void take_meas(struct node *n)
             n->ring[n->ring_head].t_s = z.t_s;
             n->ring[n->ring_head].sensor = z.sensor;
             n->ring[n->ring_head].wall_ns = tl_wall_ns();
+            /* the report's arrival time is now: the scenario clock follows the feed */
+            n->clk_scen_ns = x->arrival_ns;
+            n->clk_wall_ns = n->ring[n->ring_head].wall_ns;
             n->ring_head = (n->ring_head + 1) % RING;
             n->meas++;
-            n->clk_scen_ns = x->arrival_ns;
-            n->clk_wall_ns = n->ring[(n->ring_head + RING - 1) % RING].wall_ns;
             tl_tracker_add(n->tk, &z);
         }
     }
@@ -655,12 +652,18 @@ static void check_links(struct node *n)
     }
 }
 
+/* A system track of the picture: it has an estimate and was not merged into another. */
+static int held(const struct tl_fused *s)
+{
+    return s->t_ns != 0 && s->merged_into == 0;
+}
+
 static const struct tl_fused *main_system(const struct node *n)
 {
     const struct tl_fused *best = NULL;
     for (int i = 0; i < tl_fuse_count(n->fu); i++) {
         const struct tl_fused *s = tl_fuse_get(n->fu, i);
-        if (s->t_ns == 0 || s->merged_into != 0)
+        if (!held(s))
             continue;
         if (best == NULL || s->n_contrib > best->n_contrib ||
             (s->n_contrib == best->n_contrib && s->t_ns > best->t_ns))
@@ -677,8 +680,7 @@ static void print_status(struct node *n)
     int len, live = 0;
 
     for (int i = 0; i < tl_fuse_count(n->fu); i++)
-        live += !tl_fuse_get(n->fu, i)->ended && tl_fuse_get(n->fu, i)->t_ns != 0 &&
-                tl_fuse_get(n->fu, i)->merged_into == 0;
+        live += held(tl_fuse_get(n->fu, i)) && !tl_fuse_get(n->fu, i)->ended;
     if (s)
         tl_fuse_contributors(s, contrib, sizeof contrib);
     len = snprintf(line, sizeof line, "%-2s t=%7.1fs own %d sys %d", n->cfg->nation,
@@ -712,6 +714,44 @@ static int cmp_d(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* "name": {samples, median, p99, max} of @p v (sorted in place), or null. */
+static void write_pcts(FILE *f, const char *name, double *v, long n)
+{
+    if (n == 0) {
+        fprintf(f, " \"%s\": null,\n", name);
+        return;
+    }
+    qsort(v, (size_t)n, sizeof v[0], cmp_d);
+    fprintf(f, " \"%s\": {\"samples\": %ld, \"median\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n",
+            name, n, v[n / 2], v[(long)floor(0.99 * (double)(n - 1))], v[n - 1]);
+}
+
+/* The fusion gain (tl_fuse_gain): median, mean, max of the ratios, and how often the fused
+ * ellipse was at least as good as the best single nation's. */
+static void write_gain(FILE *f, const struct tl_fuse *fu, const struct tl_fused *s)
+{
+    const double *r;
+    const size_t n = tl_fuse_gain(fu, &r);
+    double *v = n > 0 ? malloc(n * sizeof *v) : NULL, sum = 0;
+    size_t le1 = 0;
+
+    for (size_t i = 0; v != NULL && i < n; i++) {
+        v[i] = r[i];
+        sum += r[i];
+        le1 += r[i] <= 1.0 + 1e-9;
+    }
+    if (v != NULL)
+        qsort(v, n, sizeof v[0], cmp_d);
+    fprintf(f, " \"fusion_gain\": {\"samples\": %zu, \"median_ratio\": %.4f, \"mean_ratio\": %.4f, "
+               "\"max_ratio\": %.4f, \"fraction_at_least_as_good\": %.4f, "
+               "\"last_best_single_semi_major_m\": %.1f, \"last_fused_semi_major_m\": %.1f},\n",
+            v ? n : 0, v ? v[n / 2] : 0.0, v ? sum / (double)n : 0.0, v ? v[n - 1] : 0.0,
+            v ? (double)le1 / (double)n : 0.0,
+            s && s->n_single >= 2 ? s->best_single_semi_major_m : 0.0,
+            s && s->n_single >= 2 ? s->fused_semi_major_m : 0.0);
+    free(v);
+}
+
 static void write_summary(struct node *n)
 {
     const struct tl_topology *t = &n->cfg->topo;
@@ -728,16 +768,13 @@ static void write_summary(struct node *n)
         return;
     }
     for (int i = 0; i < tl_fuse_count(n->fu); i++)
-        live += tl_fuse_get(n->fu, i)->t_ns != 0 && tl_fuse_get(n->fu, i)->merged_into == 0;
-    qsort(n->lat_ms, (size_t)n->n_lat, sizeof n->lat_ms[0], cmp_d);
-    qsort(n->share_ms, (size_t)n->n_share, sizeof n->share_ms[0], cmp_d);
-    qsort(n->gain, (size_t)n->n_gain, sizeof n->gain[0], cmp_d);
+        live += held(tl_fuse_get(n->fu, i));
     tl_store_stats(n->st, &ss);
     fprintf(f, "{\"nation\": \"%s\", \"system_tracks\": %d, \"own_tracks\": %d,\n", n->cfg->nation,
             live, n->n_own);
     fprintf(f, " \"system_numbers\": [");
     for (int i = 0, c = 0; i < tl_fuse_count(n->fu); i++)
-        if (tl_fuse_get(n->fu, i)->t_ns != 0 && tl_fuse_get(n->fu, i)->merged_into == 0)
+        if (held(tl_fuse_get(n->fu, i)))
             fprintf(f, "%s%d", c++ ? ", " : "", (int)tl_fuse_get(n->fu, i)->system_no);
     fprintf(f, "],\n");
     fprintf(f, " \"first_launch_point_ns\": %lld, \"first_impact_point_ns\": %lld,\n",
@@ -756,24 +793,9 @@ static void write_summary(struct node *n)
             fprintf(f, "%s\"%s\": %lld", c++ ? ", " : "", t->nation[i], (long long)n->last_relayed_ns[i]);
     fprintf(f, "},\n \"relayed_out\": %ld, \"sent\": %ld, \"rejected\": %ld, \"measurements\": %ld,\n",
             n->relayed_out, n->sent, n->rejected, n->meas);
-    if (n->n_lat > 0)
-        fprintf(f, " \"latency_ms\": {\"samples\": %ld, \"median\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n",
-                n->n_lat, n->lat_ms[n->n_lat / 2],
-                n->lat_ms[(long)floor(0.99 * (double)(n->n_lat - 1))], n->lat_ms[n->n_lat - 1]);
-    else
-        fprintf(f, " \"latency_ms\": null,\n");
-    if (n->n_share > 0)
-        fprintf(f, " \"share_latency_ms\": {\"samples\": %ld, \"median\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n",
-                n->n_share, n->share_ms[n->n_share / 2],
-                n->share_ms[(long)floor(0.99 * (double)(n->n_share - 1))], n->share_ms[n->n_share - 1]);
-    /* ratio of the fused 95 % ellipse semi-major axis to the best single nation's of the same
-     * second: below 1 the fused picture is better */
-    fprintf(f, " \"fusion_gain\": {\"samples\": %ld, \"median_ratio\": %.4f, \"mean_ratio\": %.4f, "
-               "\"max_ratio\": %.4f, \"fraction_at_least_as_good\": %.4f, "
-               "\"last_best_single_semi_major_m\": %.1f, \"last_fused_semi_major_m\": %.1f},\n",
-            n->gain_n, n->n_gain ? n->gain[n->n_gain / 2] : 0.0,
-            n->gain_n ? n->gain_sum / (double)n->gain_n : 0.0, n->gain_max,
-            n->gain_n ? (double)n->gain_le1 / (double)n->gain_n : 0.0, n->best_single_m, n->fused_m);
+    write_pcts(f, "latency_ms", n->lat_ms, n->n_lat);
+    write_pcts(f, "share_latency_ms", n->share_ms, n->n_share);
+    write_gain(f, n->fu, s);
     fprintf(f, " \"storage\": {\"queued\": %ld, \"committed\": %ld, \"dropped\": %ld, "
                "\"transactions\": %ld, \"max_commit_ms\": %.2f},\n",
             ss.queued, ss.committed, ss.dropped, ss.transactions, ss.max_commit_ms);
@@ -812,12 +834,9 @@ int tl_node_run(const struct tl_node_cfg *cfg, volatile sig_atomic_t *stop, stru
     int64_t next_status = 0, next_print = 0;
 
     if (n == NULL || (n->lat_ms = malloc(MAX_LAT * sizeof *n->lat_ms)) == NULL ||
-        (n->share_ms = malloc(MAX_LAT * sizeof *n->share_ms)) == NULL ||
-        (n->gain = malloc(MAX_LAT * sizeof *n->gain)) == NULL) {
-        if (n != NULL) {
+        (n->share_ms = malloc(MAX_LAT * sizeof *n->share_ms)) == NULL) {
+        if (n != NULL)
             free(n->lat_ms);
-            free(n->share_ms);
-        }
         free(n);
         return TL_ENOMEM;
     }
@@ -885,7 +904,6 @@ out:
     tl_fuse_destroy(n->fu);
     free(n->lat_ms);
     free(n->share_ms);
-    free(n->gain);
     free(n);
     return rc;
 }

@@ -120,6 +120,7 @@ static void to_wire(enum tl_msg_kind k, const void *msg, void *wire)
     case TL_MSG_MEASUREMENT: {
         const struct tl_msg_meas *m = msg;
         trilink_Measurement *w = wire;
+        w->version = TL_WIRE_VERSION;
         STR(nation); STR(sensor); CPY(t_ns); CPY(arrival_ns); CPY(sent_ns);
         CPY(range_m); CPY(az_rad); CPY(el_rad); CPY(rr_mps);
         break;
@@ -127,6 +128,7 @@ static void to_wire(enum tl_msg_kind k, const void *msg, void *wire)
     case TL_MSG_TRACK: {
         const struct tl_msg_track *m = msg;
         trilink_Track *w = wire;
+        w->version = TL_WIRE_VERSION;
         STR(origin); CPY(track_no); STR(relay); w->forward = m->forward != 0;
         w->status = (uint8_t)m->status; w->phase = (uint8_t)m->phase;
         CPY(t_ns); CPY(meas_ns); CPY(pub_ns); CPY(x); CPY(p); STR(sensors); CPY(sensor_ecef);
@@ -136,6 +138,7 @@ static void to_wire(enum tl_msg_kind k, const void *msg, void *wire)
     case TL_MSG_ASSESSMENT: {
         const struct tl_msg_assess *m = msg;
         trilink_Assessment *w = wire;
+        w->version = TL_WIRE_VERSION;
         STR(origin); CPY(track_no); STR(relay); w->forward = m->forward != 0;
         CPY(t_ns); CPY(meas_ns); CPY(pub_ns); w->has_launch = m->has_launch != 0; CPY(launch_ns);
         CPY(launch_lat_rad); CPY(launch_lon_rad); CPY(launch_err_m); CPY(impact_ns);
@@ -147,6 +150,7 @@ static void to_wire(enum tl_msg_kind k, const void *msg, void *wire)
     case TL_MSG_SYSTEM_TRACK: {
         const struct tl_msg_system *m = msg;
         trilink_SystemTrack *w = wire;
+        w->version = TL_WIRE_VERSION;
         STR(owner); CPY(system_no); CPY(t_ns); CPY(x); CPY(p); STR(contributors);
         w->has_impact = m->has_impact != 0; CPY(impact_lat_rad); CPY(impact_lon_rad);
         CPY(semi_major_m); CPY(semi_minor_m);
@@ -155,21 +159,13 @@ static void to_wire(enum tl_msg_kind k, const void *msg, void *wire)
     case TL_MSG_STATUS: {
         const struct tl_msg_status *m = msg;
         trilink_NodeStatus *w = wire;
+        w->version = TL_WIRE_VERSION;
         STR(nation); CPY(wall_ns); CPY(scenario_ns); CPY(tracks); CPY(system_tracks);
         CPY(audit_seq); CPY(audit_head); w->stopping = m->stopping != 0;
         break;
     }
     default:
         break;
-    }
-    /* every wire type has `short version` */
-    switch (k) {
-    case TL_MSG_MEASUREMENT: ((trilink_Measurement *)wire)->version = TL_WIRE_VERSION; break;
-    case TL_MSG_TRACK: ((trilink_Track *)wire)->version = TL_WIRE_VERSION; break;
-    case TL_MSG_ASSESSMENT: ((trilink_Assessment *)wire)->version = TL_WIRE_VERSION; break;
-    case TL_MSG_SYSTEM_TRACK: ((trilink_SystemTrack *)wire)->version = TL_WIRE_VERSION; break;
-    case TL_MSG_STATUS: ((trilink_NodeStatus *)wire)->version = TL_WIRE_VERSION; break;
-    default: break;
     }
 }
 #undef CPY
