@@ -5,9 +5,11 @@
  * chi-square test on position and velocity passes (Bar-Shalom, Willett & Tian, "Tracking and
  * Data Fusion", ch. 9). Estimates of different nations share unknown common process noise and,
  * through the relay, may share data, so they are fused by covariance intersection (Julier &
- * Uhlmann 1997), the weight chosen to minimise the determinant of the fused covariance: the fused
- * covariance is consistent whatever the cross-correlation, and its volume is never larger than
- * the best input's.
+ * Uhlmann 1997): the fused covariance is consistent whatever the cross-correlation. The weight
+ * minimises the major axis of the linearised impact ellipse (J P J^T, J the impact point's
+ * sensitivity to the state, refreshed with each impact prediction), and before the first
+ * prediction the determinant; either way the fused estimate is never worse by that measure than
+ * the best input.
  *
  * Data incest: only national tracks are shared (never fused ones), and a contribution is keyed by
  * (origin nation, origin track number), so the same track arriving directly and through the relay
@@ -77,6 +79,10 @@ struct tl_fused {
     int has_impact;
     struct tl_impact_pred impact; /**< from the fused state; impact.t_s in seconds since 1970 */
     int64_t impact_at_ns;    /**< state time of the last fused impact prediction */
+    int have_J;              /**< J below is known */
+    double J[2][6];          /**< sensitivity of the impact point (east, north) to the state,
+                                  refreshed with each impact prediction: CI's weight minimises
+                                  the linearised impact ellipse's major axis */
     double fused_semi_major_m; /**< semi-major axis of the prediction from the fused state
                                     (impact holds a single nation's when that one is tighter) */
     int n_single;            /**< contributions fused into that prediction (when 2 or more) */
@@ -144,8 +150,8 @@ TL_API double tl_fuse_ci(const double xa[6], double Pa[6][6], const double xb[6]
 
 /**
  * The same, minimising instead (for @p t_go_s > 0) the trace of the covariance of r + t_go v: to
- * first order the displacement of the impact point @p t_go_s seconds ahead. The fusion uses it
- * once an impact time is predicted, so the weight serves the allies' question, where it lands.
+ * first order the displacement of the impact point @p t_go_s seconds ahead (a cheap stand-in
+ * for the impact sensitivity the fusion itself uses).
  */
 TL_API double tl_fuse_ci_toward(const double xa[6], double Pa[6][6], const double xb[6],
                                 double Pb[6][6], double t_go_s, double x[6], double P[6][6]);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "trilink/fuse.h"
+#include "trilink/geo.h"
+#include "trilink/propagate.h"
 #include "trilink/track.h"
 #include "trilink/trajectory.h"
 #include "../util/mat.h"
@@ -171,45 +173,72 @@ static double logdet6(double P[6][6])
     return inv6(P, I, &ld) == 0 ? ld : INFINITY;
 }
 
-/* The criterion CI minimises: log det P, or with t_go > 0 the trace of the covariance of
- * r + t_go v (J P J^T, J = [I, t_go I]): to first order the displacement of the impact point, the
- * quantity the allies share. */
-static double criterion(double P[6][6], double t_go)
+/* What CI minimises over its weight: a function of the fused covariance. */
+typedef double (*ci_criterion)(double P[6][6], const void *ctx);
+
+static double crit_logdet(double P[6][6], const void *ctx)
 {
+    (void)ctx;
+    return logdet6(P);
+}
+
+/* Trace of the covariance of r + t_go v (J P J^T, J = [I, t_go I]): to first order the
+ * displacement of the impact point t_go ahead. */
+static double crit_toward(double P[6][6], const void *ctx)
+{
+    const double t_go = *(const double *)ctx;
     double tr = 0;
-    if (!(t_go > 0))
-        return logdet6(P);
     for (int i = 0; i < 3; i++)
         tr += P[i][i] + 2.0 * t_go * P[i][i + 3] + t_go * t_go * P[i + 3][i + 3];
     return tr;
 }
 
-double tl_fuse_ci_toward(const double xa[6], double Pa[6][6], const double xb[6], double Pb[6][6],
-                         double t_go, double x[6], double P[6][6])
+/* Largest eigenvalue of J P J^T, J (2 x 6) the sensitivity of the impact point (east, north) to
+ * the state: the squared semi-major axis of the linearised impact ellipse, up to the chi-square
+ * factor. */
+static double crit_impact(double P[6][6], const void *ctx)
+{
+    const double *J = ctx; /* 2 x 6, row-major */
+    double M[2][2];
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++) {
+            double v = 0;
+            for (int i = 0; i < 6; i++)
+                for (int j = 0; j < 6; j++)
+                    v += J[6 * a + i] * P[i][j] * J[6 * b + j];
+            M[a][b] = v;
+        }
+    return 0.5 * (M[0][0] + M[1][1]) +
+           sqrt(0.25 * (M[0][0] - M[1][1]) * (M[0][0] - M[1][1]) + M[0][1] * M[1][0]);
+}
+
+/* CI with the weight minimising @p crit by golden section; the end points (either input alone)
+ * are checked, so the result is never worse by @p crit than the better input. */
+static double ci_min(const double xa[6], double Pa[6][6], const double xb[6], double Pb[6][6],
+                     ci_criterion crit, const void *ctx, double x[6], double P[6][6])
 {
     double Ia[6][6], Ib[6][6], lo = 0.0, hi = 1.0, xt[6], Pt[6][6], w, best;
     const double g = 0.5 * (sqrt(5.0) - 1.0);
-    const double ca = criterion(Pa, t_go), cb = criterion(Pb, t_go);
+    const double ca = crit(Pa, ctx), cb = crit(Pb, ctx);
 
     if (inv6(Pa, Ia, NULL) != 0 || inv6(Pb, Ib, NULL) != 0)
         return NAN;
-    /* golden section on the criterion: log det is convex in w (Julier & Uhlmann 1997); the
-     * trace form is unimodal in practice, and the end points are checked below anyway */
+    /* log det is convex in w (Julier & Uhlmann 1997); the other criteria are unimodal in
+     * practice, and the end points are checked below anyway */
     for (int it = 0; it < 40; it++) {
         const double m1 = hi - g * (hi - lo), m2 = lo + g * (hi - lo);
         double t1 = INFINITY, t2 = INFINITY;
         if (ci_at(m1, Ia, Ib, xa, xb, xt, Pt, NULL) == 0)
-            t1 = criterion(Pt, t_go);
+            t1 = crit(Pt, ctx);
         if (ci_at(m2, Ia, Ib, xa, xb, xt, Pt, NULL) == 0)
-            t2 = criterion(Pt, t_go);
+            t2 = crit(Pt, ctx);
         if (t1 < t2)
             hi = m2;
         else
             lo = m1;
     }
     w = 0.5 * (lo + hi);
-    best = ci_at(w, Ia, Ib, xa, xb, xt, Pt, NULL) == 0 ? criterion(Pt, t_go) : INFINITY;
-    /* the end points are the inputs themselves: never worse than the better one */
+    best = ci_at(w, Ia, Ib, xa, xb, xt, Pt, NULL) == 0 ? crit(Pt, ctx) : INFINITY;
     if (ca <= best && ca <= cb)
         w = 1.0;
     else if (cb <= best && cb < ca)
@@ -227,10 +256,17 @@ double tl_fuse_ci_toward(const double xa[6], double Pa[6][6], const double xb[6]
     return w;
 }
 
+double tl_fuse_ci_toward(const double xa[6], double Pa[6][6], const double xb[6], double Pb[6][6],
+                         double t_go, double x[6], double P[6][6])
+{
+    return t_go > 0 ? ci_min(xa, Pa, xb, Pb, crit_toward, &t_go, x, P)
+                    : ci_min(xa, Pa, xb, Pb, crit_logdet, NULL, x, P);
+}
+
 double tl_fuse_ci(const double xa[6], double Pa[6][6], const double xb[6], double Pb[6][6],
                   double x[6], double P[6][6])
 {
-    return tl_fuse_ci_toward(xa, Pa, xb, Pb, 0.0, x, P);
+    return ci_min(xa, Pa, xb, Pb, crit_logdet, NULL, x, P);
 }
 
 /* Propagates a 6-state estimate to t with the tracker's own motion model for its phase (EKF
@@ -335,6 +371,35 @@ static int impact_of(const struct tl_fuse *f, const double x[6], double P[6][6],
     return 0;
 }
 
+/* Sensitivity of the impact point (east, north, m) to the state @p x, by central differences of
+ * vacuum coasts (drag moves the point, hardly its sensitivity): 13 coasts. Returns 0 or -1. */
+static int impact_jacobian(const struct tl_fuse *f, const double x[6], double J[2][6])
+{
+    const struct tl_ode_cfg cfg = { 1e-9, 1e-3, 0.0, 0.0 };
+    struct tl_coast_result cr;
+    struct tl_lla ref;
+    double y[6];
+
+    if (tl_propagate_coast(&f->cfg.earth, 1e7, 0.0, x, 14400.0, &cfg, NULL, &cr) != TL_OK)
+        return -1;
+    ref = tl_geo_ecef_to_lla(&f->cfg.earth.shape, cr.impact_y);
+    ref.h_m = 0.0;
+    for (int i = 0; i < 6; i++) {
+        const double h = i < 3 ? 10.0 : 0.01; /* m, m/s */
+        double enu[2][3];
+        for (int sgn = 0; sgn < 2; sgn++) {
+            memcpy(y, x, sizeof y);
+            y[i] += sgn ? -h : h;
+            if (tl_propagate_coast(&f->cfg.earth, 1e7, 0.0, y, 14400.0, &cfg, NULL, &cr) != TL_OK)
+                return -1;
+            tl_geo_ecef_to_enu(&f->cfg.earth.shape, &ref, cr.impact_y, enu[sgn]);
+        }
+        for (int a = 0; a < 2; a++)
+            J[a][i] = (enu[0][a] - enu[1][a]) / (2.0 * h);
+    }
+    return 0;
+}
+
 static void record_gain(struct tl_fuse *f, double ratio)
 {
     if (f->n_gain == f->cap_gain) {
@@ -352,35 +417,39 @@ static void record_gain(struct tl_fuse *f, double ratio)
 static void refuse(struct tl_fuse *f, struct tl_fused *s)
 {
     int64_t newest = 0;
-    int have = 0, na = 0;
+    int have = 0, na = 0, due;
     double x[6], P[6][6];
     double xa[TL_FUSE_MAX_CONTRIB][6], Pa[TL_FUSE_MAX_CONTRIB][6][6];
-    double t_go = 0.0;
 
     for (int i = 0; i < s->n_contrib; i++)
         if (s->c[i].t_ns > newest && s->c[i].t_ns > 0)
             newest = s->c[i].t_ns;
     if (newest == 0)
         return;
-    /* once an impact is predicted, weigh toward the impact point's uncertainty */
-    if (s->has_impact)
-        t_go = fmax(s->impact.t_s - (double)newest * NS, 0.0);
-    for (int i = 0; i < s->n_contrib; i++) {
+    for (int i = 0; i < s->n_contrib && na < TL_FUSE_MAX_CONTRIB; i++) {
         const struct tl_fuse_contrib *c = &s->c[i];
-        double xi[6], Pi[6][6], xf[6], Pf[6][6];
-
         if (c->t_ns <= 0 || (double)(newest - c->t_ns) * NS > f->cfg.stale_s)
             continue;
-        if (align(f, &c->dyn, c->x, c->p, c->t_ns, newest, xi, Pi) != 0)
-            continue;
-        memcpy(xa[na], xi, sizeof xi);
-        memcpy(Pa[na], Pi, sizeof Pi);
-        na++;
+        if (align(f, &c->dyn, c->x, c->p, c->t_ns, newest, xa[na], Pa[na]) == 0)
+            na++;
+    }
+    /* Weigh toward the allies' question, where it lands: with two or more estimates, CI
+     * minimises the linearised impact ellipse's major axis; the sensitivity is refreshed with
+     * every impact prediction. */
+    due = !s->has_impact || (double)(newest - s->impact_at_ns) * NS >= f->cfg.assess_every_s;
+    if (na >= 2 && (due || !s->have_J))
+        s->have_J = impact_jacobian(f, xa[0], s->J) == 0;
+    for (int i = 0; i < na; i++) {
+        double xf[6], Pf[6][6], w;
         if (!have) {
-            memcpy(x, xi, sizeof x);
-            memcpy(P, Pi, sizeof P);
+            memcpy(x, xa[i], sizeof x);
+            memcpy(P, Pa[i], sizeof P);
             have = 1;
-        } else if (!isnan(tl_fuse_ci_toward(x, P, xi, Pi, t_go, xf, Pf))) {
+            continue;
+        }
+        w = s->have_J ? ci_min(x, P, xa[i], Pa[i], crit_impact, &s->J[0][0], xf, Pf)
+                      : ci_min(x, P, xa[i], Pa[i], crit_logdet, NULL, xf, Pf);
+        if (!isnan(w)) {
             memcpy(x, xf, sizeof x);
             memcpy(P, Pf, sizeof P);
         }
@@ -408,7 +477,7 @@ static void refuse(struct tl_fuse *f, struct tl_fused *s)
     }
     /* fused impact prediction, at most every assess_every_s of state time; with it, the best
      * single nation's from the same data at the same time by the same method (fusion gain) */
-    if (!s->has_impact || (double)(s->t_ns - s->impact_at_ns) * NS >= f->cfg.assess_every_s) {
+    if (due) {
         struct tl_impact_pred ip;
         if (impact_of(f, x, P, s->t_ns, &ip) == 0) {
             s->impact = ip;
