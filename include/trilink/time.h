@@ -17,7 +17,8 @@ TL_API double tl_time_to_s(int64_t t_ns);
 
 /**
  * Parse an ISO-8601 UTC date-time: `YYYY-MM-DDThh:mm:ss[.fffffffff](Z|+hh:mm|-hh:mm)`.
- * Years 1970..9999; seconds 00..59 (no leap second 60); at most 9 fraction digits.
+ * From 1970-01-01T00:00:00Z to 2262-04-11T23:47:16.854775807Z (the int64 nanosecond range; later
+ * instants are refused, not wrapped); seconds 00..59 (no leap second 60); at most 9 fraction digits.
  * @param[in]  text  NUL-terminated string; borrowed.
  * @param[out] t_ns  receives the time; unchanged on error.
  * @retval TL_OK      parsed.

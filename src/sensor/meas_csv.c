@@ -116,8 +116,9 @@ static int parse_row(char *line, int ln, const struct tl_sensor_set *sensors, st
     if (isnan(v[4]) || v[4] < -90.0 || v[4] > 90.0)
         return fail(diag, ln, "elevation_deg", "'%s' is not in [-90, 90]", f[4]);
     if (s->kind == TL_SENSOR_RADAR) {
-        if (isnan(v[2]) || !(v[2] > 0.0))
-            return fail(diag, ln, "range_m", "'%s' is not a positive range (radar)", f[2]);
+        /* 1e8 m is beyond any radar's reach (and keeps the geometry finite): 1e308 was accepted */
+        if (isnan(v[2]) || !(v[2] > 0.0) || v[2] > 1e8)
+            return fail(diag, ln, "range_m", "'%s' is not a range in (0, 1e8] m (radar)", f[2]);
         if (s->sigma_rr_mps > 0.0 && (isnan(v[5]) || fabs(v[5]) > 1e5))
             return fail(diag, ln, "range_rate_mps", "'%s' is not a range rate (this radar reports one)",
                         f[5]);
@@ -139,6 +140,32 @@ static int parse_row(char *line, int ln, const struct tl_sensor_set *sensors, st
     return TL_OK;
 }
 
+/* One line of at most MAX_LINE characters into @p line (NUL-terminated, without its newline and
+ * carriage return): its length, -1 at the end of the file, -2 for a longer line, -3 for a line
+ * holding a NUL byte. */
+static long read_line(FILE *f, char *line)
+{
+    size_t len = 0;
+    int c, any = 0;
+
+    while ((c = getc(f)) != EOF) {
+        any = 1;
+        if (c == '\n')
+            break;
+        if (c == '\0')
+            return -3;
+        if (len == MAX_LINE)
+            return -2;
+        line[len++] = (char)c;
+    }
+    if (!any)
+        return -1;
+    while (len > 0 && line[len - 1] == '\r')
+        len--;
+    line[len] = '\0';
+    return (long)len;
+}
+
 int tl_meas_read_csv(const char *path, const struct tl_sensor_set *sensors, struct tl_meas **out,
                      size_t *n_out, struct tl_diag *diag)
 {
@@ -154,25 +181,24 @@ int tl_meas_read_csv(const char *path, const struct tl_sensor_set *sensors, stru
         memset(diag, 0, sizeof *diag);
         snprintf(diag->file, sizeof diag->file, "%s", path);
     }
-    f = fopen(path, "r");
-    if (f == NULL) {
-        if (diag != NULL)
-            snprintf(diag->message, sizeof diag->message, "cannot open: %s", strerror(errno));
+    f = tl__fopen_read(path, diag);
+    if (f == NULL)
         return TL_EIO;
-    }
-    while (fgets(line, sizeof line, f) != NULL) {
-        size_t len = strlen(line);
+    for (;;) {
+        const long got = read_line(f, line);
+        size_t len;
+        if (got == -1)
+            break;
         ln++;
-        if (len > MAX_LINE || (len == MAX_LINE + 1 && line[len - 1] != '\n')) {
+        if (got == -2) {
             rc = fail(diag, ln, "", "%s", "line longer than 512 characters");
             break;
         }
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (memchr(line, '\0', len) != NULL || strlen(line) != len) {
+        if (got == -3) { /* fgets let it through: a NUL ended the C string early */
             rc = fail(diag, ln, "", "%s", "binary data (a NUL byte)");
             break;
         }
+        len = (size_t)got;
         if (ln == 1) {
             if (strcmp(line, HEADER) != 0) {
                 rc = fail(diag, 1, "", "expected the header '%s'", HEADER);

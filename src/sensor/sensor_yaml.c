@@ -98,12 +98,19 @@ static int parse_sensor(const struct tl__ynode *n, const char *path, struct tl_s
 
     memset(s, 0, sizeof *s);
     if ((rc = tl__ycheck_map(n, path, SENSOR_KEYS, diag)) != TL_OK ||
-        (rc = tl__yget_str(n, path, "id", 1, s->id, sizeof s->id, diag)) != TL_OK ||
+        (rc = tl__yget_id(n, path, "id", 1, s->id, sizeof s->id, diag)) != TL_OK ||
         (rc = tl__yget_str(n, path, "kind", 1, kind, sizeof kind, diag)) != TL_OK)
         return rc;
     rc = tl__yget_str(n, path, "nation", 0, s->nation, sizeof s->nation, diag);
     if (rc != TL_OK && rc != TL_ENOTFOUND)
         return rc;
+    for (const char *p = s->nation; *p != '\0'; p++)
+        if (*p < 'A' || *p > 'Z' || strlen(s->nation) > 4) {
+            snprintf(field, sizeof field, "%s.nation", path);
+            return tl__ydiag(diag, tl__ymap_key_line(n, "nation"), field,
+                             "'%s' is not a nation code (2 to 4 capital letters, e.g. KR)",
+                             s->nation);
+        }
     snprintf(field, sizeof field, "%s.kind", path);
     if (strcmp(kind, "radar") == 0)
         s->kind = TL_SENSOR_RADAR;

@@ -204,9 +204,11 @@ static void coarsen(double p[TL_NP], int k0, double floor)
         if (!(s > 0))
             p[tl_ut6(k, k)] = floor * floor;
     }
+    /* (p d_i) d_j, not p (d_i d_j): for a tiny variance d_i d_j alone overflows, while each step
+     * stays below floor^2 (issue 9, found by fuzzing: a 1e-300 m^2 variance gave inf) */
     for (int i = 0; i < 6; i++)
         for (int j = i; j < 6; j++)
-            p[tl_ut6(i, j)] *= d[i] * d[j];
+            p[tl_ut6(i, j)] = p[tl_ut6(i, j)] * d[i] * d[j];
 }
 
 int tl_release_track(const struct tl_release_policy *p, const struct tl_msg_track *in,
@@ -337,6 +339,14 @@ int tl_msg_track_check(const struct tl_msg_track *m, char *why, size_t why_size)
     for (int i = 0; i < 6; i++)
         if (!(m->p[tl_ut6(i, i)] > 0))
             return WHY("p[%d][%d]: variance %g is not positive", i, i, m->p[tl_ut6(i, i)]);
+    /* Cauchy-Schwarz, which every covariance meets: a correlation above 1 is not one (and
+     * scaled by the coarsening it overflowed; issue 9, found by fuzzing) */
+    for (int i = 0; i < 6; i++)
+        for (int j = i + 1; j < 6; j++)
+            if (!(fabs(m->p[tl_ut6(i, j)]) <=
+                  sqrt(m->p[tl_ut6(i, i)]) * sqrt(m->p[tl_ut6(j, j)]) * (1.0 + 1e-9)))
+                return WHY("p: correlation of %d and %d beyond 1 (%g against variances %g, %g)", i,
+                           j, m->p[tl_ut6(i, j)], m->p[tl_ut6(i, i)], m->p[tl_ut6(j, j)]);
     for (int i = 0; i < 3; i++)
         if (!(fabs(m->accel[i]) < 1000.0))
             return WHY("accel[%d]: %g m/s^2 is not a thrust acceleration", i, m->accel[i]);
@@ -370,11 +380,19 @@ int tl_msg_assess_check(const struct tl_msg_assess *m, char *why, size_t why_siz
         !(m->semi_minor_m >= 0 && m->semi_minor_m <= m->semi_major_m))
         return WHY("ellipse: axes %g, %g m out of range", m->semi_major_m, m->semi_minor_m);
     if (m->has_launch && (!(fabs(m->launch_lat_rad) <= M_PI / 2) ||
-                          !(fabs(m->launch_lon_rad) <= 2 * M_PI) || !(m->launch_err_m >= 0)))
-        return WHY("launch: (%g, %g) rad, error %g m is not a position", m->launch_lat_rad,
-                   m->launch_lon_rad, m->launch_err_m);
+                          !(fabs(m->launch_lon_rad) <= 2 * M_PI) ||
+                          !(m->launch_err_m >= 0 && m->launch_err_m < 2.0e7) || m->launch_ns <= 0))
+        return WHY("launch: (%g, %g) rad, error %g m at %lld ns is not a launch point",
+                   m->launch_lat_rad, m->launch_lon_rad, m->launch_err_m, (long long)m->launch_ns);
+    /* issue 9 (fuzzing): an infinite apogee or azimuth was accepted and went into the picture */
+    if (!(fabs(m->major_az_rad) <= 2 * M_PI))
+        return WHY("major_az_rad: %g is not an azimuth", m->major_az_rad);
+    if (!(m->apogee_m >= 0 && m->apogee_m < 5.0e7))
+        return WHY("apogee_m: %g is not a height in [0, 50,000 km)", m->apogee_m);
     if (m->cls < 0 || m->cls > 3)
         return WHY("cls: %d is not a class", m->cls);
+    if (m->loft < 0 || m->loft > 2)
+        return WHY("loft: %d is not 0, 1 or 2", m->loft);
     if (m->t_ns <= 0 || m->impact_ns <= 0)
         return WHY("t_ns: not a time");
     return TL_OK;

@@ -101,7 +101,7 @@ static int parse_launch(const struct tl__ynode *n, size_t idx, const struct tl_s
     memset(ls, 0, sizeof *ls);
     ls->line = n->line;
     ls->apogee_m = NAN;
-    if ((rc = tl__yget_str(n, path, "id", 1, ls->id, sizeof ls->id, diag)) != TL_OK ||
+    if ((rc = tl__yget_id(n, path, "id", 1, ls->id, sizeof ls->id, diag)) != TL_OK ||
         (rc = tl__yget_str(n, path, "class", 1, ls->class_name, sizeof ls->class_name, diag)) !=
             TL_OK)
         return rc;
@@ -230,8 +230,9 @@ int tl_scenario_load(const char *path, struct tl_scenario **out, struct tl_diag 
         goto fail;
     n = tl__ymap_get(root, "sensors");
     if (n != NULL && n->kind == TL__YSCALAR) {
-        /* A sensors file, relative to the scenario's directory. */
-        char spath[512];
+        /* A sensors file, relative to the scenario's directory (not the working directory: a
+         * scenario copied elsewhere with its sensors file keeps working). */
+        char spath[1024];
         const char *slash = strrchr(path, '/');
         struct tl_diag sd;
         memset(&sd, 0, sizeof sd);
@@ -240,7 +241,11 @@ int tl_scenario_load(const char *path, struct tl_scenario **out, struct tl_diag 
         else
             snprintf(spath, sizeof spath, "%.*s/%s", (int)(slash - path), path, n->scalar);
         if ((rc = tl_sensor_load(spath, &sc->sensors, &sd)) != TL_OK) {
-            if (diag != NULL)
+            if (rc == TL_EIO)
+                /* the file itself is missing: point at the line that names it */
+                rc = tl__ydiag(diag, n->line, "sensors", "%s (resolved against the scenario's "
+                               "folder)", sd.message);
+            else if (diag != NULL)
                 *diag = sd; /* the error is in the sensors file: name that file */
             goto fail;
         }

@@ -122,7 +122,9 @@ int tl_time_parse_iso8601(const char *text, int64_t *t_ns)
         return TL_EPARSE;
     t = days_from_civil(year, mon, day) * 86400 + hh * 3600 + mm * 60 + ss;
     t -= sign * (off_h * 3600 + off_m * 60); /* local = UTC + offset */
-    if (t < 0)
+    /* int64 nanoseconds end at 2262-04-11T23:47:16.854775807Z: a later instant is out of range,
+     * not an overflow (issue 9: year 2263 overflowed here). */
+    if (t < 0 || t > (INT64_MAX - frac_ns) / TL_NS_PER_S)
         return TL_EPARSE;
     *t_ns = t * TL_NS_PER_S + frac_ns;
     return TL_OK;

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "yamltree.h"
@@ -196,6 +199,45 @@ int tl__yaml_parse(const char *text, size_t len, const char *fname, struct tl__y
     return TL_OK;
 }
 
+/* The absolute form of @p path for messages: as given when absolute, else the working directory
+ * joined to it (realpath would fail for the missing file we want to name). */
+static void resolved(const char *path, char *out, size_t size)
+{
+    char cwd[PATH_MAX];
+
+    if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+        snprintf(out, size, "%s", path);
+    else
+        snprintf(out, size, "%s/%s", cwd, path);
+}
+
+FILE *tl__fopen_read(const char *path, struct tl_diag *diag)
+{
+    char abs[PATH_MAX + 256];
+    struct stat sb;
+    FILE *f;
+    int err;
+
+    if (diag != NULL)
+        snprintf(diag->file, sizeof diag->file, "%s", path);
+    f = fopen(path, "rb");
+    if (f != NULL && fstat(fileno(f), &sb) == 0 && !S_ISDIR(sb.st_mode))
+        return f;
+    err = f != NULL ? EISDIR : errno;
+    if (f != NULL)
+        fclose(f);
+    if (diag != NULL) {
+        resolved(path, abs, sizeof abs);
+        if (err == EISDIR)
+            snprintf(diag->message, sizeof diag->message, "'%.200s' is a directory, not a file", abs);
+        else
+            snprintf(diag->message, sizeof diag->message, "cannot open '%.200s': %s", abs,
+                     strerror(err));
+    }
+    errno = err;
+    return NULL;
+}
+
 int tl__yaml_load(const char *path, struct tl__ynode **root, struct tl_diag *diag)
 {
     FILE *f;
@@ -205,16 +247,11 @@ int tl__yaml_load(const char *path, struct tl__ynode **root, struct tl_diag *dia
 
     if (path == NULL || root == NULL)
         return TL_EINVAL;
-    if (diag != NULL) {
+    if (diag != NULL)
         memset(diag, 0, sizeof *diag);
-        snprintf(diag->file, sizeof diag->file, "%s", path);
-    }
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        if (diag != NULL)
-            snprintf(diag->message, sizeof diag->message, "cannot open: %s", strerror(errno));
+    f = tl__fopen_read(path, diag);
+    if (f == NULL)
         return TL_EIO;
-    }
     for (;;) {
         size_t got;
         if (cap - len < 4096) {
@@ -367,5 +404,24 @@ int tl__yget_str(const struct tl__ynode *map, const char *path, const char *key,
         return tl__ydiag(diag, n->line, field, "'%.40s...' is longer than %zu characters",
                          n->scalar, size - 1);
     memcpy(buf, n->scalar, strlen(n->scalar) + 1);
+    return TL_OK;
+}
+
+int tl__yget_id(const struct tl__ynode *map, const char *path, const char *key, int required,
+                char *buf, size_t size, struct tl_diag *diag)
+{
+    int rc = tl__yget_str(map, path, key, required, buf, size, diag);
+    char field[128];
+
+    if (rc != TL_OK)
+        return rc;
+    for (const char *p = buf; *p != '\0'; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.' || *p == ':')) {
+            join_path(field, sizeof field, path, key);
+            return tl__ydiag(diag, tl__ymap_key_line(map, key), field,
+                             "'%s' is not an id (letters, digits, '-', '_', '.', ':' only; "
+                             "character %d is 0x%02x)",
+                             buf, (int)(p - buf) + 1, (unsigned char)*p);
+        }
     return TL_OK;
 }

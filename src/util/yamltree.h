@@ -4,6 +4,7 @@
 #define TL_UTIL_YAMLTREE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "trilink/err.h"
 
@@ -23,6 +24,11 @@ struct tl__ynode {
  * Returns owned tree (free with tl__yaml_free) in *root. */
 int tl__yaml_parse(const char *text, size_t len, const char *fname, struct tl__ynode **root,
                    struct tl_diag *diag);
+/** Opens @p path for reading, refusing a directory. On failure fills @p diag (may be NULL) with the
+ * file and a message that names the resolved path ("cannot open '/abs/path': No such file or
+ * directory", "'/abs/path' is a directory") and returns NULL. */
+FILE *tl__fopen_read(const char *path, struct tl_diag *diag);
+
 /** Read and parse a file. */
 int tl__yaml_load(const char *path, struct tl__ynode **root, struct tl_diag *diag);
 void tl__yaml_free(struct tl__ynode *n);
@@ -48,6 +54,12 @@ int tl__yget_num(const struct tl__ynode *map, const char *path, const char *key,
 /** Read a string (copied into @p buf of @p size, must fit). Same absence rule. */
 int tl__yget_str(const struct tl__ynode *map, const char *path, const char *key, int required,
                  char *buf, size_t size, struct tl_diag *diag);
+
+/** Read an identifier (a launch or sensor id): like tl__yget_str, and only letters, digits and
+ * '-', '_', '.', ':' — ids go into CSV cells and DDS strings, where a comma, quote or newline
+ * would break the row or the key. */
+int tl__yget_id(const struct tl__ynode *map, const char *path, const char *key, int required,
+                char *buf, size_t size, struct tl_diag *diag);
 
 /** Strict number parse: the whole string must be a finite decimal (strtod grammar, no hex,
  * no inf/nan). Returns 0 on success. */

@@ -72,6 +72,27 @@ static void seconds_conversion(void **state)
     TL_ASSERT_NEAR(tl_time_to_s(INT64_C(1689123540123456789)), 1689123540.123456789, 1e-6);
 }
 
+/* issue9_year_2263: any year from 2263 on overflowed int64 nanoseconds in the parser (UBSan, found by
+ * a throwaway libFuzzer harness); the last representable instant parses, one nanosecond later and
+ * every later year are refused. */
+static void issue9_year_2263(void **state)
+{
+    static const char *const late[] = { "2262-04-11T23:47:16.854775808Z", "2263-01-01T00:00:00Z",
+                                        "9999-12-31T23:59:59.999999999Z",
+                                        "2262-04-12T00:00:00+00:01" };
+    int64_t t = 42;
+    (void)state;
+    assert_int_equal(tl_time_parse_iso8601("2262-04-11T23:47:16.854775807Z", &t), TL_OK);
+    assert_true(t == INT64_MAX);
+    for (size_t i = 0; i < sizeof late / sizeof late[0]; i++) {
+        t = 42;
+        if (tl_time_parse_iso8601(late[i], &t) != TL_EPARSE || t != 42)
+            fail_msg("'%s' was not refused (t = %lld)", late[i], (long long)t);
+    }
+    /* an offset that brings a late local time back into range is fine */
+    assert_int_equal(tl_time_parse_iso8601("2262-04-12T08:00:00+09:00", &t), TL_OK);
+}
+
 static void error_table(void **state)
 {
     (void)state;
@@ -85,7 +106,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse_known_instants), cmocka_unit_test(reject_malformed),
         cmocka_unit_test(format_roundtrip),     cmocka_unit_test(seconds_conversion),
-        cmocka_unit_test(error_table),
+        cmocka_unit_test(error_table),          cmocka_unit_test(issue9_year_2263),
     };
     return cmocka_run_group_tests_name("time", tests, NULL, NULL);
 }
