@@ -91,9 +91,13 @@ TL_API double tl_sim_end_s(const struct tl_sim *sim);
 TL_API int tl_sim_state(const struct tl_sim *sim, int i, double t_s, double y[6],
                         enum tl_phase *phase);
 
+/** Seconds the sensors go on scanning after the last impact (only false alarms then). */
+#define TL_SIM_AFTER_IMPACT_S 30.0
+
 /**
  * Every scan of every sensor in @p sensors over the simulation (scans at multiples of each
- * sensor's revisit period from time 0 to the last impact), seeded by @p seed, sorted in arrival
+ * sensor's revisit period from time 0 to TL_SIM_AFTER_IMPACT_S after the last impact), seeded by
+ * @p seed, sorted in arrival
  * order (validity time plus latency; ties by validity time, then sensor).
  * @param[out] out  returns an owned array (free()) of *n measurements.
  * @retval TL_OK, TL_EINVAL, TL_ENOMEM.

@@ -29,6 +29,36 @@ static double apogee_radius(const struct tl_earth *e, const double y[6])
     return a > 0 ? a * (1.0 + ecc) : INFINITY;
 }
 
+/* Height above which drag no longer changes the orbit measurably (density < 2e-9 kg/m^3): the
+ * two-body apogee of a state there is the flight's. */
+#define DRAG_FREE_H_M 150000.0
+
+/* The apogee a descending body has passed: flown back in time with its drag (the equations of
+ * motion run backwards as well as forwards) until it is above DRAG_FREE_H_M, where the two-body
+ * orbit gives the apogee, or until it climbs no more (an apogee inside the atmosphere, 5-s
+ * samples: about g dt^2 / 8 = 30 m short at worst). */
+static double apogee_behind(const struct tl_earth *e, double beta, double t_s, const double y0[6])
+{
+    const struct tl_ode_cfg cfg = { 1e-9, 1e-3, 0.0, 0.0 };
+    const double dt = 5.0;
+    double y[6], h = tl_geo_height(&e->shape, y0), best = h;
+
+    memcpy(y, y0, sizeof y);
+    for (int i = 0; i < 720 && h < DRAG_FREE_H_M; i++) {
+        double back[6];
+        if (tl_propagate_ballistic(e, beta, t_s - dt * i, y, t_s - dt * (i + 1), &cfg, back) !=
+            TL_OK)
+            break;
+        memcpy(y, back, sizeof y);
+        h = tl_geo_height(&e->shape, y);
+        if (h <= best)
+            return best; /* lower than a step later: the apogee is behind us */
+        best = h;
+    }
+    return apogee_radius(e, y) - sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]) +
+           tl_geo_height(&e->shape, y);
+}
+
 enum tl_class tl_assess_class(const struct tl_earth *e, const double y[6], double range_m,
                               double apogee_m, int *loft, double *standard_range_m)
 {
@@ -141,12 +171,11 @@ int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g, struct 
             return rc == TL_ENOSOL ? TL_ENOSOL : rc;
         if (k == 0) {
             r.t_s = cr.impact_t_s;
-            /* The forward coast finds the apogee still ahead; one already passed follows from
-             * the two-body orbit. */
+            /* The forward coast finds the apogee still ahead; one already passed is found behind
+             * the state (issue 9: the two-body apogee of a state that drag has slowed fell from
+             * 6,643 to 5,169 km over the last seconds of an ICBM's reentry). */
             apo = isnan(cr.apogee_t_s) || cr.apogee_t_s <= g->t_s + 1e-6
-                      ? apogee_radius(e, g->x) -
-                            sqrt(g->x[0] * g->x[0] + g->x[1] * g->x[1] + g->x[2] * g->x[2]) +
-                            tl_geo_height(&e->shape, g->x)
+                      ? apogee_behind(e, beta, g->t_s, s.x[0])
                       : cr.apogee_h_m;
         }
         memcpy(imp[k], cr.impact_y, sizeof imp[k]);

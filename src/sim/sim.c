@@ -188,6 +188,29 @@ int tl_sim_measure(const struct tl_sim *sim, const struct tl_sensor_set *sensors
                 goto done;
         }
     }
+    /* The sensors keep scanning for TL_SIM_AFTER_IMPACT_S after the last impact, so a tracker
+     * sees the missiles gone and ends their tracks. Drawn after every regular scan, so the
+     * measurements up to the last impact are the same as without this tail. */
+    for (int si = 0; si < sensors->n; si++) {
+        const struct tl_sensor *s = &sensors->s[si];
+        const size_t need = 16 + (size_t)(8.0 * s->false_alarms_per_scan);
+        for (long k = (long)floor(sim->end_s / s->revisit_s) + 1;
+             (double)k * s->revisit_s <= sim->end_s + TL_SIM_AFTER_IMPACT_S; k++) {
+            if (cap - n < need) {
+                size_t nc = 2 * cap + need + 1024;
+                struct tl_meas *nm = realloc(m, nc * sizeof *nm);
+                if (nm == NULL) {
+                    rc = TL_ENOMEM;
+                    goto done;
+                }
+                m = nm;
+                cap = nc;
+            }
+            rc = tl_sensor_scan(s, si, (double)k * s->revisit_s, NULL, NULL, 0, &rng, m, cap, &n);
+            if (rc != TL_OK)
+                goto done;
+        }
+    }
     if (n > 0)
         qsort(m, n, sizeof *m, by_arrival);
     *out = m;

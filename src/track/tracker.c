@@ -23,6 +23,9 @@
 #define MISS_INFLATE_MPS 20.0
 /* Costs standing in for "impossible" in the assignment: large but finite. */
 #define NO_PAIR 1e12
+/* Seconds past its predicted landing after which a track in reentry that no sensor updates is
+ * deleted (the descent rate near the ground is lower than at the last update, as drag grows). */
+#define LANDED_AFTER_S 20.0
 
 struct trk {
     int id;
@@ -36,6 +39,10 @@ struct trk {
     int have_first;
     struct tl_gauss first;
     double first_boost;
+    int dirty;            /* changed since its last report: reported at the end of this time */
+    int reported;         /* reported at least once (its deletion is reported too) */
+    double last_report_t; /* validity time of its last report (-inf: none) */
+    double ground_t;      /* when its last update in reentry said it would land (inf: not) */
 };
 
 struct tl_tracker {
@@ -283,7 +290,7 @@ static int imm_update(const struct tl_tracker *tk, struct trk *tr, const struct 
                       const struct tl_meas *z)
 {
     const int nm = n_models(tk);
-    double ll[TL_N_MOTIONS], best = -INFINITY, sum = 0.0;
+    double ll[TL_N_MOTIONS], best = -INFINITY;
     struct tl_gauss post[TL_N_MOTIONS];
     int ok = 0;
 
@@ -304,9 +311,8 @@ static int imm_update(const struct tl_tracker *tk, struct trk *tr, const struct 
     for (int j = 0; j < nm; j++) {
         tr->model[j] = post[j];
         tr->mu[j] = isinf(ll[j]) ? 0.0 : tr->mu[j] * exp(ll[j] - best);
-        sum += tr->mu[j];
     }
-    floor_mu(tr->mu, nm);
+    floor_mu(tr->mu, nm); /* normalises too */
     combine(tr->model, tr->mu, nm, &tr->comb);
     return TL_OK;
 }
@@ -330,6 +336,32 @@ static enum tl_phase phase_of(const struct tl_tracker *tk, const struct trk *tr)
     return TL_PHASE_MIDCOURSE;
 }
 
+/* A track that has come down: 20 km below the ground, or more than LANDED_AFTER_S past the
+ * time its last update in reentry said it would reach the ground. Not a test of its predicted
+ * height alone: coasting after the impact, the boost model's random-walk thrust grows the
+ * covariance faster than the mean sinks, and a landed missile's track lived on for a minute and
+ * more, until a new missile's detections passed its grown gate (issue 9: a salvo track revived
+ * 76 s after its impact, in another missile's boost); and a booster's first infrared estimate
+ * may lie a few kilometres below the pad. */
+static int below_ground(const struct tl_tracker *tk, const struct trk *tr, double t)
+{
+    return tl_geo_height(&tk->cfg.earth.shape, tr->comb.x) < -20000.0 ||
+           t > tr->ground_t + LANDED_AFTER_S;
+}
+
+/* After an update: when the track reaches the ground at its current descent rate, if it is in
+ * reentry (infinity otherwise). */
+static void note_ground_time(const struct tl_tracker *tk, struct trk *tr)
+{
+    double n[3];
+    const double h = tl_geo_height_normal(&tk->cfg.earth.shape, tr->comb.x, n);
+    const double climb = n[0] * tr->comb.x[3] + n[1] * tr->comb.x[4] + n[2] * tr->comb.x[5];
+
+    tr->ground_t = phase_of(tk, tr) == TL_PHASE_REENTRY && climb < 0.0
+                       ? tr->comb.t_s + fmax(h, 0.0) / -climb
+                       : INFINITY;
+}
+
 /* M of N counts distinct times: several sensors seeing the track at one instant are one chance
  * (and, when associated, one hit). */
 static void count_chance(struct trk *tr, double t, int hit)
@@ -344,10 +376,14 @@ static void count_chance(struct trk *tr, double t, int hit)
     }
 }
 
-static void report(struct tl_tracker *tk, const struct trk *tr)
+/* A track's report goes out once per validity time, after every scan valid at that time has
+ * been processed (several sensors seeing it at one instant give one row, not one each): changes
+ * only mark it, and emit_reports() sends them. */
+static void report(struct tl_tracker *tk, struct trk *tr)
 {
     struct tl_track_report r;
 
+    tr->dirty = 0;
     if (tk->sink == NULL || (tr->status == TL_TRACK_TENTATIVE && tr->hits < 2))
         return;
     memset(&r, 0, sizeof r);
@@ -359,7 +395,29 @@ static void report(struct tl_tracker *tk, const struct trk *tr)
     r.state = tr->comb;
     r.first = tr->have_first ? &tr->first : NULL;
     r.first_phase_boost = tr->first_boost;
+    tr->reported = 1;
+    tr->last_report_t = tr->comb.t_s;
     tk->sink(tk->ctx, &r);
+}
+
+/* The reports of the time just processed, then the deleted tracks leave the table. A track whose
+ * state is not newer than its last report (a late report retrodicted it) waits for its next time,
+ * unless it was deleted. */
+static void emit_reports(struct tl_tracker *tk)
+{
+    int w = 0;
+
+    for (int i = 0; i < tk->n; i++) {
+        struct trk *tr = &tk->t[i];
+        if (tr->dirty && (tr->comb.t_s > tr->last_report_t || tr->status == TL_TRACK_DELETED))
+            report(tk, tr);
+    }
+    /* Removes deleted tracks (their final report is out): memory stays bounded by the live
+     * tracks however long the run. */
+    for (int i = 0; i < tk->n; i++)
+        if (tk->t[i].status != TL_TRACK_DELETED)
+            tk->t[w++] = tk->t[i];
+    tk->n = w;
 }
 
 static void kill(struct tl_tracker *tk, struct trk *tr)
@@ -368,8 +426,7 @@ static void kill(struct tl_tracker *tk, struct trk *tr)
         return;
     tr->status = TL_TRACK_DELETED;
     tk->st.deleted++;
-    if (tr->hits >= tk->cfg.confirm_m) /* only tracks that were ever reported */
-        report(tk, tr);
+    tr->dirty = tr->reported; /* a track nobody was told of ends silently */
 }
 
 /* Enters @p tr (its combined state set) into the table as a new tentative track with its first
@@ -382,6 +439,9 @@ static int add_tentative(struct tl_tracker *tk, struct trk *tr, double t, const 
         tr->mu[j] = tk->cfg.imm ? mu[j] : (j == 0 ? 1.0 : 0.0);
     }
     tr->status = TL_TRACK_TENTATIVE;
+    tr->dirty = tr->reported = 0;
+    tr->last_report_t = -INFINITY;
+    tr->ground_t = INFINITY;
     tr->hits = tr->chances = 1;
     tr->last_hit_t = tr->last_chance_t = t;
     tr->miss_since_t = NAN;
@@ -442,18 +502,6 @@ static int initiate(struct tl_tracker *tk, const struct tl_sensor *s, const stru
         g->P[9][9] = 1e-4 * 1e-4;
     }
     return add_tentative(tk, &tr, z->t_s, (const double[3]){ 0.5, 0.4, 0.1 });
-}
-
-/* Removes deleted tracks from the table (their final report is already out): memory stays
- * bounded by the live tracks however long the run. */
-static void compact(struct tl_tracker *tk)
-{
-    int w = 0;
-
-    for (int i = 0; i < tk->n; i++)
-        if (tk->t[i].status != TL_TRACK_DELETED)
-            tk->t[w++] = tk->t[i];
-    tk->n = w;
 }
 
 /* Fastest ballistic missile, m/s: bounds how far a partner detection can be. */
@@ -762,7 +810,7 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
         if (tr->status == TL_TRACK_DELETED)
             continue;
         if (imm_predict(tk, tr, t) != TL_OK || pos_sigma(&tr->comb) > tk->cfg.max_pos_sigma_m ||
-            tl_geo_height(&tk->cfg.earth.shape, tr->comb.x) < -20000.0)
+            below_ground(tk, tr, t))
             kill(tk, tr);
     }
     assign = malloc(((size_t)nt + 1) * sizeof *assign); /* detection of each track, -1 none */
@@ -861,6 +909,7 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
             }
             used[j] = 1;
             tk->st.associated++;
+            note_ground_time(tk, tr);
             tr->miss_since_t = NAN;
             count_chance(tr, t, 1);
             if (tr->status == TL_TRACK_TENTATIVE && tr->hits >= tk->cfg.confirm_m) {
@@ -872,7 +921,7 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
             } else if (tr->status == TL_TRACK_COASTING) {
                 tr->status = TL_TRACK_CONFIRMED;
             }
-            report(tk, tr);
+            tr->dirty = 1;
             continue;
         }
         /* Not updated. A miss only counts where this sensor should have seen the track. */
@@ -905,6 +954,8 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
                     }
                 combine(tr->model, tr->mu, n_models(tk), &tr->comb);
             }
+            if (tr->status != TL_TRACK_COASTING)
+                tr->dirty = 1; /* confirmed -> coasting is news; staying coasting is not */
             tr->status = TL_TRACK_COASTING;
             /* The time missed while a sensor should have seen it, not the time since the last
              * update: an hour's coast out of every sensor's view is no evidence of loss. */
@@ -966,7 +1017,6 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
                 goto done;
         }
     }
-    compact(tk);
 done:
     free(pairs);
     free(assign);
@@ -1003,6 +1053,9 @@ static int release(struct tl_tracker *tk, double upto)
             return rc;
         tk->done_t = tk->buf[k].t_s;
         k = e;
+        /* every scan valid at this time is done: one report per changed track */
+        if (k == tk->nbuf || tk->buf[k].t_s != tk->done_t)
+            emit_reports(tk);
     }
     if (k > 0) {
         memmove(tk->buf, tk->buf + k, (tk->nbuf - k) * sizeof *tk->buf);
@@ -1020,8 +1073,11 @@ int tl_tracker_add(struct tl_tracker *tk, const struct tl_meas *m)
         /* Older than what is already processed: the lag was too short for it. It is not
          * dropped: the tracks are retrodicted to its time and updated (an approximation that
          * ignores the process noise between the two times). */
+        int rc;
         tk->st.late_beyond_lag++;
-        return process_scan(tk, m->sensor, m->t_s, m, 1);
+        rc = process_scan(tk, m->sensor, m->t_s, m, 1);
+        emit_reports(tk);
+        return rc;
     }
     if (m->t_s < tk->buf_max_t)
         tk->st.late_in_window++;

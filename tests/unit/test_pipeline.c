@@ -128,6 +128,70 @@ static void one_missile_one_track(void **state)
     }
 }
 
+/* issue9_one_row_per_track_and_time: two radars scanning at the same instants gave two reports
+ * (two tracks.csv rows, at different altitudes) for one track and time, and the statuses coasting
+ * and deleted were never reported. Now: at most one report per track and validity time, times
+ * increasing per track, and the confirmed track's life ends in a deleted report after the impact
+ * (the sensors scan on for TL_SIM_AFTER_IMPACT_S), with nothing after it. */
+struct life {
+    int id[4096];
+    double t[4096];
+    int status[4096];
+    int n;
+};
+
+static void record(void *ctx, const struct tl_track_report *r)
+{
+    struct life *l = ctx;
+    if (l->n < 4096) {
+        l->id[l->n] = r->id;
+        l->t[l->n] = r->state.t_s;
+        l->status[l->n++] = (int)r->status;
+    }
+}
+
+static void issue9_one_row_per_track_and_time(void **state)
+{
+    struct tl_tracker_cfg cfg = tl_tracker_cfg_default();
+    struct tl_tracker *tk;
+    static struct life l;
+    int confirmed_id = -1, saw_confirmed = 0, saw_deleted = 0, same_time = 0;
+
+    (void)state;
+    memset(&l, 0, sizeof l);
+    assert_int_equal(tl_tracker_create(&cfg, &sc->sensors, record, &l, &tk), TL_OK);
+    for (size_t i = 0; i < n_meas; i++)
+        assert_int_equal(tl_tracker_add(tk, &meas[i]), TL_OK);
+    assert_int_equal(tl_tracker_flush(tk), TL_OK);
+    tl_tracker_destroy(tk);
+    for (int i = 0; i < l.n; i++) {
+        for (int j = i + 1; j < l.n; j++)
+            if (l.id[j] == l.id[i] && !(l.t[j] > l.t[i]))
+                fail_msg("track %d reported at t = %.3f s after a report at %.3f s", l.id[i], l.t[j],
+                         l.t[i]);
+        if (l.status[i] == TL_TRACK_CONFIRMED)
+            confirmed_id = l.id[i];
+    }
+    assert_true(confirmed_id > 0);
+    for (int i = 0; i < l.n; i++) {
+        if (l.id[i] != confirmed_id)
+            continue;
+        if (saw_deleted)
+            fail_msg("track %d reported (%s) after its deletion", l.id[i],
+                     tl_track_status_name((enum tl_track_status)l.status[i]));
+        saw_confirmed |= l.status[i] == TL_TRACK_CONFIRMED;
+        saw_deleted |= l.status[i] == TL_TRACK_DELETED;
+        /* two sensors at one instant: R1 and R2 both scan every second */
+        for (int j = 0; j < l.n; j++)
+            same_time += j != i && l.id[j] == l.id[i] && l.t[j] == l.t[i];
+    }
+    assert_true(saw_confirmed);
+    if (!saw_deleted)
+        fail_msg("track %d was never reported deleted (%d reports)", confirmed_id, l.n);
+    assert_int_equal(same_time, 0);
+    assert_true(tl_sim_end_s(sim) + TL_SIM_AFTER_IMPACT_S >= meas[n_meas - 1].t_s);
+}
+
 /* Reports arriving out of order within the lag are processed in validity order: the result is
  * the same, to the bit, as in order. */
 static void out_of_order_within_the_lag(void **state)
@@ -251,6 +315,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_missile_one_track),
+        cmocka_unit_test(issue9_one_row_per_track_and_time),
         cmocka_unit_test(out_of_order_within_the_lag),
         cmocka_unit_test(late_beyond_the_lag),
         cmocka_unit_test(infrared_stereo_starts_a_track),
