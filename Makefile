@@ -9,8 +9,20 @@ JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN  ?= build-asan
 BENCH ?= build-bench
+FUZZ  ?= build-fuzz
+FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build run test test-asan bench clean
+# Options per build tree. A tree is configured only when it has no cache yet or was configured
+# with other options (recorded in TREE/.tl-options); otherwise cmake's own check at build time
+# reruns cmake when a CMakeLists.txt changes. Reconfiguring on every make rewrote generated
+# sources and relinked every target: now a second make with no change rebuilds nothing.
+BUILD_OPTS = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_WERROR=ON
+ASAN_OPTS  = -DCMAKE_BUILD_TYPE=Debug -DTL_WERROR=ON -DTL_SANITIZE=ON
+BENCH_OPTS = -DCMAKE_BUILD_TYPE=Release
+configure = if [ ! -f $(1)/CMakeCache.txt ] || [ "$$(cat $(1)/.tl-options 2>/dev/null)" != "$(2)" ]; \
+	then cmake -S . -B $(1) $(2) >/dev/null && echo "$(2)" > $(1)/.tl-options; fi
+
+.PHONY: all deps build run test test-asan bench clean fuzz
 
 all: build
 
@@ -18,14 +30,14 @@ deps:
 	@sh scripts/install-deps
 
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTL_WERROR=ON >/dev/null
+	@$(call configure,$(BUILD),$(BUILD_OPTS))
 	@cmake --build $(BUILD) -j $(JOBS)
 
 run: build
 	@sh scripts/demo.sh $(BUILD)/trilink
 
 test: build
-	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DTL_WERROR=ON -DTL_SANITIZE=ON >/dev/null
+	@$(call configure,$(ASAN),$(ASAN_OPTS))
 	@cmake --build $(ASAN) -j $(JOBS)
 	@status=0; \
 	echo "== tests (RelWithDebInfo)"; \
@@ -38,7 +50,7 @@ test: build
 	exit $$status
 
 bench: deps
-	@cmake -S . -B $(BENCH) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@$(call configure,$(BENCH),$(BENCH_OPTS))
 	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_bench_track trilink_bench_share trilink_cli trilinkd
 	@echo "command: make bench ($(BENCH)/trilink_bench, $(BENCH)/trilink_bench_track, bench/share.sh)"
 	@$(BENCH)/trilink_bench
@@ -52,4 +64,11 @@ bench: deps
 	@sh bench/share.sh $(BENCH)
 
 clean:
-	rm -rf $(BUILD) $(ASAN) $(BENCH) out
+	rm -rf $(BUILD) $(ASAN) $(BENCH) $(FUZZ) out
+
+# Every parser's libFuzzer harness (tests/fuzz) for FUZZ_SECONDS each, two at a time: clang 14
+# with -fsanitize=fuzzer,address,undefined; fails on any crash, leak or timeout.
+fuzz: deps
+	@cmake -S . -B $(FUZZ) -DCMAKE_C_COMPILER=clang -DTL_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(FUZZ) -j $(JOBS) --target $(shell sed -n 's/^set(TL_FUZZ_HARNESSES \(.*\))$$/\1/p' tests/fuzz/CMakeLists.txt | sed 's/[^ ]*/fuzz_&/g')
+	@FUZZ_JOBS=2 sh tests/fuzz/run.sh $(FUZZ) $(FUZZ_SECONDS)

@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +40,30 @@ int cli_number(const char *cmd, const char *name, const char *text, double lo, d
         return cli_error(cmd, TL_EXIT_USAGE, "%s: %s is outside [%g, %g]", name, text, lo, hi);
     *out = v;
     return 0;
+}
+
+int cli_integer(const char *cmd, const char *name, const char *text, double lo, double hi,
+                double *out)
+{
+    double v;
+
+    if (text == NULL || tl__parse_num(text, &v) != 0 || v != floor(v))
+        return cli_error(cmd, TL_EXIT_USAGE, "%s: '%s' is not a whole number", name,
+                         text != NULL ? text : "");
+    if (v < lo || v > hi)
+        return cli_error(cmd, TL_EXIT_USAGE, "%s: %s is outside [%.0f, %.0f]", name, text, lo, hi);
+    *out = v;
+    return 0;
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+    const char *opt = optind > 0 ? argv[optind - 1] : "?";
+
+    if (c == ':')
+        return cli_error(cmd, TL_EXIT_USAGE, "option '%s' needs a value (see trilink %s --help)",
+                         opt, cmd);
+    return cli_error(cmd, TL_EXIT_USAGE, "unknown option '%s' (see trilink %s --help)", opt, cmd);
 }
 
 int cli_close(const char *cmd, FILE *f, const char *path)

@@ -135,7 +135,7 @@ int cmd_analyze(int argc, char **argv)
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'a':
             if (cli_number("analyze", "--apogee", optarg, 1e-3, 50000.0, &apogee_km) != 0)
@@ -163,8 +163,7 @@ int cmd_analyze(int argc, char **argv)
             usage(stdout);
             return TL_EXIT_OK;
         default:
-            return cli_error("analyze", TL_EXIT_USAGE, "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
+            return cli_bad_option("analyze", c, argv);
         }
     }
     if (optind < argc)

@@ -12,13 +12,15 @@ static void usage(FILE *out)
             "\n"
             "Recomputes the SHA-256 chain of a node's audit log (the SQLite file named by its\n"
             "'storage' setting). Exit 0 and the entry count when intact; exit 1 naming the first\n"
-            "altered, inserted or removed entry otherwise; exit 2 if DB is not a node database.\n");
+            "altered, inserted or removed entry otherwise; exit 2 if DB cannot be read, is not a\n"
+            "node database, or is corrupted anywhere (PRAGMA quick_check runs first: a chain can\n"
+            "be intact in a file whose other pages are damaged).\n");
 }
 
 int cmd_audit(int argc, char **argv)
 {
     int64_t n = 0, bad = 0;
-    char why[300] = "";
+    char why[512] = "";
     int rc;
 
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -34,6 +36,9 @@ int cmd_audit(int argc, char **argv)
         printf("audit: %s: %lld entries, chain intact\n", argv[2], (long long)n);
         return TL_EXIT_OK;
     }
-    fprintf(stderr, "audit: %s: %s\n", argv[2], why);
-    return rc == TL_EPARSE ? TL_EXIT_FAIL : TL_EXIT_USAGE;
+    if (why[0] == '\0')
+        snprintf(why, sizeof why, "%s", tl_strerror(rc));
+    /* why does not repeat the path: it is printed once, here */
+    return cli_error("audit", rc == TL_EPARSE || rc == TL_ENOMEM ? TL_EXIT_FAIL : TL_EXIT_USAGE,
+                     "%s: %s", argv[2], why);
 }

@@ -41,18 +41,19 @@ int cmd_pki(int argc, char **argv)
     struct tl_diag diag = { 0 };
     int c;
 
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'n': nations = optarg; break;
         case 'u': hub = optarg; break;
         case 'm': hub = ""; break;
         case 'd':
-            if (cli_number("pki", "--domain-base", optarg, 0, 220, &base) != 0)
+            if (cli_integer("pki", "--domain-base", optarg, 0, 220, &base) != 0)
                 return TL_EXIT_USAGE;
             break;
         case 'h': usage(stdout); return TL_EXIT_OK;
-        default: usage(stderr); return TL_EXIT_USAGE;
+        default: return cli_bad_option("pki", c, argv);
         }
     }
     if (out == NULL || optind != argc) {

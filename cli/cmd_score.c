@@ -1,4 +1,5 @@
 /* trilink score: compare tracks and assessments with the truth. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
@@ -15,133 +16,378 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: trilink score --truth FILE --tracks FILE --assessments FILE [--runs N]\n"
-            "                     [--cutoff M] [--json] [--plot DIR]\n"
+            "usage: trilink score --truth FILE --tracks FILE --assessments FILE [--events FILE]\n"
+            "                     [--runs N] [--cutoff M] [--json] [--plot DIR]\n"
             "\n"
             "Scores tracker output against the truth: GOSPA and OSPA over time and their means\n"
             "(cutoff c, order 2), position and velocity RMSE per object, track continuity\n"
             "(tracks per object, track-number swaps), false confirmed tracks, time from first\n"
-            "detection to a confirmed track, launch-point error, impact-point miss at burnout\n"
-            "+30, +60 and +120 s, and the fraction of assessments after burnout whose 95 %%\n"
-            "ellipse contains the true impact point.\n"
+            "detection to a confirmed track, launch-point error, launch-time and apogee errors\n"
+            "(last assessment, and median after burnout), impact-point miss at burnout +30, +60\n"
+            "and +120 s, and the fraction of assessments after burnout whose 95 %% ellipse\n"
+            "contains the true impact point. Every cell used is checked: a bad one stops the\n"
+            "run with file:line: column: message and exit status 2, before anything is written.\n"
             "\n"
-            "  --runs N     Monte Carlo: score runs 1..N, whose files carry the run number\n"
-            "               before the extension (tracks-0001.csv ...; as trilink sim --runs\n"
-            "               writes meas-0001.csv ...), and print the summary over all runs\n"
-            "  --cutoff M   GOSPA/OSPA cutoff and assignment distance, metres (default 10000)\n"
-            "  --json       one JSON object\n"
-            "  --plot DIR   write SVG charts with gnuplot (first run, first object): impact\n"
-            "               miss and 95 %% ellipse against time, altitude against ground range\n"
-            "               (truth and tracks), GOSPA and OSPA against time\n");
+            "  --events FILE  exact launch, burnout, reentry, apogee and impact of each object\n"
+            "                 (trilink sim --events); without it they come from the truth rows\n"
+            "                 (launch = the object's first row)\n"
+            "  --runs N       Monte Carlo: score runs 1..N, whose files carry the run number\n"
+            "                 before the extension (tracks-0001.csv ...; as trilink sim --runs\n"
+            "                 writes meas-0001.csv ...), and print the summary over all runs\n"
+            "  --cutoff M     GOSPA/OSPA cutoff and assignment distance, metres (default 10000)\n"
+            "  --json         one JSON object (objects_detail: one entry per missile)\n"
+            "  --plot DIR     SVG charts with gnuplot (first run): for each missile\n"
+            "                 DIR/<id>/impact.svg (impact miss and 95 %% ellipse against time\n"
+            "                 since its launch) and DIR/<id>/profile.svg (altitude against time\n"
+            "                 and against ground range: its truth and its tracks); DIR/gospa.svg\n"
+            "                 for the run; DIR/impact.svg and DIR/profile.svg repeat the first\n"
+            "                 missile's\n");
 }
 
-/* Data for the charts: impact error and ellipse against time (assessments of the track nearest
- * the first object's impact), altitude against ground range from the first object's pad (truth
- * and confirmed track rows). Reads the CSV columns it needs by position (the formats are fixed). */
-static int plot_data(const char *dir, const char *truth, const char *tracks, const char *assess,
-                     const struct tl_score *s)
-{
-    char path[512], line[1024];
-    FILE *in, *out;
-    const struct tl_score_object *o = &s->obj[0];
+/* ---------------------------------------------------------------- charts */
 
-    snprintf(path, sizeof path, "%s/impact.dat", dir);
-    if ((in = fopen(assess, "r")) == NULL || (out = fopen(path, "w")) == NULL)
-        return -1;
-    fgets(line, sizeof line, in);
-    while (fgets(line, sizeof line, in) != NULL) {
-        double t, lat, lon, a, b, d;
-        /* time_s,track,class,lt,llat,llon,lerr,it,ilat,ilon,a,b,az,apo,range */
-        if (sscanf(line, "%lf,%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%lf,%lf,%lf,%lf", &t,
-                   &lat, &lon, &a, &b) != 5)
-            continue;
-        tl_geo_inverse(&TL_WGS84, tl_deg2rad(lat), tl_deg2rad(lon), o->impact_lat_rad,
-                       o->impact_lon_rad, &d, NULL, NULL);
-        fprintf(out, "%.3f %.1f %.1f %.1f\n", t, d, a, b);
+/* Typical spacing of the times @p t[0..n) (the median difference), for finding gaps. */
+static double usual_step(const double *t, size_t n)
+{
+    double *d, m;
+    size_t k = 0;
+
+    if (n < 2 || (d = malloc((n - 1) * sizeof *d)) == NULL)
+        return NAN;
+    for (size_t i = 1; i < n; i++)
+        if (t[i] > t[i - 1])
+            d[k++] = t[i] - t[i - 1];
+    if (k == 0) {
+        free(d);
+        return NAN;
     }
-    fclose(in);
-    fclose(out);
-    for (int f = 0; f < 2; f++) {
-        snprintf(path, sizeof path, "%s/%s", dir, f == 0 ? "truth_profile.dat" : "track_profile.dat");
-        if ((in = fopen(f == 0 ? truth : tracks, "r")) == NULL || (out = fopen(path, "w")) == NULL)
-            return -1;
-        fgets(line, sizeof line, in);
-        while (fgets(line, sizeof line, in) != NULL) {
-            char id[64], status[32];
-            double lat, lon, alt, d;
-            if (f == 0 &&
-                sscanf(line, "%*[^,],%63[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%lf,%lf,%lf",
-                       id, &lat, &lon, &alt) == 4 &&
-                strcmp(id, o->id) == 0) {
-            } else if (f == 1 &&
-                       sscanf(line, "%*[^,],%*[^,],%31[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],"
-                                    "%*[^,],%lf,%lf,%lf",
-                              status, &lat, &lon, &alt) == 4 &&
-                       strcmp(status, "confirmed") == 0) {
-            } else {
-                continue;
-            }
-            tl_geo_inverse(&TL_WGS84, o->launch_lat_rad, o->launch_lon_rad, tl_deg2rad(lat),
-                           tl_deg2rad(lon), &d, NULL, NULL);
-            fprintf(out, "%.1f %.1f\n", d / 1000.0, alt / 1000.0);
+    /* Insertion-free median: a selection by sorting is fine for a few thousand values. */
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = i; j > 0 && d[j - 1] > d[j]; j--) {
+            const double x = d[j];
+            d[j] = d[j - 1];
+            d[j - 1] = x;
         }
-        fclose(in);
-        fclose(out);
+    m = d[k / 2];
+    free(d);
+    return m;
+}
+
+/* A blank line in a gnuplot data file breaks the line drawn through it: one goes in wherever
+ * consecutive samples are more than 3x the usual interval apart, so no line spans a stretch
+ * without assessments (the ICBM's unseen midcourse). */
+static int is_gap(double dt, double step)
+{
+    return isfinite(step) && dt > 3.0 * step;
+}
+
+/* Writes the data files of object @p k into @p odir; returns the counts written. */
+static int object_data(const char *odir, const struct tl_score *s, int k, size_t *n_assess,
+                       size_t *n_track)
+{
+    const struct tl_score_object *o = &s->obj[k];
+    char path[1200];
+    double *t, step, prev = NAN;
+    size_t n = 0, cap = s->n_assess > s->n_points ? s->n_assess : s->n_points;
+    FILE *f;
+
+    if ((t = malloc((cap + 1) * sizeof *t)) == NULL)
+        return -1;
+    for (size_t i = 0; i < s->n_assess; i++)
+        if (s->assess[i].object == k)
+            t[n++] = s->assess[i].t_s;
+    step = usual_step(t, n);
+    *n_assess = n;
+    snprintf(path, sizeof path, "%s/impact.dat", odir);
+    if ((f = fopen(path, "w")) == NULL)
+        goto fail;
+    fprintf(f, "# time since launch (s), miss (m), 95%% semi-major (m), semi-minor (m), track\n");
+    for (size_t i = 0; i < s->n_assess; i++) {
+        const struct tl_score_assessment *a = &s->assess[i];
+        if (a->object != k)
+            continue;
+        if (is_gap(a->t_s - prev, step))
+            fputc('\n', f);
+        prev = a->t_s;
+        fprintf(f, "%.3f %.1f %.1f %.1f %d\n", a->t_s - o->launch_s, a->miss_m, a->semi_major_m,
+                a->semi_minor_m, a->track);
     }
+    if (cli_close("score", f, path) != 0)
+        goto fail;
+    for (int which = 0; which < 2; which++) {
+        n = 0;
+        for (size_t i = 0; i < s->n_points; i++)
+            if (s->points[i].object == k && (s->points[i].track < 0) == (which == 0))
+                t[n++] = s->points[i].t_s;
+        if (which == 1)
+            *n_track = n;
+        step = usual_step(t, n);
+        prev = NAN;
+        snprintf(path, sizeof path, "%s/%s", odir, which == 0 ? "truth.dat" : "track.dat");
+        if ((f = fopen(path, "w")) == NULL)
+            goto fail;
+        fprintf(f, "# time since launch (s), ground range from the pad (km), altitude (km)\n");
+        for (size_t i = 0; i < s->n_points; i++) {
+            const struct tl_score_point *p = &s->points[i];
+            if (p->object != k || (p->track < 0) != (which == 0))
+                continue;
+            if (is_gap(p->t_s - prev, step))
+                fputc('\n', f);
+            prev = p->t_s;
+            fprintf(f, "%.3f %.3f %.3f\n", p->t_s - o->launch_s, p->range_km, p->alt_km);
+        }
+        if (cli_close("score", f, path) != 0)
+            goto fail;
+    }
+    free(t);
+    return 0;
+fail:
+    free(t);
+    return -1;
+}
+
+/* The truth point of object @p k nearest time @p t_s (for marking events on the range chart). */
+static const struct tl_score_point *truth_at(const struct tl_score *s, int k, double t_s)
+{
+    const struct tl_score_point *best = NULL;
+
+    for (size_t i = 0; i < s->n_points; i++) {
+        const struct tl_score_point *p = &s->points[i];
+        if (p->object == k && p->track < 0 &&
+            (best == NULL || fabs(p->t_s - t_s) < fabs(best->t_s - t_s)))
+            best = p;
+    }
+    return best;
+}
+
+/* Vertical lines with labels at burnout, reentry and impact, on an axis of time since launch. */
+static void event_marks(FILE *g, const struct tl_score_object *o)
+{
+    const double at[3] = { o->burnout_s - o->launch_s, o->reentry_s - o->launch_s,
+                           o->impact_s - o->launch_s };
+    static const char *const NAME[3] = { "burnout", "reentry", "impact" };
+
+    for (int e = 0; e < 3; e++)
+        if (isfinite(at[e])) {
+            fprintf(g, "set arrow from %.3f, graph 0 to %.3f, graph 1 nohead dt 2 lc rgb '#555555'\n",
+                    at[e], at[e]);
+            /* Burnout labelled right of its line, reentry and impact left of theirs and at
+             * two heights, so that labels of events seconds apart do not overprint. */
+            fprintf(g, "set label '%s %.0f s' at %.3f, graph %.2f %s offset %s,0 "
+                       "textcolor rgb '#555555'\n",
+                    NAME[e], at[e], at[e], e == 2 ? 0.91 : 0.97, e == 0 ? "left" : "right",
+                    e == 0 ? "0.5" : "-0.5");
+        }
+}
+
+/* The gnuplot commands for object @p k's two charts, written to @p impact and @p profile. */
+static void object_charts(FILE *g, const struct tl_score *s, int k, const char *odir,
+                          const char *impact, const char *profile, size_t n_assess,
+                          size_t n_track)
+{
+    const struct tl_score_object *o = &s->obj[k];
+    const struct tl_score_point *pb = truth_at(s, k, o->burnout_s);
+    const struct tl_score_point *pr = truth_at(s, k, o->reentry_s);
+
+    fprintf(g, "reset\nset termoption noenhanced\nset grid\nset key outside bottom center horizontal\n");
+    fprintf(g, "set output '%s'\n", impact);
+    fprintf(g, "set title \"%s: impact-point prediction against its true impact point\\n"
+               "%zu assessments of the tracks assigned to %s; last miss %.*f %s; gaps: no "
+               "assessment\"\n",
+            o->id, n_assess, o->id, o->ipp_miss_last_m < 1e4 ? 0 : 1,
+            o->ipp_miss_last_m < 1e4 ? o->ipp_miss_last_m : o->ipp_miss_last_m / 1000.0,
+            o->ipp_miss_last_m < 1e4 ? "m" : "km");
+    fprintf(g, "set xlabel 'time since launch of %s (s)'\nset ylabel 'metres'\nset logscale y\n",
+            o->id);
+    event_marks(g, o);
+    if (n_assess == 0)
+        fprintf(g, "set label 'no assessment of a track assigned to %s' at graph 0.5, 0.5 "
+                   "center\nplot [0:1] [1:10] NaN notitle\n",
+                o->id);
+    else
+        fprintf(g, "plot '%s/impact.dat' using 1:2 with linespoints pt 7 ps 0.4 title 'miss "
+                   "distance', '' using 1:3 with lines title '95%% ellipse semi-major', '' using "
+                   "1:4 with lines title '95%% ellipse semi-minor'\n",
+                odir);
+    fprintf(g, "unset logscale y\nunset label\nunset arrow\n");
+    fprintf(g, "set output '%s'\n", profile);
+    fprintf(g, "set multiplot layout 1,2 title \"%s: altitude, truth and the %zu confirmed "
+               "track rows assigned to it\"\n",
+            o->id, n_track);
+    fprintf(g, "set title 'against time since launch'\nset xlabel 'time since launch of %s (s)'\n"
+               "set ylabel 'altitude (km)'\n",
+            o->id);
+    event_marks(g, o);
+    fprintf(g, "plot '%s/truth.dat' using 1:3 with lines lw 2 title 'truth'", odir);
+    if (n_track)
+        fprintf(g, ", '%s/track.dat' using 1:3 with points pt 7 ps 0.3 title 'tracks'", odir);
+    fprintf(g, "\nunset label\nunset arrow\n");
+    fprintf(g, "set title 'against ground range from the pad'\nset xlabel 'ground range (km)'\n");
+    if (pb != NULL && isfinite(o->burnout_s))
+        fprintf(g, "set label 'burnout' at %.3f, %.3f point pt 6 ps 1.5 offset 1,-1\n",
+                pb->range_km, pb->alt_km);
+    if (pr != NULL && isfinite(o->reentry_s))
+        fprintf(g, "set label 'reentry' at %.3f, %.3f point pt 6 ps 1.5 offset 1,1\n",
+                pr->range_km, pr->alt_km);
+    fprintf(g, "plot '%s/truth.dat' using 2:3 with lines lw 2 title 'truth'", odir);
+    if (n_track)
+        fprintf(g, ", '%s/track.dat' using 2:3 with points pt 7 ps 0.3 title 'tracks'", odir);
+    fprintf(g, "\nunset multiplot\nunset label\nunset arrow\n");
+}
+
+static int plot(const char *dir, const struct tl_score *s, double cutoff_m, double p)
+{
+    char path[1100], odir[1100], imp[1200], pro[1200];
+    FILE *f, *g;
+    double t0 = INFINITY, step;
+
+    if (s->n_objects == 0)
+        return 0;
+    if (strpbrk(dir, "'\"\n\\") != NULL)
+        return cli_error("score", TL_EXIT_USAGE, "--plot: '%s' has a quote, backslash or newline",
+                         dir);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return cli_error("score", TL_EXIT_FAIL, "--plot: cannot create '%s': %s", dir,
+                         strerror(errno));
+    snprintf(path, sizeof path, "%s/gospa.dat", dir);
+    if ((f = fopen(path, "w")) == NULL)
+        return cli_error("score", TL_EXIT_FAIL, "--plot: cannot write '%s': %s", path,
+                         strerror(errno));
+    for (int k = 0; k < s->n_objects; k++)
+        t0 = fmin(t0, s->obj[k].launch_s);
+    step = usual_step(s->t_s, s->n_steps);
+    fprintf(f, "# time since the first launch (s), GOSPA (m), OSPA (m)\n");
+    for (size_t i = 0; i < s->n_steps; i++) {
+        if (i > 0 && is_gap(s->t_s[i] - s->t_s[i - 1], step))
+            fputc('\n', f); /* no missile in flight between two salvos' rounds */
+        fprintf(f, "%.3f %.3f %.3f\n", s->t_s[i] - t0, s->gospa_m[i], s->ospa_m[i]);
+    }
+    if (cli_close("score", f, path) != 0)
+        return TL_EXIT_FAIL;
+    snprintf(path, sizeof path, "%s/plot.gp", dir);
+    if ((g = fopen(path, "w")) == NULL)
+        return cli_error("score", TL_EXIT_FAIL, "--plot: cannot write '%s': %s", path,
+                         strerror(errno));
+    fprintf(g, "# trilink score --plot: run with gnuplot %s\n"
+               "set terminal svg size 1000,560 dynamic background rgb 'white'\n",
+            path);
+    for (int k = 0; k < s->n_objects; k++) {
+        size_t na = 0, nt = 0;
+        snprintf(odir, sizeof odir, "%s/%s", dir, s->obj[k].id); /* ids: a safe alphabet */
+        if ((mkdir(odir, 0777) != 0 && errno != EEXIST) || object_data(odir, s, k, &na, &nt) != 0) {
+            fclose(g);
+            return cli_error("score", TL_EXIT_FAIL, "--plot: cannot write in '%s'", odir);
+        }
+        snprintf(imp, sizeof imp, "%s/impact.svg", odir);
+        snprintf(pro, sizeof pro, "%s/profile.svg", odir);
+        object_charts(g, s, k, odir, imp, pro, na, nt);
+        if (k == 0) { /* DIR/impact.svg and DIR/profile.svg: the first missile, as before */
+            snprintf(imp, sizeof imp, "%s/impact.svg", dir);
+            snprintf(pro, sizeof pro, "%s/profile.svg", dir);
+            object_charts(g, s, k, odir, imp, pro, na, nt);
+        }
+    }
+    fprintf(g, "reset\nset termoption noenhanced\nset grid\nset key inside top right opaque box\n"
+               "set output '%s/gospa.svg'\n"
+               "set title 'GOSPA and OSPA of the run (cutoff c = %.0f m, order p = %g, alpha = 2)'\n"
+               "set xlabel 'time since the first launch (s)'\nset ylabel 'metres'\n"
+               "set bmargin 7\n"
+               "set label \"GOSPA adds c^p/2 for each missed or false target: a missile no track "
+               "follows (the ICBM's hour of unseen midcourse) costs c/2^(1/p) = %.0f m on its own, "
+               "however\\nwell the others are tracked. OSPA averages over the larger set, so one "
+               "miss among n targets costs it c/n^(1/p).\" at screen 0.02, screen 0.05 left "
+               "font ',10'\n",
+            dir, cutoff_m, p, cutoff_m / pow(2.0, 1.0 / p));
+    for (int k = 0; k < s->n_objects; k++)
+        fprintf(g, "set arrow from %.3f, graph 0 to %.3f, graph 1 nohead dt 3 lc rgb '#999999'\n"
+                   "set label '%s' at %.3f, graph 0.98 rotate by 90 right offset -0.6,0 "
+                   "font ',9' textcolor rgb '#777777'\n",
+                s->obj[k].launch_s - t0, s->obj[k].launch_s - t0, s->obj[k].id,
+                s->obj[k].launch_s - t0);
+    fprintf(g, "plot '%s/gospa.dat' using 1:2 with lines title 'GOSPA', '' using 1:3 with lines "
+               "title 'OSPA'\n",
+            dir);
+    if (cli_close("score", g, path) != 0)
+        return TL_EXIT_FAIL;
+    snprintf(imp, sizeof imp, "gnuplot '%s' 2>&1", path);
+    if ((g = popen(imp, "r")) == NULL)
+        return cli_error("score", TL_EXIT_FAIL, "--plot: gnuplot not available");
+    {
+        char line[512];
+        while (fgets(line, sizeof line, g) != NULL)
+            if (strstr(line, "warning") == NULL) /* e.g. a log scale's zero misses */
+                fprintf(stderr, "trilink score: gnuplot: %s", line);
+    }
+    if (pclose(g) != 0)
+        return cli_error("score", TL_EXIT_FAIL, "--plot: gnuplot failed on %s", path);
+    printf("plots: %s/<id>/impact.svg and profile.svg for %d missile%s, %s/gospa.svg\n", dir,
+           s->n_objects, s->n_objects == 1 ? "" : "s", dir);
     return 0;
 }
 
-static int plot(const char *dir, const char *truth, const char *tracks, const char *assess,
-                const struct tl_score *s)
-{
-    char data[512], cmd[4096];
-    FILE *f, *g;
+/* ---------------------------------------------------------------- summaries */
 
-    mkdir(dir, 0777);
-    snprintf(data, sizeof data, "%s/gospa.dat", dir);
-    f = fopen(data, "w");
-    if (f == NULL || s->n_objects == 0)
-        return cli_error("score", TL_EXIT_FAIL, "--plot: cannot write in '%s'", dir);
-    for (size_t i = 0; i < s->n_steps; i++)
-        fprintf(f, "%.3f %.3f %.3f\n", s->t_s[i], s->gospa_m[i], s->ospa_m[i]);
-    fclose(f);
-    if (plot_data(dir, truth, tracks, assess, s) != 0)
-        return cli_error("score", TL_EXIT_FAIL, "--plot: cannot write in '%s'", dir);
-    g = popen("gnuplot", "w");
-    if (g == NULL)
-        return cli_error("score", TL_EXIT_FAIL, "--plot: gnuplot not available");
-    snprintf(cmd, sizeof cmd,
-             "set terminal svg size 900,500 dynamic\nset grid\n"
-             "set output '%s/impact.svg'\n"
-             "set title 'Impact-point prediction, %s'\n"
-             "set xlabel 'time since epoch (s)'\nset ylabel 'metres'\nset logscale y\n"
-             "plot '%s/impact.dat' using 1:2 with points pt 7 ps 0.4 title 'miss distance',"
-             " '' using 1:3 with lines title '95%% ellipse semi-major',"
-             " '' using 1:4 with lines title '95%% ellipse semi-minor'\n"
-             "unset logscale y\n"
-             "set output '%s/profile.svg'\n"
-             "set title 'Altitude against ground range from the pad, %s'\n"
-             "set xlabel 'ground range (km)'\nset ylabel 'altitude (km)'\n"
-             "plot '%s/truth_profile.dat' using 1:2 with lines lw 2 title 'truth',"
-             " '%s/track_profile.dat' using 1:2 with points pt 7 ps 0.3 title 'confirmed tracks'\n"
-             "set output '%s/gospa.svg'\nset title 'GOSPA and OSPA (cutoff 10 km)'\n"
-             "set xlabel 'time since epoch (s)'\nset ylabel 'metres'\n"
-             "plot '%s' using 1:2 with lines title 'GOSPA', '' using 1:3 with lines title 'OSPA'\n",
-             dir, s->obj[0].id, dir, dir, s->obj[0].id, dir, dir, dir, data);
-    fputs(cmd, g);
-    if (pclose(g) != 0)
-        return cli_error("score", TL_EXIT_FAIL, "--plot: gnuplot failed");
-    printf("plots: %s/impact.svg, %s/profile.svg, %s/gospa.svg\n", dir, dir, dir);
-    return 0;
+/* Per-object figures, averaged over the runs that have them (one run: the figures). */
+enum {
+    F_LTE, F_LTE_MED, F_APO, F_APO_MED, F_LERR, F_MISS30, F_MISS60, F_MISS120, F_MISS_LAST,
+    F_POS, F_VEL, F_SEEN, F_CONF, F_TRACKS, F_SWAPS, NF
+};
+static const char *const FKEY[NF] = {
+    "launch_time_err_s", "launch_time_err_median_s", "apogee_err_km", "apogee_err_median_km",
+    "launch_err_m",      "ipp_miss_30s_m",           "ipp_miss_60s_m", "ipp_miss_120s_m",
+    "ipp_miss_last_m",   "pos_rmse_m",               "vel_rmse_mps",  "first_seen_s",
+    "confirmed_s",       "tracks",                   "swaps"
+};
+
+struct obj_acc {
+    char id[32];
+    double sum[NF];
+    long n[NF];
+    long assessments, contained;
+    double launch_s, burnout_s, reentry_s, impact_s, apogee_km;
+};
+
+static void acc_add(struct obj_acc *a, int f, double v)
+{
+    if (isfinite(v)) {
+        a->sum[f] += v;
+        a->n[f]++;
+    }
+}
+
+static double acc_mean(const struct obj_acc *a, int f)
+{
+    return a->n[f] > 0 ? a->sum[f] / (double)a->n[f] : NAN;
+}
+
+static json_t *jnum(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
 }
 
 static double nanmean_add(double *acc, long *n, double v)
 {
-    if (!isnan(v)) {
+    if (isfinite(v)) {
         *acc += v;
         (*n)++;
     }
     return v;
+}
+
+static void print_object(const struct tl_score_object *o)
+{
+    printf("%-8s tracks %d, swaps %d, RMSE %.1f m / %.2f m/s, first seen %.1f s, "
+           "confirmed %.1f s, launch error %.0f m, impact miss at burnout +30/+60/+120 "
+           "s: %.0f / %.0f / %.0f m, 95%% ellipse held the impact in %ld of %ld\n",
+           o->id, o->tracks, o->swaps, o->pos_rmse_m, o->vel_rmse_mps, o->first_seen_s,
+           o->confirmed_s, o->launch_err_m, o->ipp_miss_m[0], o->ipp_miss_m[1], o->ipp_miss_m[2],
+           o->contained, o->assessments);
+    printf("%-8s launch time %+.2f s (median after burnout %+.2f s), apogee %+.2f km (median "
+           "%+.2f km), last impact miss %.0f m; truth: launch %.1f s, burnout %.1f s, reentry "
+           "%.1f s, apogee %.1f km\n",
+           "", o->launch_time_err_s, o->launch_time_err_median_s, o->apogee_err_km,
+           o->apogee_err_median_km, o->ipp_miss_last_m, o->launch_s, o->burnout_s, o->reentry_s,
+           o->apogee_km);
 }
 
 int cmd_score(int argc, char **argv)
@@ -150,21 +396,26 @@ int cmd_score(int argc, char **argv)
         { "truth", required_argument, NULL, 't' },  { "tracks", required_argument, NULL, 'k' },
         { "assessments", required_argument, NULL, 'a' }, { "runs", required_argument, NULL, 'r' },
         { "cutoff", required_argument, NULL, 'c' }, { "json", no_argument, NULL, 'j' },
-        { "plot", required_argument, NULL, 'p' },   { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "plot", required_argument, NULL, 'p' },   { "events", required_argument, NULL, 'e' },
+        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
     };
-    const char *truth = NULL, *tracks = NULL, *assess = NULL, *plot_dir = NULL;
+    const char *truth = NULL, *tracks = NULL, *assess = NULL, *plot_dir = NULL, *events = NULL;
     struct tl_score_cfg cfg = tl_score_cfg_default();
+    struct tl_score first;
+    struct obj_acc *acc = NULL;
+    int have_first = 0, n_acc = 0;
     double runs_d = 0.0;
     int runs, json = 0, ch, status = TL_EXIT_OK;
     /* Accumulators over runs. */
     double gospa = 0, ospa = 0, miss[3] = { 0, 0, 0 }, lerr = 0, confirm_delay = 0;
+    double lte = 0, lte_med = 0, apo = 0, apo_med = 0;
     long nmiss[3] = { 0, 0, 0 }, nlerr = 0, ndelay = 0, assessments = 0, contained = 0;
+    long nlte = 0, nlte_med = 0, napo = 0, napo_med = 0;
     long objects = 0, tracks_total = 0, swaps = 0, false_tracks = 0, one_track = 0;
 
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (ch) {
         case 't':
             truth = optarg;
@@ -175,9 +426,14 @@ int cmd_score(int argc, char **argv)
         case 'a':
             assess = optarg;
             break;
+        case 'e':
+            events = optarg;
+            break;
         case 'r':
             if (cli_number("score", "--runs", optarg, 1, 100000, &runs_d) != 0)
                 return TL_EXIT_USAGE;
+            if (runs_d != floor(runs_d))
+                return cli_error("score", TL_EXIT_USAGE, "--runs: '%s' is not an integer", optarg);
             break;
         case 'c':
             if (cli_number("score", "--cutoff", optarg, 1.0, 1e7, &cfg.cutoff_m) != 0)
@@ -193,15 +449,22 @@ int cmd_score(int argc, char **argv)
             usage(stdout);
             return TL_EXIT_OK;
         default:
-            return cli_error("score", TL_EXIT_USAGE, "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
+            return cli_bad_option("score", ch, argv);
         }
     }
     if (optind < argc)
         return cli_error("score", TL_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
     if (truth == NULL || tracks == NULL || assess == NULL)
         return cli_error("score", TL_EXIT_USAGE, "--truth, --tracks and --assessments are required");
+    if (plot_dir != NULL && strpbrk(plot_dir, "'\"\n\\") != NULL)
+        return cli_error("score", TL_EXIT_USAGE, "--plot: '%s' has a quote, backslash or newline",
+                         plot_dir);
+    if (plot_dir != NULL && strlen(plot_dir) > 900)
+        return cli_error("score", TL_EXIT_USAGE, "--plot: the directory name is longer than 900 "
+                                                 "characters");
     runs = (int)runs_d;
+    memset(&first, 0, sizeof first);
+    /* Every run is scored (and so checked) before anything is printed or plotted. */
     for (int run = runs > 0 ? 1 : 0; run <= runs; run++) {
         char tp[512], ap[512];
         struct tl_score s;
@@ -211,9 +474,28 @@ int cmd_score(int argc, char **argv)
         run_name(tracks, run, tp, sizeof tp);
         run_name(assess, run, ap, sizeof ap);
         memset(&diag, 0, sizeof diag);
-        if ((rc = tl_score_files(&cfg, truth, tp, ap, &s, &diag)) != TL_OK)
-            return rc == TL_ENOMEM ? cli_error("score", TL_EXIT_FAIL, "out of memory")
-                                   : cli_diag("score", &diag);
+        if ((rc = tl_score_files_events(&cfg, truth, tp, ap, events, &s, &diag)) != TL_OK) {
+            status = rc == TL_ENOMEM ? cli_error("score", TL_EXIT_FAIL, "out of memory")
+                                     : cli_diag("score", &diag);
+            goto out;
+        }
+        if (acc == NULL) {
+            n_acc = s.n_objects;
+            if ((acc = calloc((size_t)n_acc + 1, sizeof *acc)) == NULL) {
+                tl_score_free(&s);
+                status = cli_error("score", TL_EXIT_FAIL, "out of memory");
+                goto out;
+            }
+            for (int i = 0; i < n_acc; i++) {
+                const struct tl_score_object *o = &s.obj[i];
+                snprintf(acc[i].id, sizeof acc[i].id, "%s", o->id);
+                acc[i].launch_s = o->launch_s;
+                acc[i].burnout_s = o->burnout_s;
+                acc[i].reentry_s = o->reentry_s;
+                acc[i].impact_s = o->impact_s;
+                acc[i].apogee_km = o->apogee_km;
+            }
+        }
         gospa += s.gospa_mean_m;
         ospa += s.ospa_mean_m;
         false_tracks += s.false_tracks;
@@ -221,6 +503,8 @@ int cmd_score(int argc, char **argv)
         contained += s.contained;
         for (int i = 0; i < s.n_objects; i++) {
             const struct tl_score_object *o = &s.obj[i];
+            /* The same truth for every run: object i is the same missile in each. */
+            struct obj_acc *a = i < n_acc ? &acc[i] : NULL;
             objects++;
             tracks_total += o->tracks;
             swaps += o->swaps;
@@ -229,44 +513,97 @@ int cmd_score(int argc, char **argv)
                 nanmean_add(&miss[j], &nmiss[j], o->ipp_miss_m[j]);
             nanmean_add(&lerr, &nlerr, o->launch_err_m);
             nanmean_add(&confirm_delay, &ndelay, o->confirmed_s - o->first_seen_s);
-            if (runs == 0 && !json)
-                printf("%-8s tracks %d, swaps %d, RMSE %.1f m / %.2f m/s, first seen %.1f s, "
-                       "confirmed %.1f s, launch error %.0f m, impact miss at burnout +30/+60/+120 "
-                       "s: %.0f / %.0f / %.0f m, 95%% ellipse held the impact in %ld of %ld\n",
-                       o->id, o->tracks, o->swaps, o->pos_rmse_m, o->vel_rmse_mps,
-                       o->first_seen_s, o->confirmed_s, o->launch_err_m, o->ipp_miss_m[0],
-                       o->ipp_miss_m[1], o->ipp_miss_m[2], o->contained, o->assessments);
+            nanmean_add(&lte, &nlte, fabs(o->launch_time_err_s));
+            nanmean_add(&lte_med, &nlte_med, fabs(o->launch_time_err_median_s));
+            nanmean_add(&apo, &napo, fabs(o->apogee_err_km));
+            nanmean_add(&apo_med, &napo_med, fabs(o->apogee_err_median_km));
+            if (a == NULL)
+                continue;
+            acc_add(a, F_LTE, o->launch_time_err_s);
+            acc_add(a, F_LTE_MED, o->launch_time_err_median_s);
+            acc_add(a, F_APO, o->apogee_err_km);
+            acc_add(a, F_APO_MED, o->apogee_err_median_km);
+            acc_add(a, F_LERR, o->launch_err_m);
+            for (int j = 0; j < 3; j++)
+                acc_add(a, F_MISS30 + j, o->ipp_miss_m[j]);
+            acc_add(a, F_MISS_LAST, o->ipp_miss_last_m);
+            acc_add(a, F_POS, o->pos_rmse_m);
+            acc_add(a, F_VEL, o->vel_rmse_mps);
+            acc_add(a, F_SEEN, o->first_seen_s);
+            acc_add(a, F_CONF, o->confirmed_s);
+            acc_add(a, F_TRACKS, o->tracks);
+            acc_add(a, F_SWAPS, o->swaps);
+            a->assessments += o->assessments;
+            a->contained += o->contained;
         }
-        if (run <= 1 && plot_dir != NULL && plot(plot_dir, truth, tp, ap, &s) != 0)
-            status = TL_EXIT_FAIL;
-        tl_score_free(&s);
+        if (!have_first) {
+            first = s; /* kept for the charts, which are drawn once every run has passed */
+            have_first = 1;
+        } else {
+            tl_score_free(&s);
+        }
     }
     {
         const double n = runs > 0 ? runs : 1;
         const double frac = assessments > 0 ? (double)contained / (double)assessments : NAN;
         if (json) {
-            json_t *o = json_object();
+            json_t *o = json_object(), *det = json_array();
             char *text;
             json_object_set_new(o, "runs", json_integer(runs > 0 ? runs : 1));
             json_object_set_new(o, "objects", json_integer(objects));
-            json_object_set_new(o, "gospa_mean_m", json_real(gospa / n));
-            json_object_set_new(o, "ospa_mean_m", json_real(ospa / n));
-            json_object_set_new(o, "tracks_per_object", json_real((double)tracks_total / (double)objects));
+            json_object_set_new(o, "gospa_mean_m", jnum(gospa / n));
+            json_object_set_new(o, "ospa_mean_m", jnum(ospa / n));
+            json_object_set_new(o, "tracks_per_object",
+                                jnum(objects ? (double)tracks_total / (double)objects : NAN));
             json_object_set_new(o, "objects_with_one_track", json_integer(one_track));
             json_object_set_new(o, "track_swaps", json_integer(swaps));
             json_object_set_new(o, "false_confirmed_tracks", json_integer(false_tracks));
-            json_object_set_new(o, "confirm_delay_s", nlerr || ndelay ? json_real(confirm_delay / (double)ndelay) : json_null());
-            json_object_set_new(o, "launch_error_m", nlerr ? json_real(lerr / (double)nlerr) : json_null());
-            json_object_set_new(o, "ipp_miss_30s_m", nmiss[0] ? json_real(miss[0] / (double)nmiss[0]) : json_null());
-            json_object_set_new(o, "ipp_miss_60s_m", nmiss[1] ? json_real(miss[1] / (double)nmiss[1]) : json_null());
-            json_object_set_new(o, "ipp_miss_120s_m", nmiss[2] ? json_real(miss[2] / (double)nmiss[2]) : json_null());
+            json_object_set_new(o, "confirm_delay_s", jnum(ndelay ? confirm_delay / (double)ndelay : NAN));
+            json_object_set_new(o, "launch_error_m", jnum(nlerr ? lerr / (double)nlerr : NAN));
+            json_object_set_new(o, "ipp_miss_30s_m", jnum(nmiss[0] ? miss[0] / (double)nmiss[0] : NAN));
+            json_object_set_new(o, "ipp_miss_60s_m", jnum(nmiss[1] ? miss[1] / (double)nmiss[1] : NAN));
+            json_object_set_new(o, "ipp_miss_120s_m", jnum(nmiss[2] ? miss[2] / (double)nmiss[2] : NAN));
+            json_object_set_new(o, "launch_time_abs_err_s", jnum(nlte ? lte / (double)nlte : NAN));
+            json_object_set_new(o, "launch_time_abs_err_median_s",
+                                jnum(nlte_med ? lte_med / (double)nlte_med : NAN));
+            json_object_set_new(o, "apogee_abs_err_km", jnum(napo ? apo / (double)napo : NAN));
+            json_object_set_new(o, "apogee_abs_err_median_km",
+                                jnum(napo_med ? apo_med / (double)napo_med : NAN));
             json_object_set_new(o, "ellipse_assessments", json_integer(assessments));
-            json_object_set_new(o, "ellipse_containment", isnan(frac) ? json_null() : json_real(frac));
+            json_object_set_new(o, "ellipse_containment", jnum(frac));
+            for (int i = 0; i < n_acc; i++) {
+                json_t *e = json_object(), *tj = json_object();
+                json_object_set_new(e, "id", json_string(acc[i].id));
+                for (int f = 0; f < NF; f++)
+                    json_object_set_new(e, FKEY[f], jnum(acc_mean(&acc[i], f)));
+                json_object_set_new(e, "ellipse_assessments", json_integer(acc[i].assessments));
+                json_object_set_new(e, "ellipse_contained", json_integer(acc[i].contained));
+                json_object_set_new(tj, "launch_s", jnum(acc[i].launch_s));
+                json_object_set_new(tj, "burnout_s", jnum(acc[i].burnout_s));
+                json_object_set_new(tj, "reentry_s", jnum(acc[i].reentry_s));
+                json_object_set_new(tj, "impact_s", jnum(acc[i].impact_s));
+                json_object_set_new(tj, "apogee_km", jnum(acc[i].apogee_km));
+                json_object_set_new(e, "truth", tj);
+                json_array_append_new(det, e);
+            }
+            json_object_set_new(o, "objects_detail", det);
             text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
             printf("%s\n", text);
             free(text);
             json_decref(o);
         } else {
+            if (runs == 0)
+                for (int i = 0; i < first.n_objects; i++)
+                    print_object(&first.obj[i]);
+            else
+                for (int i = 0; i < n_acc; i++)
+                    printf("%-8s over %d runs: launch time %+.2f s (median after burnout %+.2f s), "
+                           "apogee %+.2f km (median %+.2f km), launch error %.0f m, last impact "
+                           "miss %.0f m, %.2f tracks\n",
+                           acc[i].id, runs, acc_mean(&acc[i], F_LTE), acc_mean(&acc[i], F_LTE_MED),
+                           acc_mean(&acc[i], F_APO), acc_mean(&acc[i], F_APO_MED),
+                           acc_mean(&acc[i], F_LERR), acc_mean(&acc[i], F_MISS_LAST),
+                           acc_mean(&acc[i], F_TRACKS));
             printf("%s%d run%s, %ld object%s: GOSPA mean %.1f m, OSPA mean %.1f m; %.2f tracks per "
                    "object (%ld with exactly one), %ld swaps, %ld false confirmed tracks\n",
                    runs > 0 ? "Monte Carlo: " : "", runs > 0 ? runs : 1, runs > 1 ? "s" : "",
@@ -279,10 +616,20 @@ int cmd_score(int argc, char **argv)
                    nmiss[0] ? miss[0] / (double)nmiss[0] : NAN,
                    nmiss[1] ? miss[1] / (double)nmiss[1] : NAN,
                    nmiss[2] ? miss[2] / (double)nmiss[2] : NAN);
+            printf("mean absolute launch-time error %.2f s (of medians after burnout %.2f s), "
+                   "apogee error %.2f km (%.2f km)\n",
+                   nlte ? lte / (double)nlte : NAN, nlte_med ? lte_med / (double)nlte_med : NAN,
+                   napo ? apo / (double)napo : NAN, napo_med ? apo_med / (double)napo_med : NAN);
             printf("95%% impact ellipse after burnout contained the true impact point in %ld of "
                    "%ld assessments (%.1f %%)\n",
                    contained, assessments, 100.0 * frac);
         }
     }
+    if (plot_dir != NULL && have_first && plot(plot_dir, &first, cfg.cutoff_m, cfg.p) != 0)
+        status = TL_EXIT_FAIL;
+out:
+    if (have_first)
+        tl_score_free(&first);
+    free(acc);
     return status;
 }

@@ -39,8 +39,8 @@ static void usage(FILE *out)
             "  --sensors FILE sensors file used instead of the scenario's own (sensors are fixed, so\n"
             "                 its epoch need not be the scenario's)\n"
             "  --seed N       random seed for noise, detection and false alarms (default 1)\n"
-            "  --runs N       Monte Carlo: N measurement files, seeds N..N+runs-1, named with the\n"
-            "                 run number before the extension (meas-0001.csv ...)\n"
+            "  --runs N       Monte Carlo: N measurement files, seeds SEED..SEED+N-1 (--seed),\n"
+            "                 named with the run number before the extension (meas-0001.csv ...)\n"
             "  --realtime     publish the measurements to each nation's node (trilinkd) over DDS, on\n"
             "                 the nation's national domain and private partition, in real time\n"
             "                 times X (--speed, default 1): each report leaves at its arrival time.\n"
@@ -97,8 +97,9 @@ static void event_line(FILE *out, int csv, const char *id, const char *ev, doubl
         fprintf(out, "%s,%s,%.6f,%.8f,%.8f,%.3f\n", id, ev, t, tl_rad2deg(p.lat_rad),
                 tl_rad2deg(p.lon_rad), p.h_m);
     else
+        /* + 0.0 turns the -0.0 of an impact a few mm below the ellipsoid into 0.0 */
         fprintf(out, "  %-8s %10.3f s  %9.4f %10.4f %9.1f km\n", ev, t, tl_rad2deg(p.lat_rad),
-                tl_rad2deg(p.lon_rad), p.h_m / 1000.0);
+                tl_rad2deg(p.lon_rad), fabs(p.h_m) < 50.0 ? 0.0 : p.h_m / 1000.0);
 }
 
 static void events(const struct tl_sim *sim, FILE *out, int csv)
@@ -157,11 +158,13 @@ int cmd_sim(int argc, char **argv)
     struct tl_sim *sim = NULL;
     struct tl_earth earth = tl_earth_wgs84();
     struct tl_diag diag;
+    struct tl_topology topo;
+    char scen_path[1024];
     int c, rc, status = TL_EXIT_OK;
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 't':
             truth = optarg;
@@ -174,9 +177,8 @@ int cmd_sim(int argc, char **argv)
             events_path = optarg;
             break;
         case 'R':
-            if (cli_number("sim", "--runs", optarg, 1.0, 100000.0, &runs) != 0 || runs != floor(runs))
-                return cli_error("sim", TL_EXIT_USAGE, "--runs: '%s' is not a whole number >= 1",
-                                 optarg);
+            if (cli_integer("sim", "--runs", optarg, 1.0, 100000.0, &runs) != 0)
+                return TL_EXIT_USAGE;
             break;
         case 'm':
             meas_path = optarg;
@@ -185,10 +187,8 @@ int cmd_sim(int argc, char **argv)
             sensors_path = optarg;
             break;
         case 'r':
-            if (cli_number("sim", "--seed", optarg, 0.0, 9007199254740992.0, &seed) != 0 ||
-                seed != floor(seed))
-                return cli_error("sim", TL_EXIT_USAGE, "--seed: '%s' is not a whole number",
-                                 optarg);
+            if (cli_integer("sim", "--seed", optarg, 0.0, 9007199254740992.0, &seed) != 0)
+                return TL_EXIT_USAGE;
             break;
         case 'T':
             realtime = 1;
@@ -216,24 +216,23 @@ int cmd_sim(int argc, char **argv)
             hub = "";
             break;
         case 'd':
-            if (cli_number("sim", "--domain-base", optarg, 0.0, 220.0, &domain_base) != 0 ||
-                domain_base != floor(domain_base))
-                return cli_error("sim", TL_EXIT_USAGE, "--domain-base: '%s' is not a whole number",
-                                 optarg);
+            if (cli_integer("sim", "--domain-base", optarg, 0.0, 220.0, &domain_base) != 0)
+                return TL_EXIT_USAGE;
             break;
         case 'h':
             usage(stdout);
             return TL_EXIT_OK;
         default:
-            return cli_error("sim", TL_EXIT_USAGE, "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
+            return cli_bad_option("sim", c, argv);
         }
     }
     if (optind == argc)
         return cli_error("sim", TL_EXIT_USAGE, "missing SCENARIO.yaml (see trilink sim --help)");
     if (optind + 1 < argc)
         return cli_error("sim", TL_EXIT_USAGE, "unexpected argument '%s'", argv[optind + 1]);
-    scenario = argv[optind];
+    if (cli_data_file(argv[optind], scen_path, sizeof scen_path) != 0)
+        return cli_error("sim", TL_EXIT_USAGE, "%s", scen_path);
+    scenario = scen_path;
     if (truth == NULL)
         return cli_error("sim", TL_EXIT_USAGE, "--truth FILE is required");
     if (replay != NULL && !realtime)
@@ -242,6 +241,8 @@ int cmd_sim(int argc, char **argv)
         return cli_error("sim", TL_EXIT_USAGE,
                          "--realtime: give --pki DIR (trilink pki), or --no-security");
     memset(&diag, 0, sizeof diag);
+    if (realtime && tl_topology_make(nations, hub, (int)domain_base, &topo, &diag) != TL_OK)
+        return cli_error("sim", TL_EXIT_USAGE, "--realtime: %s", diag.message);
     if ((rc = tl_scenario_load(scenario, &sc, &diag)) != TL_OK)
         return rc == TL_ENOMEM ? cli_error("sim", TL_EXIT_FAIL, "out of memory")
                                : cli_diag("sim", &diag);
@@ -269,8 +270,9 @@ int cmd_sim(int argc, char **argv)
     {
         char epoch[32];
         tl_time_format_iso8601(sc->epoch_ns, 0, epoch, sizeof epoch);
-        printf("scenario %s: %d launches, epoch %s, truth every %g s -> %s\n",
-               sc->name[0] ? sc->name : scenario, tl_sim_count(sim), epoch, step, truth);
+        printf("scenario %s: %d launch%s, epoch %s, truth every %g s -> %s\n",
+               sc->name[0] ? sc->name : scenario, tl_sim_count(sim),
+               tl_sim_count(sim) == 1 ? "" : "es", epoch, step, truth);
     }
     events(sim, stdout, 0);
     if (events_path != NULL) {
@@ -308,15 +310,10 @@ int cmd_sim(int argc, char **argv)
                sc->sensors.n, nfa, (unsigned long long)s, path);
     }
     if (realtime) {
-        struct tl_topology topo;
-        int64_t t0 = 0, wall0 = 0;
+        int64_t t0 = 0;
         size_t count = 0;
         if (sc->sensors.n == 0) {
             status = cli_error("sim", TL_EXIT_USAGE, "--realtime: the scenario declares no sensors");
-            goto out;
-        }
-        if (tl_topology_make(nations, hub, (int)domain_base, &topo, &diag) != TL_OK) {
-            status = cli_error("sim", TL_EXIT_USAGE, "--realtime: %s", diag.message);
             goto out;
         }
         printf("realtime: publishing to the nodes of %s at x%g ...\n", nations, speed);
@@ -330,13 +327,13 @@ int cmd_sim(int argc, char **argv)
             }
             status = n == 0 ? cli_error("sim", TL_EXIT_USAGE, "--replay: '%s' has no reports", replay)
                             : cli_feed_meas(m, n, m[0].arrival_s + 10.0, &sc->sensors, &topo,
-                                            no_security ? "" : pki, speed, NULL, &t0, &wall0,
+                                            no_security ? "" : pki, speed, 0.0, NULL, &t0,
                                             &count, NULL);
             free(m);
             if (status != 0)
                 goto out;
         } else if ((status = cli_feed(sim, &sc->sensors, &topo, no_security ? "" : pki, speed,
-                                      (uint64_t)seed, NULL, &t0, &wall0, &count, NULL)) != 0) {
+                                      0.0, (uint64_t)seed, NULL, &t0, &count, NULL)) != 0) {
             goto out;
         }
         printf("realtime: %zu reports published\n", count);

@@ -10,6 +10,7 @@
 #include "trilink/geo.h"
 #include "trilink/sensor.h"
 #include "trilink/sim.h"
+#include "trilink/store.h"
 #include "trilink/track.h"
 #include "cli.h"
 
@@ -40,7 +41,7 @@ static void usage(FILE *out)
             "  --no-imm             ballistic model only (default: IMM of boost, ballistic, reentry)\n"
             "  --lag S              reports up to S seconds late are processed in validity order\n"
             "                       (default 5)\n"
-            "  --assess-every S     assessment period per track, seconds (default 2)\n"
+            "  --assess-every S     assessment period per track, seconds (0.001 to 3600, default 2)\n"
             "  --json               print a JSON summary instead of text\n"
             "\n"
             "Bad input (unknown sensor, NaN, elevation 200, rows not CSV) is reported with the file\n"
@@ -82,14 +83,11 @@ static void on_report(void *vc, const struct tl_track_report *r)
 {
     struct ctx *c = vc;
     const struct tl_gauss *g = &r->state;
-    const struct tl_lla p = tl_geo_ecef_to_lla(&TL_WGS84, g->x);
     const int k = slot(c, r->id);
 
     c->rows++;
-    fprintf(c->tracks, "%.3f,%d,%s,%.3f,%.3f,%.3f,%.4f,%.4f,%.4f,%.8f,%.8f,%.3f,%s,%.3f\n", g->t_s,
-            r->id, tl_track_status_name(r->status), g->x[0], g->x[1], g->x[2], g->x[3], g->x[4],
-            g->x[5], tl_rad2deg(p.lat_rad), tl_rad2deg(p.lon_rad), p.h_m, tl_phase_name(r->phase),
-            sqrt(g->P[0][0] + g->P[1][1] + g->P[2][2]));
+    cli_csv_track_row(c->tracks, g->t_s, r->id, tl_track_status_name(r->status), g->x,
+                      tl_phase_name(r->phase), sqrt(g->P[0][0] + g->P[1][1] + g->P[2][2]));
     if (r->status != TL_TRACK_CONFIRMED || g->t_s < c->known[k].next_t)
         return;
     c->known[k].next_t = g->t_s + c->every;
@@ -99,6 +97,8 @@ static void on_report(void *vc, const struct tl_track_report *r)
         c->known[k].have_launch = 1;
     {
         struct tl_impact_pred ip;
+        struct tl_store_assess_row a = { 0 };
+        char cls_text[32];
         double range = NAN, std_range;
         int loft;
         enum tl_class cls;
@@ -114,19 +114,27 @@ static void on_report(void *vc, const struct tl_track_report *r)
         cls = tl_assess_class(&c->cfg.earth, g->x, isnan(range) ? 0.0 : range, ip.apogee_m, &loft,
                               &std_range);
         c->assessments++;
-        fprintf(c->assess, "%.3f,%d,%s%s,", g->t_s, r->id, tl_class_name(cls),
-                loft > 0 ? "-lofted" : loft < 0 ? "-depressed" : "");
-        if (le != NULL)
-            fprintf(c->assess, "%.3f,%.6f,%.6f,%.1f,", le->t_s, tl_rad2deg(le->point.lat_rad),
-                    tl_rad2deg(le->point.lon_rad), le->err_m);
-        else
-            fprintf(c->assess, ",,,,");
-        fprintf(c->assess, "%.3f,%.6f,%.6f,%.1f,%.1f,%.2f,%.3f,", ip.t_s,
-                tl_rad2deg(ip.point.lat_rad), tl_rad2deg(ip.point.lon_rad), ip.semi_major_m,
-                ip.semi_minor_m, tl_rad2deg(ip.major_az_rad), ip.apogee_m / 1000.0);
-        if (!isnan(range))
-            fprintf(c->assess, "%.3f", range / 1000.0);
-        fputc('\n', c->assess);
+        snprintf(cls_text, sizeof cls_text, "%s%s", tl_class_name(cls),
+                 loft > 0 ? "-lofted" : loft < 0 ? "-depressed" : "");
+        a.t_s = g->t_s;
+        a.track = r->id;
+        a.cls = cls_text;
+        a.has_launch = le != NULL;
+        if (le != NULL) {
+            a.launch_t_s = le->t_s;
+            a.launch_lat_deg = tl_rad2deg(le->point.lat_rad);
+            a.launch_lon_deg = tl_rad2deg(le->point.lon_rad);
+            a.launch_err_m = le->err_m;
+        }
+        a.impact_t_s = ip.t_s;
+        a.impact_lat_deg = tl_rad2deg(ip.point.lat_rad);
+        a.impact_lon_deg = tl_rad2deg(ip.point.lon_rad);
+        a.semi_major_m = ip.semi_major_m;
+        a.semi_minor_m = ip.semi_minor_m;
+        a.major_az_deg = tl_rad2deg(ip.major_az_rad);
+        a.apogee_km = ip.apogee_m / 1000.0;
+        a.range_km = range / 1000.0; /* NaN without a launch point: an empty cell */
+        cli_csv_assess_row(c->assess, &a);
     }
 }
 
@@ -172,7 +180,7 @@ int cmd_track(int argc, char **argv)
     c.every = 2.0;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (ch) {
         case 's':
             sp = optarg;
@@ -202,7 +210,7 @@ int cmd_track(int argc, char **argv)
                 return TL_EXIT_USAGE;
             break;
         case 'e':
-            if (cli_number("track", "--assess-every", optarg, 0.0, 3600.0, &c.every) != 0)
+            if (cli_number("track", "--assess-every", optarg, 0.001, 3600.0, &c.every) != 0)
                 return TL_EXIT_USAGE;
             break;
         case 'j':
@@ -212,8 +220,7 @@ int cmd_track(int argc, char **argv)
             usage(stdout);
             return TL_EXIT_OK;
         default:
-            return cli_error("track", TL_EXIT_USAGE, "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
+            return cli_bad_option("track", ch, argv);
         }
     }
     if (optind < argc)
@@ -235,12 +242,8 @@ int cmd_track(int argc, char **argv)
                            c.tracks == NULL ? tp : ap);
         goto out;
     }
-    fprintf(c.tracks, "time_s,track,status,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,lon_deg,"
-                      "alt_m,phase,pos_sigma_m\n");
-    fprintf(c.assess, "time_s,track,class,launch_time_s,launch_lat_deg,launch_lon_deg,"
-                      "launch_err_m,impact_time_s,impact_lat_deg,impact_lon_deg,"
-                      "impact_semi_major_m,impact_semi_minor_m,impact_major_azimuth_deg,"
-                      "apogee_km,range_km\n");
+    cli_csv_track_header(c.tracks);
+    cli_csv_assess_header(c.assess);
     if ((rc = tl_tracker_create(&c.cfg, &sensors, on_report, &c, &tk)) != TL_OK) {
         status = cli_error("track", TL_EXIT_FAIL, "%s", tl_strerror(rc));
         goto out;

@@ -1,5 +1,6 @@
 /* The node's real-time loop. One thread: wait on the bus, take, track, release, relay, fuse;
  * storage is queued to its own thread. */
+#include <errno.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,7 +14,9 @@
 #include "trilink/node.h"
 #include "trilink/pki.h"
 #include "trilink/store.h"
+#include "trilink/time.h"
 #include "trilink/track.h"
+#include "node_int.h"
 
 #define RING 8192
 #define MAX_OWN 4096
@@ -79,8 +82,8 @@ struct node {
     int n_own;
     struct own own[MAX_OWN];
     int32_t track_base;             /* own track numbers before a restart */
-    int n_merged;
-    int32_t merged[256];            /* system numbers merged away, announced */
+    struct tl__events ev;           /* the event log on stdout */
+    char last_status[512];          /* the picture part of the last printed status */
     /* clock: scenario arrival time pinned to wall time by the feed */
     int64_t clk_scen_ns, clk_wall_ns;
     double clk_speed;
@@ -110,6 +113,7 @@ static struct own *own_slot(struct node *n, int id)
         n->n_own--;
     }
     memset(&n->own[n->n_own], 0, sizeof n->own[0]);
+    tl__event(&n->ev, scen_now(n), "own track %d confirmed", (int)(n->track_base + id));
     n->own[n->n_own].id = id;
     n->own[n->n_own].next_assess_t = -INFINITY;
     n->own[n->n_own].where.launch_lat_rad = n->own[n->n_own].where.impact_lat_rad = NAN;
@@ -118,10 +122,33 @@ static struct own *own_slot(struct node *n, int id)
 
 /* ---- fused picture out -------------------------------------------------------------------- */
 
+/* What the store keeps of a system track beyond the wire message. */
+static struct tl_store_system_extra system_extra(const struct node *n, const struct tl_fused *s,
+                                                 int status)
+{
+    struct tl_store_system_extra x;
+
+    memset(&x, 0, sizeof x);
+    x.scen_ns = scen_now(n);
+    x.status = status;
+    x.phase = tl__system_phase(s);
+    x.has_launch = s->has_launch;
+    x.launch_ns = s->launch_ns;
+    x.launch_lat_rad = s->launch_lat_rad;
+    x.launch_lon_rad = s->launch_lon_rad;
+    x.launch_err_m = s->launch_err_m;
+    x.impact_ns = s->has_impact ? (int64_t)llround(s->impact.t_s * 1e9) : 0;
+    x.major_az_rad = s->has_impact ? s->impact.major_az_rad : NAN;
+    x.apogee_m = s->has_impact ? s->impact.apogee_m : NAN;
+    tl__system_class(s, &x.cls, &x.loft);
+    return x;
+}
+
 static void publish_system(struct node *n, int32_t no)
 {
     const struct tl_fused *s = tl_fuse_find(n->fu, no);
     struct tl_msg_system m;
+    struct tl_store_system_extra x;
 
     if (s == NULL || s->t_ns == 0)
         return;
@@ -145,7 +172,9 @@ static void publish_system(struct node *n, int32_t no)
         n->first_launch_scen_ns = scen_now(n);
     if (n->w_system)
         tl_bus_write(n->w_system, &m);
-    tl_store_system(n->st, &m);
+    x = system_extra(n, s, TL_TRACK_CONFIRMED);
+    tl_store_system(n->st, &m, &x);
+    tl__events_system(&n->ev, s, x.scen_ns);
 }
 
 static void fuse_in(struct node *n, const struct tl_msg_track *m, int partner_data)
@@ -206,6 +235,14 @@ static void on_report(void *ctx, const struct tl_track_report *r)
 
     if (r->status == TL_TRACK_TENTATIVE)
         return;
+    if (r->status == TL_TRACK_DELETED) {
+        int known = 0;
+        for (int i = 0; i < n->n_own; i++)
+            known |= n->own[i].id == r->id;
+        if (!known)
+            return; /* a tentative track that never became news */
+        tl__event(&n->ev, scen_now(n), "own track %d deleted", (int)(n->track_base + r->id));
+    }
     o = own_slot(n, r->id);
     memset(&m, 0, sizeof m);
     snprintf(m.origin, sizeof m.origin, "%s", n->cfg->nation);
@@ -575,32 +612,30 @@ static void restore_cb(void *ctx, int32_t no, const char *contributors)
         tl_fuse_restore(ctx, no, contributors);
 }
 
-/* A system track found to be another's object: say so, and withdraw it from the picture. */
-static void announce_merges(struct node *n)
+/* System tracks that ended (predicted impact passed, or found to be another's object): say so
+ * once, store their last row as deleted, and withdraw them from the picture on the bus. */
+static void announce_ends(struct node *n)
 {
     for (int i = 0; i < tl_fuse_count(n->fu); i++) {
         const struct tl_fused *s = tl_fuse_get(n->fu, i);
         struct tl_msg_system m;
-        if (s->merged_into == 0 || s->n_contrib < 0)
+        struct tl_store_system_extra x;
+        if (!s->ended || s->t_ns == 0 || !tl__events_ended(&n->ev, s, scen_now(n)))
             continue;
-        if (n->n_merged < (int)(sizeof n->merged / sizeof n->merged[0])) {
-            int seen = 0;
-            for (int k = 0; k < n->n_merged; k++)
-                seen |= n->merged[k] == s->system_no;
-            if (seen)
-                continue;
-            n->merged[n->n_merged++] = s->system_no;
-        }
-        fprintf(stderr, "%s: system track %d is system track %d's object: merged\n",
-                n->cfg->nation, (int)s->system_no, (int)s->merged_into);
         memset(&m, 0, sizeof m);
         snprintf(m.owner, sizeof m.owner, "%s", n->cfg->nation);
         m.system_no = s->system_no;
         m.t_ns = s->t_ns;
-        snprintf(m.contributors, sizeof m.contributors, "merged into %d", (int)s->merged_into);
+        memcpy(m.x, s->x, sizeof m.x);
+        memcpy(m.p, s->p, sizeof m.p);
+        if (s->merged_into != 0)
+            snprintf(m.contributors, sizeof m.contributors, "merged into %d", (int)s->merged_into);
+        else
+            tl_fuse_contributors(s, m.contributors, sizeof m.contributors);
         if (n->w_system)
             tl_bus_write_dispose(n->w_system, &m);
-        tl_store_system(n->st, &m);
+        x = system_extra(n, s, TL_TRACK_DELETED);
+        tl_store_system(n->st, &m, &x);
     }
 }
 
@@ -644,10 +679,10 @@ static void check_links(struct node *n)
         }
         tl_bus_health(l->r_status, &h);
         if (h.alive > 0 && !l->alive)
-            fprintf(stderr, "%s: link to %s up\n", n->cfg->nation, n->cfg->topo.nation[l->partner]);
+            tl__event(&n->ev, scen_now(n), "link to %s up", n->cfg->topo.nation[l->partner]);
         if (h.alive == 0 && l->alive)
-            fprintf(stderr, "%s: link to %s lost (no liveliness within 2.5 s)\n", n->cfg->nation,
-                    n->cfg->topo.nation[l->partner]);
+            tl__event(&n->ev, scen_now(n), "link to %s lost (no liveliness within 2.5 s)",
+                      n->cfg->topo.nation[l->partner]);
         l->alive = h.alive > 0;
     }
 }
@@ -672,40 +707,48 @@ static const struct tl_fused *main_system(const struct node *n)
     return best;
 }
 
-static void print_status(struct node *n)
+/* The picture in one line, printed when it changed (not every few seconds with only the clock
+ * moving): own tracks, live system tracks, the main one with its contributors, launch point and
+ * impact point, then what was received from whom. @p force prints it anyway (at shutdown). */
+static void print_status(struct node *n, int force)
 {
     const struct tl_fused *s = main_system(n);
     const struct tl_topology *t = &n->cfg->topo;
-    char contrib[128] = "-", line[512];
-    int len, live = 0;
+    char contrib[128] = "-", pic[400], rx[160];
+    int len, rlen = 0, live = 0;
 
     for (int i = 0; i < tl_fuse_count(n->fu); i++)
         live += held(tl_fuse_get(n->fu, i)) && !tl_fuse_get(n->fu, i)->ended;
     if (s)
         tl_fuse_contributors(s, contrib, sizeof contrib);
-    len = snprintf(line, sizeof line, "%-2s t=%7.1fs own %d sys %d", n->cfg->nation,
-                   n->clk_wall_ns ? (double)(scen_now(n) - n->cfg->sensors.epoch_ns) * NS : 0.0,
-                   n->n_own, live);
+    len = snprintf(pic, sizeof pic, "own %d sys %d", n->n_own, live);
     if (s) {
-        len += snprintf(line + len, sizeof line - (size_t)len, " | #%d [%s]", (int)s->system_no,
+        len += snprintf(pic + len, sizeof pic - (size_t)len, " | #%d [%s]", (int)s->system_no,
                         contrib);
         if (s->has_launch)
-            len += snprintf(line + len, sizeof line - (size_t)len, " launch %.2f,%.2f ±%.1fkm",
+            len += snprintf(pic + len, sizeof pic - (size_t)len, " launch %.2f,%.2f ±%.1fkm",
                             tl_rad2deg(s->launch_lat_rad), tl_rad2deg(s->launch_lon_rad),
                             s->launch_err_m / 1e3);
-        if (s->has_impact)
-            len += snprintf(line + len, sizeof line - (size_t)len,
-                            " IPP %.2f,%.2f %.1fx%.1fkm", tl_rad2deg(s->impact.point.lat_rad),
-                            tl_rad2deg(s->impact.point.lon_rad), s->impact.semi_major_m / 1e3,
-                            s->impact.semi_minor_m / 1e3);
+        if (s->has_impact) {
+            if (s->impact.semi_major_m < 10e3)
+                snprintf(pic + len, sizeof pic - (size_t)len, " IPP %.2f,%.2f %.0fx%.0fm",
+                         tl_rad2deg(s->impact.point.lat_rad), tl_rad2deg(s->impact.point.lon_rad),
+                         s->impact.semi_major_m, s->impact.semi_minor_m);
+            else
+                snprintf(pic + len, sizeof pic - (size_t)len, " IPP %.2f,%.2f %.1fx%.1fkm",
+                         tl_rad2deg(s->impact.point.lat_rad), tl_rad2deg(s->impact.point.lon_rad),
+                         s->impact.semi_major_m / 1e3, s->impact.semi_minor_m / 1e3);
+        }
     }
-    len += snprintf(line + len, sizeof line - (size_t)len, " | rx");
+    if (!force && strcmp(pic, n->last_status) == 0)
+        return;
+    snprintf(n->last_status, sizeof n->last_status, "%s", pic);
+    rx[0] = '\0';
     for (int i = 0; i < t->n; i++)
         if (i != n->me)
-            len += snprintf(line + len, sizeof line - (size_t)len, " %s %ld%s", t->nation[i],
-                            n->received[i], n->relayed_in[i] ? "(relayed)" : "");
-    printf("%s\n", line);
-    fflush(stdout);
+            rlen += snprintf(rx + rlen, sizeof rx - (size_t)rlen, " %s %ld%s", t->nation[i],
+                             n->received[i], n->relayed_in[i] ? "(relayed)" : "");
+    tl__event(&n->ev, n->clk_wall_ns ? scen_now(n) : 0, "%s | rx%s", pic, rx);
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -752,7 +795,8 @@ static void write_gain(FILE *f, const struct tl_fuse *fu, const struct tl_fused 
     free(v);
 }
 
-static void write_summary(struct node *n)
+/* Writes the summary JSON; TL_EIO (and a message) when it cannot. */
+static int write_summary(struct node *n)
 {
     const struct tl_topology *t = &n->cfg->topo;
     const struct tl_fused *s = main_system(n);
@@ -761,11 +805,12 @@ static void write_summary(struct node *n)
     struct tl_store_stats ss;
 
     if (n->cfg->summary[0] == '\0')
-        return;
+        return TL_OK;
     f = fopen(n->cfg->summary, "w");
     if (f == NULL) {
-        fprintf(stderr, "%s: summary '%s': cannot write\n", n->cfg->nation, n->cfg->summary);
-        return;
+        fprintf(stderr, "%s: summary '%s': cannot write: %s\n", n->cfg->nation, n->cfg->summary,
+                strerror(errno));
+        return TL_EIO;
     }
     for (int i = 0; i < tl_fuse_count(n->fu); i++)
         live += held(tl_fuse_get(n->fu, i));
@@ -820,7 +865,11 @@ static void write_summary(struct node *n)
     } else {
         fprintf(f, " \"system_track\": null, \"impact\": null\n}\n");
     }
-    fclose(f);
+    if (ferror(f) | fclose(f)) {
+        fprintf(stderr, "%s: summary '%s': write failed\n", n->cfg->nation, n->cfg->summary);
+        return TL_EIO;
+    }
+    return TL_OK;
 }
 
 /* ---- run ---------------------------------------------------------------------------------- */
@@ -841,10 +890,18 @@ int tl_node_run(const struct tl_node_cfg *cfg, volatile sig_atomic_t *stop, stru
         return TL_ENOMEM;
     }
     n->cfg = cfg;
+    tl__events_init(&n->ev, stdout, cfg->nation, cfg->sensors.epoch_ns);
     n->me = tl_topology_index(&cfg->topo, cfg->nation);
     n->clk_speed = cfg->speed;
     if ((rc = tl_store_open(cfg->storage, &n->st, diag)) != TL_OK)
         goto out;
+    {
+        /* what `trilink store export` needs to turn the stored times back into the CSV's */
+        char epoch[40];
+        tl_time_format_iso8601(cfg->sensors.epoch_ns, 1, epoch, sizeof epoch);
+        tl_store_set_meta(n->st, "nation", cfg->nation);
+        tl_store_set_meta(n->st, "epoch", epoch);
+    }
     tl_store_systems(n->st, NULL, NULL, &max_no);
     if ((rc = tl_fuse_create(&fc, cfg->nation, max_no + 1, &n->fu)) != TL_OK)
         goto out;
@@ -879,102 +936,35 @@ int tl_node_run(const struct tl_node_cfg *cfg, volatile sig_atomic_t *stop, stru
         if (now >= next_status) {
             send_status(n, 0);
             check_links(n);
-            if (tl_fuse_expire(n->fu, scen_now(n)) > 0)
-                announce_merges(n);
+            tl_fuse_expire(n->fu, scen_now(n));
+            announce_ends(n);
             next_status = now + 500000000LL;
         }
         if (cfg->status_every_s > 0 && now >= next_print) {
-            print_status(n);
+            print_status(n, 0);
             next_print = now + (int64_t)(cfg->status_every_s * 1e9);
         }
     }
     if (n->tk)
         tl_tracker_flush(n->tk);
     send_status(n, 1);
-    print_status(n);
+    print_status(n, 1);
     rc = TL_OK;
 out:
     for (int i = 0; i < n->n_links; i++)
         tl_bus_close(n->links[i].bus);
     tl_bus_close(n->nat);
     tl_tracker_destroy(n->tk);
-    if (n->st != NULL && n->fu != NULL)
-        write_summary(n);
+    if (n->st != NULL && n->fu != NULL && write_summary(n) != TL_OK && rc == TL_OK) {
+        rc = TL_EIO;
+        if (diag != NULL)
+            snprintf(diag->message, sizeof diag->message, "summary '%.200s' not written",
+                     cfg->summary);
+    }
     tl_store_close(n->st);
     tl_fuse_destroy(n->fu);
     free(n->lat_ms);
     free(n->share_ms);
     free(n);
-    return rc;
-}
-
-/* ---- the feed ----------------------------------------------------------------------------- */
-
-int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct tl_feed_item *items,
-                size_t n, int64_t t0_ns, double speed, volatile sig_atomic_t *stop,
-                int64_t *wall0_ns, _Atomic int64_t *wall0_shared, struct tl_diag *diag)
-{
-    struct tl_bus *bus[TL_MAX_NATIONS] = { 0 };
-    struct tl_bus_ep *w[TL_MAX_NATIONS] = { 0 };
-    int rc = TL_OK;
-    int64_t wall0;
-
-    if (!(speed > 0))
-        return TL_EINVAL;
-    for (int i = 0; i < t->n && rc == TL_OK; i++) {
-        struct tl_security sec;
-        if (pki_dir != NULL && pki_dir[0] != '\0')
-            tl_pki_security(pki_dir, t->nation[i], &sec);
-        rc = tl_bus_open(tl_topology_national_domain(t, i),
-                         pki_dir != NULL && pki_dir[0] != '\0' ? &sec : NULL, "feed", &bus[i], diag);
-        if (rc == TL_OK)
-            rc = tl_bus_writer(bus[i], TL_MSG_MEASUREMENT, t->nation[i], &w[i], diag);
-    }
-    for (int i = 0; i < t->n && rc == TL_OK; i++)
-        if (tl_bus_wait_matched(w[i], 1, 60.0) != TL_OK) {
-            if (diag)
-                snprintf(diag->message, sizeof diag->message,
-                         "feed: no node of %s listening on domain %d after 60 s", t->nation[i],
-                         tl_topology_national_domain(t, i));
-            rc = TL_ETIMEDOUT;
-        }
-    wall0 = tl_wall_ns() + 200000000LL;
-    if (wall0_ns)
-        *wall0_ns = wall0;
-    if (wall0_shared)
-        atomic_store(wall0_shared, wall0);
-    for (int i = 0; i < t->n && rc == TL_OK; i++) { /* pin every node's scenario clock */
-        struct tl_msg_meas clk;
-        memset(&clk, 0, sizeof clk);
-        snprintf(clk.nation, sizeof clk.nation, "%s", t->nation[i]);
-        clk.t_ns = clk.arrival_ns = t0_ns;
-        clk.sent_ns = wall0;
-        clk.range_m = speed;
-        clk.az_rad = clk.el_rad = clk.rr_mps = NAN;
-        tl_bus_write(w[i], &clk);
-    }
-    long dropped[TL_MAX_NATIONS] = { 0 };
-    for (size_t k = 0; k < n && rc == TL_OK && !(stop && *stop); k++) {
-        const int64_t due = wall0 + (int64_t)((double)(items[k].m.arrival_ns - t0_ns) / speed);
-        int64_t now = tl_wall_ns();
-        struct tl_msg_meas m = items[k].m;
-        if (due > now) {
-            struct timespec ts = { (time_t)((due - now) / 1000000000LL),
-                                   (long)((due - now) % 1000000000LL) };
-            nanosleep(&ts, NULL);
-        }
-        m.sent_ns = tl_wall_ns();
-        /* a node that does not take its feed (stopped, restarting) loses those reports, as a
-         * real sensor feed would; the others go on at their time */
-        if (items[k].nation >= 0 && items[k].nation < t->n &&
-            tl_bus_write(w[items[k].nation], &m) != TL_OK && dropped[items[k].nation]++ == 0)
-            fprintf(stderr, "feed: %s's node is not taking its reports; dropping them\n",
-                    t->nation[items[k].nation]);
-    }
-    for (int i = 0; i < t->n; i++)
-        if (dropped[i] > 0)
-            fprintf(stderr, "feed: %ld reports to %s dropped\n", dropped[i], t->nation[i]);
-    for (int i = 0; i < t->n; i++)
-        tl_bus_close(bus[i]);
     return rc;
 }

@@ -1,5 +1,8 @@
 /* trilinkd configuration: YAML, validated field by field (errors name file, line and field). */
+#include <errno.h>
 #include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +11,42 @@
 #include "trilink/pki.h"
 #include "trilink/sim.h"
 #include "../util/yamltree.h"
+
+/* A relative path in the configuration names a file beside the configuration, not in the
+ * working directory of whoever started the node: @p value resolved against @p cfg_path's folder. */
+static void resolve(const char *cfg_path, char *value, size_t size)
+{
+    const char *slash = strrchr(cfg_path, '/');
+    char tmp[1024];
+
+    if (value[0] == '/' || slash == NULL)
+        return;
+    snprintf(tmp, sizeof tmp, "%.*s/%s", (int)(slash - cfg_path), cfg_path, value);
+    if (strlen(tmp) < size) /* else left as given: its own "cannot open" names it */
+        memcpy(value, tmp, strlen(tmp) + 1);
+}
+
+/* The summary is written at shutdown; a path that cannot be written is refused at start, not
+ * found out after the run. */
+static int check_writable(const char *path, const struct tl__ynode *root, struct tl_diag *diag)
+{
+    struct stat sb;
+    char dir[600];
+    const char *slash = strrchr(path, '/');
+
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return tl__ydiag(diag, tl__ymap_key_line(root, "summary"), "summary",
+                         "'%s' is a directory, not a file", path);
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode) || access(dir, W_OK) != 0)
+        return tl__ydiag(diag, tl__ymap_key_line(root, "summary"), "summary",
+                         "'%s': cannot write in folder '%s' (%s)", path, dir,
+                         stat(dir, &sb) != 0 ? strerror(errno) : "not a writable folder");
+    return TL_OK;
+}
 
 static int str_list(const struct tl__ynode *seq, const char *path, char out[][TL_NATION_LEN],
                     int max, int *n, struct tl_diag *diag)
@@ -128,9 +167,16 @@ static int parse_partner(const struct tl__ynode *m, const char *path, const stru
         snprintf(p2, sizeof p2, "%s.forward", path);
         if ((rc = str_list(n, p2, p->forward, TL_MAX_NATIONS, &p->n_forward, diag)) != TL_OK)
             return rc;
-        for (int i = 0; i < p->n_forward; i++)
+        for (int i = 0; i < p->n_forward; i++) {
             if (tl_topology_index(&cfg->topo, p->forward[i]) < 0)
                 return tl__ydiag(diag, n->line, p2, "'%s' is not in the coalition", p->forward[i]);
+            if (strcmp(p->forward[i], cfg->nation) == 0 || strcmp(p->forward[i], p->partner) == 0)
+                return tl__ydiag(diag, n->line, p2,
+                                 "'%s': forwarding goes to a third nation, not to %s itself",
+                                 p->forward[i], strcmp(p->forward[i], cfg->nation) == 0
+                                                    ? "this nation"
+                                                    : "the partner");
+        }
     }
     return TL_OK;
 }
@@ -200,6 +246,7 @@ int tl_node_cfg_load(const char *path, struct tl_node_cfg *cfg, struct tl_diag *
         goto out;
     }
     CHECK(tl__yget_str(root, "", "sensors", 1, sensors, sizeof sensors, diag));
+    resolve(path, sensors, sizeof sensors);
     {
         struct tl_diag d2;
         memset(&d2, 0, sizeof d2);
@@ -226,9 +273,14 @@ int tl_node_cfg_load(const char *path, struct tl_node_cfg *cfg, struct tl_diag *
         if (strcmp(all.s[i].nation, cfg->nation) == 0)
             cfg->sensors.s[cfg->sensors.n++] = all.s[i];
     CHECK(tl__yget_str(root, "", "storage", 1, cfg->storage, sizeof cfg->storage, diag));
+    resolve(path, cfg->storage, sizeof cfg->storage);
     rc = tl__yget_str(root, "", "summary", 0, cfg->summary, sizeof cfg->summary, diag);
     if (rc != TL_OK && rc != TL_ENOTFOUND)
         goto out;
+    if (rc == TL_OK) {
+        resolve(path, cfg->summary, sizeof cfg->summary);
+        CHECK(check_writable(cfg->summary, root, diag));
+    }
     cfg->security = 1;
     if ((n = tl__ymap_get(root, "security")) == NULL) {
         rc = tl__ydiag(diag, root->line, "security",
@@ -241,6 +293,7 @@ int tl_node_cfg_load(const char *path, struct tl_node_cfg *cfg, struct tl_diag *
         static const char *const skeys[] = { "pki", NULL };
         CHECK(tl__ycheck_map(n, "security", skeys, diag));
         CHECK(tl__yget_str(n, "security", "pki", 1, cfg->pki, sizeof cfg->pki, diag));
+        resolve(path, cfg->pki, sizeof cfg->pki);
         tl_pki_security(cfg->pki, cfg->nation, &cfg->sec);
         {
             FILE *f = fopen(cfg->sec.identity_cert, "r");

@@ -1,4 +1,5 @@
-/* SQLite storage with a writer thread, and the SHA-256 audit chain. */
+/* SQLite storage with a writer thread, and the SHA-256 audit chain. The schema, the typed
+ * columns and the checks at open are in schema.c; the export in export.c. */
 #include <math.h>
 #include <openssl/evp.h>
 #include <pthread.h>
@@ -9,25 +10,33 @@
 #include <time.h>
 
 #include "trilink/store.h"
+#include "store_int.h"
 
 #define QUEUE_MAX 200000
 #define BATCH_ROWS 1000
 #define BATCH_MS 100
 
-enum row_kind { ROW_TRACK, ROW_ASSESS, ROW_SYSTEM, ROW_AUDIT };
+enum row_kind { ROW_TRACK, ROW_ASSESS, ROW_SYSTEM, ROW_AUDIT, ROW_META, N_ROW_KINDS };
+
+/* A system track row's payload: the wire message and what the store keeps beside it. */
+struct system_payload {
+    struct tl_msg_system m;
+    struct tl_store_system_extra x;
+    int has_extra;
+};
 
 struct row {
     enum row_kind kind;
     int64_t wall_ns;
-    char source[16], origin[TL_NATION_LEN], relay[TL_NATION_LEN];
-    int32_t key;
-    int64_t t_ns;
-    int status;
-    double a, b, c, d; /* impact lat, lon (deg), semi-axes (m) where it applies */
-    char *body;        /* canonical text (owned) */
+    char source[16];
+    /* Owned copy of what the row stores: the message struct (track, assessment), a struct
+     * system_payload, or "key\0value" (meta). The canonical text and the typed columns are
+     * computed by the storage thread, off the real-time path. */
+    void *payload;
     /* audit */
     int64_t seq;
-    char dir[12], peer[TL_NATION_LEN], partition[24], topic[16];
+    char dir[12], peer[TL_NATION_LEN], partition[24], topic[16], origin[TL_NATION_LEN];
+    int32_t key;
     unsigned char digest[32], prev[32], hash[32];
 };
 
@@ -43,27 +52,6 @@ struct tl_store {
     unsigned char last_hash[32];
     struct tl_store_stats st;
 };
-
-static const char schema[] =
-    "PRAGMA journal_mode=WAL;"
-    "PRAGMA synchronous=NORMAL;"
-    "CREATE TABLE IF NOT EXISTS tracks(id INTEGER PRIMARY KEY, wall_ns INTEGER, source TEXT,"
-    " origin TEXT, relay TEXT, track_no INTEGER, t_ns INTEGER, status INTEGER, body TEXT);"
-    "CREATE TABLE IF NOT EXISTS assessments(id INTEGER PRIMARY KEY, wall_ns INTEGER, source TEXT,"
-    " origin TEXT, relay TEXT, track_no INTEGER, t_ns INTEGER, impact_lat_deg REAL,"
-    " impact_lon_deg REAL, semi_major_m REAL, semi_minor_m REAL, body TEXT);"
-    "CREATE TABLE IF NOT EXISTS system_tracks(id INTEGER PRIMARY KEY, wall_ns INTEGER,"
-    " system_no INTEGER, t_ns INTEGER, contributors TEXT, impact_lat_deg REAL,"
-    " impact_lon_deg REAL, semi_major_m REAL, semi_minor_m REAL, body TEXT);"
-    "CREATE INDEX IF NOT EXISTS system_tracks_no ON system_tracks(system_no);"
-    "CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY, wall_ns INTEGER, dir TEXT,"
-    " peer TEXT, partition TEXT, topic TEXT, origin TEXT, key INTEGER, digest BLOB, prev BLOB,"
-    " hash BLOB);"
-    /* append-only: the database itself refuses to change or delete an audit entry */
-    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
-    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;";
 
 static int64_t now_ns(void)
 {
@@ -109,59 +97,82 @@ static void entry_hash(const unsigned char prev[32], int64_t seq, int64_t wall_n
 
 static int insert(sqlite3 *db, sqlite3_stmt **stmt, const struct row *r)
 {
-    static const char *const sql[] = {
-        "INSERT INTO tracks(wall_ns,source,origin,relay,track_no,t_ns,status,body)"
-        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
-        "INSERT INTO assessments(wall_ns,source,origin,relay,track_no,t_ns,impact_lat_deg,"
-        "impact_lon_deg,semi_major_m,semi_minor_m,body) VALUES(?1,?2,?3,?4,?5,?6,?9,?10,?11,?12,?8)",
-        "INSERT INTO system_tracks(wall_ns,system_no,t_ns,contributors,impact_lat_deg,"
-        "impact_lon_deg,semi_major_m,semi_minor_m,body) VALUES(?1,?5,?6,?2,?9,?10,?11,?12,?8)",
-        "INSERT INTO audit(seq,wall_ns,dir,peer,partition,topic,origin,key,digest,prev,hash)"
-        " VALUES(?13,?1,?14,?15,?16,?17,?3,?5,?18,?19,?20)",
+    static const char *const sql[N_ROW_KINDS] = {
+        [ROW_TRACK] = tl__store_insert_track_sql,
+        [ROW_ASSESS] = tl__store_insert_assess_sql,
+        [ROW_SYSTEM] = tl__store_insert_system_sql,
+        [ROW_AUDIT] = "INSERT INTO audit(seq,wall_ns,dir,peer,partition,topic,origin,key,digest,"
+                      "prev,hash) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+        [ROW_META] = "INSERT INTO meta(key, value) VALUES(?1, ?2)"
+                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     };
-    sqlite3_stmt *s = stmt[r->kind];
-    int rc;
+    sqlite3_stmt *s;
+    int rc = TL_OK;
 
-    if (s == NULL && sqlite3_prepare_v2(db, sql[r->kind], -1, &stmt[r->kind], NULL) != SQLITE_OK)
+    if (stmt[r->kind] == NULL &&
+        sqlite3_prepare_v2(db, sql[r->kind], -1, &stmt[r->kind], NULL) != SQLITE_OK)
         return -1;
     s = stmt[r->kind];
     sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    sqlite3_bind_int64(s, 1, r->wall_ns);
-    sqlite3_bind_text(s, 2, r->source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, r->origin, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, r->relay, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 5, r->key);
-    sqlite3_bind_int64(s, 6, r->t_ns);
-    if (r->kind == ROW_TRACK)
-        sqlite3_bind_int(s, 7, r->status);
-    if (r->body)
-        sqlite3_bind_text(s, 8, r->body, -1, SQLITE_STATIC);
-    if (r->kind == ROW_ASSESS || r->kind == ROW_SYSTEM) {
-        sqlite3_bind_double(s, 9, r->a);
-        sqlite3_bind_double(s, 10, r->b);
-        sqlite3_bind_double(s, 11, r->c);
-        sqlite3_bind_double(s, 12, r->d);
+    sqlite3_clear_bindings(s); /* ?1, the id of a new row, stays NULL */
+    switch (r->kind) {
+    case ROW_TRACK:
+    case ROW_ASSESS:
+        sqlite3_bind_int64(s, 2, r->wall_ns);
+        sqlite3_bind_text(s, 3, r->source, -1, SQLITE_STATIC);
+        rc = r->kind == ROW_TRACK ? tl__store_bind_track(s, r->payload)
+                                  : tl__store_bind_assess(s, r->payload);
+        break;
+    case ROW_SYSTEM: {
+        const struct system_payload *p = r->payload;
+        sqlite3_bind_int64(s, 2, r->wall_ns);
+        rc = tl__store_bind_system(s, &p->m, p->has_extra ? &p->x : NULL);
+        break;
     }
-    if (r->kind == ROW_AUDIT) {
-        sqlite3_bind_int64(s, 13, r->seq);
-        sqlite3_bind_text(s, 14, r->dir, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 15, r->peer, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 16, r->partition, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 17, r->topic, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(s, 18, r->digest, 32, SQLITE_STATIC);
-        sqlite3_bind_blob(s, 19, r->prev, 32, SQLITE_STATIC);
-        sqlite3_bind_blob(s, 20, r->hash, 32, SQLITE_STATIC);
+    case ROW_AUDIT:
+        sqlite3_bind_int64(s, 1, r->seq);
+        sqlite3_bind_int64(s, 2, r->wall_ns);
+        sqlite3_bind_text(s, 3, r->dir, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, r->peer, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 5, r->partition, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 6, r->topic, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 7, r->origin, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 8, r->key);
+        sqlite3_bind_blob(s, 9, r->digest, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(s, 10, r->prev, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(s, 11, r->hash, 32, SQLITE_STATIC);
+        break;
+    case ROW_META: {
+        const char *k = r->payload;
+        sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, k + strlen(k) + 1, -1, SQLITE_STATIC);
+        break;
     }
-    rc = sqlite3_step(s);
-    return rc == SQLITE_DONE ? 0 : -1;
+    case N_ROW_KINDS:
+        return -1;
+    }
+    if (rc != TL_OK)
+        return -1;
+    return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+/* The library does not print, except here: a node whose storage fails must say so, and the
+ * storage thread has no caller to return to. Once per store, so a broken disk does not flood
+ * the log; the count is in tl_store_stats. */
+static void report_failure(struct tl_store *st, const char *what, int *reported)
+{
+    if (!*reported)
+        fprintf(stderr, "store: %s failed: %s (further failures are counted, not printed)\n",
+                what, sqlite3_errmsg(st->db));
+    *reported = 1;
 }
 
 static void *writer(void *arg)
 {
     struct tl_store *st = arg;
-    sqlite3_stmt *stmt[4] = { 0 };
+    sqlite3_stmt *stmt[N_ROW_KINDS] = { 0 };
     struct row *batch = malloc(BATCH_ROWS * sizeof *batch);
+    int reported = 0;
 
     for (;;) {
         size_t n = 0;
@@ -192,15 +203,17 @@ static void *writer(void *arg)
                 if (insert(st->db, stmt, &batch[i]) == 0)
                     ok++;
                 else
-                    fprintf(stderr, "store: insert failed: %s\n", sqlite3_errmsg(st->db));
-                free(batch[i].body);
+                    report_failure(st, "insert", &reported);
+                free(batch[i].payload);
             }
             if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-                fprintf(stderr, "store: commit failed: %s\n", sqlite3_errmsg(st->db));
+                report_failure(st, "commit", &reported);
+                sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
                 ok = 0;
             }
             pthread_mutex_lock(&st->mu);
             st->st.committed += ok;
+            st->st.failed += (long)n - ok;
             st->st.transactions++;
             {
                 double ms = (double)(now_ns() - t0) / 1e6;
@@ -212,7 +225,7 @@ static void *writer(void *arg)
         if (stop)
             break;
     }
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < N_ROW_KINDS; i++)
         sqlite3_finalize(stmt[i]);
     free(batch);
     return NULL;
@@ -224,7 +237,7 @@ static int enqueue(struct tl_store *st, struct row *r)
     pthread_mutex_lock(&st->mu);
     if (st->count == QUEUE_MAX) {
         st->st.dropped++;
-        free(r->body);
+        free(r->payload);
         rc = TL_ENOMEM;
     } else {
         st->q[(st->head + st->count) % QUEUE_MAX] = *r;
@@ -239,25 +252,83 @@ static int enqueue(struct tl_store *st, struct row *r)
 
 /* ---- open / close ------------------------------------------------------------------------- */
 
-int tl_store_open(const char *path, struct tl_store **out, struct tl_diag *diag)
+static int open_fail(struct tl_diag *diag, const char *path, const char *why, int rc)
 {
-    struct tl_store *st = calloc(1, sizeof *st);
-    sqlite3_stmt *s = NULL;
+    if (diag != NULL)
+        snprintf(diag->message, sizeof diag->message, "'%s': %s", path, why);
+    return rc;
+}
 
-    if (st == NULL)
-        return TL_ENOMEM;
-    st->q = calloc(QUEUE_MAX, sizeof *st->q);
-    if (st->q == NULL || sqlite3_open(path, &st->db) != SQLITE_OK ||
-        sqlite3_exec(st->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
-        if (diag)
-            snprintf(diag->message, sizeof diag->message, "storage '%s': %s", path,
-                     st->db ? sqlite3_errmsg(st->db) : "out of memory");
-        sqlite3_close(st->db);
-        free(st->q);
-        free(st);
+/* Opens the checked file for writing and brings it to TL_STORE_SCHEMA: a new or empty file gets
+ * the schema, one of the first schema is migrated. */
+static int open_rw(const char *path, const struct tl__store_probe *p, sqlite3 **out, char *why,
+                   size_t why_size)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+
+    if (rc != SQLITE_OK) {
+        const int e = db != NULL ? sqlite3_system_errno(db) : 0;
+        snprintf(why, why_size, "cannot %s: %s", p->exists ? "open" : "create",
+                 e != 0 ? strerror(e) : db != NULL ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return rc == SQLITE_NOMEM ? TL_ENOMEM : TL_EIO;
+    }
+    sqlite3_busy_timeout(db, 2000);
+    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL, NULL,
+                     NULL) != SQLITE_OK) {
+        snprintf(why, why_size, "%s", sqlite3_errmsg(db));
+        sqlite3_close(db);
         return TL_EIO;
     }
-    sqlite3_busy_timeout(st->db, 2000);
+    if (p->version == 1) {
+        if ((rc = tl__store_migrate(db, why, why_size)) != TL_OK) {
+            sqlite3_close(db);
+            return rc;
+        }
+    } else if (p->version == 0) {
+        /* one transaction: a database has all of the schema or none of it */
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, tl__store_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db,
+                         "INSERT OR REPLACE INTO meta(key, value) VALUES('schema', '2');"
+                         "PRAGMA user_version = 2; COMMIT;",
+                         NULL, NULL, NULL) != SQLITE_OK) {
+            snprintf(why, why_size, "cannot create the schema: %s", sqlite3_errmsg(db));
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            sqlite3_close(db);
+            return TL_EIO;
+        }
+    }
+    *out = db;
+    return TL_OK;
+}
+
+_Static_assert(TL_STORE_SCHEMA == 2, "a new database is written as schema version 2");
+
+int tl_store_open(const char *path, struct tl_store **out, struct tl_diag *diag)
+{
+    struct tl__store_probe p;
+    struct tl_store *st;
+    sqlite3_stmt *s = NULL;
+    char why[512] = "";
+    int rc;
+
+    if (path == NULL || out == NULL)
+        return TL_EINVAL;
+    /* read-only first: nothing is written to a file that is then refused */
+    if ((rc = tl__store_probe(path, 1, &p, why, sizeof why)) != TL_OK)
+        return open_fail(diag, path, why, rc);
+    st = calloc(1, sizeof *st);
+    if (st == NULL || (st->q = calloc(QUEUE_MAX, sizeof *st->q)) == NULL) {
+        free(st);
+        return open_fail(diag, path, "out of memory", TL_ENOMEM);
+    }
+    if ((rc = open_rw(path, &p, &st->db, why, sizeof why)) != TL_OK) {
+        free(st->q);
+        free(st);
+        return open_fail(diag, path, why, rc);
+    }
     /* continue the audit chain from the last committed entry */
     if (sqlite3_prepare_v2(st->db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &s,
                            NULL) == SQLITE_OK &&
@@ -270,9 +341,11 @@ int tl_store_open(const char *path, struct tl_store **out, struct tl_diag *diag)
     pthread_cond_init(&st->cv, NULL);
     if (pthread_create(&st->thread, NULL, writer, st) != 0) {
         sqlite3_close(st->db);
+        pthread_mutex_destroy(&st->mu);
+        pthread_cond_destroy(&st->cv);
         free(st->q);
         free(st);
-        return TL_EIO;
+        return open_fail(diag, path, "cannot start the storage thread", TL_EIO);
     }
     *out = st;
     return TL_OK;
@@ -303,65 +376,81 @@ void tl_store_stats(struct tl_store *st, struct tl_store_stats *s)
 
 /* ---- rows --------------------------------------------------------------------------------- */
 
-static char *canon(enum tl_msg_kind k, const void *m)
+static void *copy_of(const void *m, size_t n)
 {
-    char buf[4096];
-    size_t n = tl_msg_canonical(k, m, buf, sizeof buf);
-    char *p = malloc(n + 1);
+    void *p = malloc(n);
     if (p != NULL)
-        memcpy(p, buf, n + 1);
+        memcpy(p, m, n);
     return p;
 }
 
-/* The columns a track and an assessment row share. */
-static void national_row(struct row *r, enum row_kind kind, const char *source, const char *origin,
-                         const char *relay, int32_t key, int64_t t_ns)
+/* A national row: the message is copied; the storage thread derives the rest. */
+static int national(struct tl_store *st, enum row_kind kind, const char *source, const void *m,
+                    size_t size)
 {
-    memset(r, 0, sizeof *r);
-    r->kind = kind;
-    r->wall_ns = now_ns();
-    snprintf(r->source, sizeof r->source, "%s", source);
-    snprintf(r->origin, sizeof r->origin, "%s", origin);
-    snprintf(r->relay, sizeof r->relay, "%s", relay);
-    r->key = key;
-    r->t_ns = t_ns;
+    struct row r;
+
+    if (st == NULL || source == NULL || m == NULL)
+        return TL_EINVAL;
+    memset(&r, 0, sizeof r);
+    r.kind = kind;
+    r.wall_ns = now_ns();
+    snprintf(r.source, sizeof r.source, "%s", source);
+    if ((r.payload = copy_of(m, size)) == NULL)
+        return TL_ENOMEM;
+    return enqueue(st, &r);
 }
 
 int tl_store_track(struct tl_store *st, const char *source, const struct tl_msg_track *m)
 {
-    struct row r;
-    national_row(&r, ROW_TRACK, source, m->origin, m->relay, m->track_no, m->t_ns);
-    r.status = m->status;
-    r.body = canon(TL_MSG_TRACK, m);
-    return enqueue(st, &r);
+    return national(st, ROW_TRACK, source, m, sizeof *m);
 }
 
 int tl_store_assess(struct tl_store *st, const char *source, const struct tl_msg_assess *m)
 {
-    struct row r;
-    national_row(&r, ROW_ASSESS, source, m->origin, m->relay, m->track_no, m->t_ns);
-    r.a = m->impact_lat_rad * 180.0 / M_PI;
-    r.b = m->impact_lon_rad * 180.0 / M_PI;
-    r.c = m->semi_major_m;
-    r.d = m->semi_minor_m;
-    r.body = canon(TL_MSG_ASSESSMENT, m);
-    return enqueue(st, &r);
+    return national(st, ROW_ASSESS, source, m, sizeof *m);
 }
 
-int tl_store_system(struct tl_store *st, const struct tl_msg_system *m)
+int tl_store_system(struct tl_store *st, const struct tl_msg_system *m,
+                    const struct tl_store_system_extra *extra)
 {
+    struct system_payload *p;
     struct row r;
+
+    if (st == NULL || m == NULL)
+        return TL_EINVAL;
+    if ((p = calloc(1, sizeof *p)) == NULL)
+        return TL_ENOMEM;
+    p->m = *m;
+    if (extra != NULL) {
+        p->x = *extra;
+        p->has_extra = 1;
+    }
     memset(&r, 0, sizeof r);
     r.kind = ROW_SYSTEM;
     r.wall_ns = now_ns();
-    snprintf(r.source, sizeof r.source, "%.15s", m->contributors);
-    r.key = m->system_no;
-    r.t_ns = m->t_ns;
-    r.a = m->has_impact ? m->impact_lat_rad * 180.0 / M_PI : 0.0;
-    r.b = m->has_impact ? m->impact_lon_rad * 180.0 / M_PI : 0.0;
-    r.c = m->semi_major_m;
-    r.d = m->semi_minor_m;
-    r.body = canon(TL_MSG_SYSTEM_TRACK, m);
+    r.payload = p;
+    return enqueue(st, &r);
+}
+
+int tl_store_set_meta(struct tl_store *st, const char *key, const char *value)
+{
+    struct row r;
+    size_t nk, nv;
+    char *p;
+
+    if (st == NULL || key == NULL || key[0] == '\0' || value == NULL)
+        return TL_EINVAL;
+    nk = strlen(key);
+    nv = strlen(value);
+    if ((p = malloc(nk + nv + 2)) == NULL)
+        return TL_ENOMEM;
+    memcpy(p, key, nk + 1);
+    memcpy(p + nk + 1, value, nv + 1);
+    memset(&r, 0, sizeof r);
+    r.kind = ROW_META;
+    r.wall_ns = now_ns();
+    r.payload = p;
     return enqueue(st, &r);
 }
 
@@ -436,20 +525,32 @@ int tl_audit_verify(const char *path, int64_t *n, int64_t *bad_seq, char *why, s
     sqlite3_stmt *s = NULL;
     unsigned char prev[32] = { 0 }, h[32];
     int64_t expect = 1;
-    int rc = TL_OK;
+    int rc = TL_OK, step = SQLITE_DONE;
+    struct tl__store_probe pr;
 
+
+    if (path == NULL || n == NULL || bad_seq == NULL || why == NULL)
+        return TL_EINVAL;
     *n = 0;
     *bad_seq = 0;
+    /* A chain can be intact in a file whose other pages are damaged: say so rather than
+     * "intact" (quick_check in the probe). */
+    if ((rc = tl__store_probe(path, 0, &pr, why, why_size)) != TL_OK)
+        return rc;
+    if (pr.version == 0) {
+        snprintf(why, why_size, "not a trilink node database (an empty SQLite file)");
+        return TL_EIO;
+    }
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "SELECT seq,wall_ns,dir,peer,partition,topic,origin,key,digest,prev,hash"
                            " FROM audit ORDER BY seq",
                            -1, &s, NULL) != SQLITE_OK) {
-        snprintf(why, why_size, "%s: not a trilink node database: %s", path, sqlite3_errmsg(db));
+        snprintf(why, why_size, "not a trilink node database: %s", sqlite3_errmsg(db));
         sqlite3_close(db);
         return TL_EIO;
     }
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         const int64_t seq = sqlite3_column_int64(s, 0);
         const unsigned char *digest = sqlite3_column_blob(s, 8);
         const unsigned char *p = sqlite3_column_blob(s, 9), *hh = sqlite3_column_blob(s, 10);
@@ -482,6 +583,12 @@ int tl_audit_verify(const char *path, int64_t *n, int64_t *bad_seq, char *why, s
         memcpy(prev, h, 32);
         expect++;
         (*n)++;
+    }
+    /* a read error part way must not pass for the end of an intact chain */
+    if (rc == TL_OK && step != SQLITE_DONE) {
+        snprintf(why, why_size, "cannot read the audit table after entry %lld: %s",
+                 (long long)(expect - 1), sqlite3_errmsg(db));
+        rc = TL_EIO;
     }
     sqlite3_finalize(s);
     sqlite3_close(db);

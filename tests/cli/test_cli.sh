@@ -33,7 +33,7 @@ expect 0 "" -- "$tl" analyze --help
 expect 2 "unknown command" -- "$tl" frobnicate
 expect 2 "missing SCENARIO" -- "$tl" sim --truth "$tmp/t.csv"
 expect 2 "--truth FILE is required" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml"
-expect 2 "cannot open" -- "$tl" sim /nonexistent.yaml --truth "$tmp/t.csv"
+expect 2 "/nonexistent.yaml: no such file" -- "$tl" sim /nonexistent.yaml --truth "$tmp/t.csv"
 expect 2 "--step: 'x' is not a number" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/t.csv" --step x
 
 # Bad scenarios: one line naming file, line and field; exit status 2; no truth written.
@@ -192,6 +192,66 @@ node_cfg 's/nation: US, release/nation: US, colour: red, release/'
 expect 2 "partners\[0\]" -- "$tld" --config "$tmp/node.yaml"
 [ ! -e "$tmp/kr.db" ] && ok || bad "a refused configuration created storage"
 expect 2 "--realtime: give --pki DIR" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/t.csv" --realtime
+
+# Issue 9: bad input that crashed, hung or was believed; unclear errors; small text.
+# (each a regression test: the defect in a comment, then the check)
+# a year from 2263 overflowed int64 nanoseconds (UBSan)
+sed 's/epoch: 2023-07-12T00:59:00Z/epoch: 2263-01-01T00:00:00Z/; s/lat_deg: 95/lat_deg: 39/' "$tmp/lat95.yaml" >"$tmp/y2263.yaml"
+expect 2 "y2263.yaml:1: epoch: '2263-01-01T00:00:00Z' is not an ISO-8601" -- "$tl" sim "$tmp/y2263.yaml" --truth "$tmp/no.csv"
+# a launch id with a comma went into truth.csv and broke the row
+sed 's/id: A/id: "A,B"/; s/lat_deg: 95/lat_deg: 39/' "$tmp/lat95.yaml" >"$tmp/comma.yaml"
+expect 2 "comma.yaml:3: launches\[0\]\.id: 'A,B' is not an id" -- "$tl" sim "$tmp/comma.yaml" --truth "$tmp/no.csv"
+[ -e "$tmp/no.csv" ] && bad "truth written for a launch id with a comma" || ok
+# a scenario copied elsewhere without its sensors file: the message names the resolved path
+mkdir -p "$tmp/copy" && cp "$src/scenarios/icbm-2023-07-12.yaml" "$tmp/copy/"
+expect 2 "sensors: cannot open '$tmp/copy/sensors-trilateral.yaml': No such file or directory \(resolved against the scenario's folder\)" -- "$tl" sim "$tmp/copy/icbm-2023-07-12.yaml" --truth "$tmp/no.csv"
+# a directory given as a file
+expect 2 "is a directory" -- "$tl" sim "$tmp" --truth "$tmp/no.csv"
+expect 2 "is a directory" -- "$tl" track --sensors "$tmp" --measurements "$tmp/el200.csv" --tracks "$tmp/tk.csv" --assessments "$tmp/as.csv"
+# range_m 1e308 was accepted
+printf 'time_s,sensor,range_m,azimuth_deg,elevation_deg,range_rate_mps\n1.0,KR-R1,1e308,10,20,5\n' >"$tmp/far.csv"
+expect 2 "far.csv:2: range_m: '1e308' is not a range in \(0, 1e8\] m" -- "$tl" track --sensors "$src/scenarios/sensors-trilateral.yaml" --measurements "$tmp/far.csv" --tracks "$tmp/tk.csv" --assessments "$tmp/as.csv"
+# an option without its value said "unknown or incomplete option"
+expect 2 "option '--apogee' needs a value" -- "$tl" analyze --range 950 --apogee
+expect 2 "unknown option '--frob'" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --frob
+# one message for one bad integer option, not two
+"$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/t.csv" --seed 1.5 2>"$tmp/err" >/dev/null
+[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "seed: '1.5' is not a whole number" "$tmp/err" && ok || { bad "--seed 1.5:"; cat "$tmp/err"; }
+# sim checked --nations/--hub only after it had run
+expect 2 "--realtime: .*FR" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/rt.csv" --realtime --no-security --hub FR
+[ -e "$tmp/rt.csv" ] && bad "sim ran before refusing --hub FR" || ok
+# demo --fault kill:KR:10:5:7:8 ignored the extra fields
+expect 2 "--fault: 'kill:KR:10:5:7:8' is not" -- "$tl" demo --fault kill:KR:10:5:7:8
+expect 2 "--fault: 'inject:KR:10:5' is not" -- "$tl" demo --fault inject:KR:10:5
+# a node that forwards to itself; a summary path that is a directory (found only at shutdown)
+node_cfg 's/forward: \[JP\]/forward: [KR]/'
+expect 2 "partners\[0\].forward: 'KR': forwarding goes to a third nation" -- "$tld" --config "$tmp/node.yaml"
+node_cfg "s|^storage: .*|storage: $tmp/kr.db\nsummary: $tmp|"
+expect 2 "summary: '$tmp' is a directory" -- "$tld" --config "$tmp/node.yaml"
+[ ! -e "$tmp/kr.db" ] && ok || bad "a refused configuration created storage"
+# --assess-every 0 was accepted
+expect 2 "--assess-every: 0 is outside" -- "$tl" track --sensors x --measurements y --tracks z --assessments w --assess-every 0
+# small text
+"$tl" sim --help | grep -q "SEED..SEED+N-1" && ok || bad "sim --help: seeds text"
+"$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/t.csv" >"$tmp/out" 2>&1
+grep -q ": 1 launch, epoch" "$tmp/out" && ok || bad "sim: '1 launches': $(head -1 "$tmp/out")"
+grep -q -- "-0.0 km" "$tmp/out" && bad "sim prints -0.0 km" || ok
+"$tl" demo --help | grep -q "KR.log" && ok || bad "demo --help does not name the logs"
+"$tl" audit verify "$tmp/pki/KR/cert.pem" 2>"$tmp/err"
+[ "$(grep -o "$tmp/pki/KR/cert.pem" "$tmp/err" | wc -l)" -eq 1 ] && ok || { bad "audit names the path more than once:"; cat "$tmp/err"; }
+# tracks.csv: one row per track and time, the status life of a track
+cut -d, -f1,2 "$tmp/icbm-2023-07-12-tracks.csv" | sort | uniq -d >"$tmp/dups"
+[ ! -s "$tmp/dups" ] && ok || bad "tracks.csv repeats (time, track): $(head -3 "$tmp/dups")"
+for st in confirmed coasting deleted; do
+    grep -q ",$st," "$tmp/icbm-2023-07-12-tracks.csv" && ok || bad "tracks.csv has no '$st' row"
+done
+# a landed salvo track lived on underground and was revived 90 s later by another missile's boost:
+# no salvo track goes more than 30 s without a row (no sensor loses an SRBM for that long)
+awk -F, 'NR > 1 && $3 != "deleted" { if (($2 in last) && $1 - last[$2] > 30) { print "track " $2 ": " last[$2] " -> " $1; bad = 1 } last[$2] = $1 }
+    END { exit bad }' "$tmp/srbm-salvo-2022-06-05-tracks.csv" && ok || bad "a salvo track came back after a gap"
+[ "$(grep -c ',deleted,' "$tmp/srbm-salvo-2022-06-05-tracks.csv")" -eq 8 ] && ok || bad "salvo: not 8 deleted tracks: $(grep -c ',deleted,' "$tmp/srbm-salvo-2022-06-05-tracks.csv")"
+# the last assessment's apogee: within 100 km of the true 6,648.4 km (it fell to 5,169 km)
+tail -n 1 "$tmp/icbm-2023-07-12-assess.csv" | awk -F, '{ exit !($14 > 6548.4 && $14 < 6748.4) }' && ok || bad "last ICBM apogee: $(tail -n 1 "$tmp/icbm-2023-07-12-assess.csv" | cut -d, -f14) km"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,6 +1,6 @@
-/* The three-nation exercise as make run shows it, and with faults, checked from the summary JSON
- * that trilink demo writes: separate node processes on loopback, DDS Security on, the ICBM
- * scenario at 100x real time. */
+/* The three-nation exercise as make run shows it (quiet stretches skipped), with faults, and on
+ * the salvo, checked from the summary JSON that trilink demo writes: separate node processes on
+ * loopback, DDS Security on, 100x real time. */
 #include <stdarg.h> /* cmocka.h needs these four first */
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +19,9 @@
 
 static const char *const nations[3] = { "KR", "US", "JP" };
 static char dir[64];
+/* The summary under test: freed by the teardown, so a failed assertion (cmocka leaves the test
+ * by longjmp) leaks nothing either. */
+static json_t *summary_json;
 
 static int make_dir(void **state)
 {
@@ -31,20 +34,22 @@ static int remove_dir(void **state)
 {
     char cmd[128];
     (void)state;
+    json_decref(summary_json);
+    summary_json = NULL;
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     return system(cmd) == 0 ? 0 : -1;
 }
 
-static json_t *run_demo(const char *extra, int domain_base)
+static json_t *run_demo(const char *scenario, const char *extra, int domain_base)
 {
     char cmd[2048], path[128];
     json_error_t err;
     json_t *j;
     snprintf(path, sizeof path, "%s/summary.json", dir);
     snprintf(cmd, sizeof cmd,
-             "'%s' demo --scenario '%s/icbm-2023-07-12.yaml' --speed 100 --workdir '%s/w' "
+             "'%s' demo --scenario '%s/%s' --speed 100 --workdir '%s/w' "
              "--domain-base %d --summary '%s' %s > '%s/demo.log' 2>&1",
-             TL_TRILINK, TL_SCENARIO_DIR, dir, domain_base, path, extra, dir);
+             TL_TRILINK, TL_SCENARIO_DIR, scenario, dir, domain_base, path, extra, dir);
     if (system(cmd) != 0) {
         snprintf(cmd, sizeof cmd, "tail -40 '%s/demo.log'", dir);
         if (system(cmd) != 0)
@@ -54,6 +59,8 @@ static json_t *run_demo(const char *extra, int domain_base)
     j = json_load_file(path, 0, &err);
     if (j == NULL)
         fail_msg("%s: %s", path, err.text);
+    json_decref(summary_json);
+    summary_json = j;
     return j;
 }
 
@@ -77,6 +84,19 @@ static double num(json_t *o, const char *path)
     return json_number_value(v);
 }
 
+/* Fails naming the nation, the figure and both numbers unless @p value < @p bound. */
+static void below(const char *who, const char *what, double value, double bound)
+{
+    if (!(value < bound))
+        fail_msg("%s: %s = %.6g, expected below %.6g", who, what, value, bound);
+}
+
+static void at_least(const char *who, const char *what, double value, double bound)
+{
+    if (!(value >= bound))
+        fail_msg("%s: %s = %.6g, expected at least %.6g", who, what, value, bound);
+}
+
 /* Every nation holds one system track of the missile, fused from all three nations' tracks,
  * with a launch point and an impact point near the truth; the three pictures agree; Japan got
  * Korea's data only through the US (and Korea Japan's); nothing was rejected; every audit chain
@@ -85,29 +105,40 @@ static void exercise_common_picture(void **state)
 {
     json_t *j;
     (void)state;
-    j = run_demo("", 200);
+    j = run_demo("icbm-2023-07-12.yaml", "--skip-quiet", 200); /* as make run */
     for (int i = 0; i < 3; i++) {
         json_t *o = nation(j, nations[i]);
-        const char *contrib = json_string_value(
-            json_object_get(json_object_get(o, "system_track"), "contributors"));
+        /* every nation's track joined it at some time (by the end all three tracks ended with
+         * the impact and left it) */
+        const char *contrib = json_string_value(json_object_get(
+            json_object_get(json_object_get(json_object_get(j, "missiles"), "ICBM-1"), nations[i]),
+            "contributors"));
         assert_int_equal((int)num(o, "system_tracks"), 1);
         assert_non_null(contrib);
         for (int k = 0; k < 3; k++)
             if (strstr(contrib, nations[k]) == NULL)
                 fail_msg("%s's system track lacks %s's track: %s", nations[i], nations[k], contrib);
-        if (!(num(o, "impact_miss_m") < 2000.0))
-            fail_msg("%s: fused impact point %.0f m from the truth", nations[i],
-                     num(o, "impact_miss_m"));
-        if (!(num(o, "first_launch_point_s") < 60.0 && num(o, "first_impact_point_s") < 60.0))
-            fail_msg("%s: first launch point %.1f s, impact point %.1f s after launch", nations[i],
-                     num(o, "first_launch_point_s"), num(o, "first_impact_point_s"));
-        if (!(num(o, "fusion_gain.median_ratio") <= 1.0))
-            fail_msg("%s: fused ellipse %.3f of the best single nation's (median)", nations[i],
-                     num(o, "fusion_gain.median_ratio"));
-        assert_int_equal((int)num(o, "rejected"), 0);
+        json_t *mi = json_object_get(json_object_get(json_object_get(j, "missiles"), "ICBM-1"),
+                                     nations[i]);
+        /* measured at 100x: 8-14 m at the last prediction before impact; 0.4-1.1 km at burnout
+         * + 60 s unloaded, 11.9 km once in a sanitizer run with both cores loaded (a partner's
+         * samples fused seconds of scenario time late); first points 25-28 s after launch. The
+         * old summary's mistakes were 95 km and more. */
+        below(nations[i], "impact_miss_m (last prediction before impact)", num(o, "impact_miss_m"),
+              2000.0);
+        below(nations[i], "missiles.ICBM-1.miss_burnout_plus_60_m",
+              num(mi, "miss_burnout_plus_60_m"), 25000.0);
+        TL_ASSERT_NEAR(num(mi, "system_track"), num(o, "system_track.number"), 0);
+        /* 25-28 s measured; at 100x a 0.3 s stall of a loaded node is 30 scenario seconds */
+        below(nations[i], "first_launch_point_s", num(o, "first_launch_point_s"), 90.0);
+        below(nations[i], "first_impact_point_s", num(o, "first_impact_point_s"), 90.0);
+        below(nations[i], "fusion_gain.median_ratio", num(o, "fusion_gain.median_ratio"), 1.0 + 1e-9);
+        TL_ASSERT_NEAR(num(o, "rejected"), 0, 0);
         assert_true(json_is_true(json_object_get(json_object_get(o, "audit"), "intact")));
-        assert_true(num(o, "audit.entries") > 100);
-        assert_true(num(o, "latency_ms.samples") > 50);
+        at_least(nations[i], "audit.entries", num(o, "audit.entries"), 100);
+        /* that end-to-end latency is measured at all: ~500-1,100 samples unloaded; a loaded
+         * sanitizer run once gave fewer than 50, so the bound is a fiftieth of the unloaded */
+        at_least(nations[i], "latency_ms.samples", num(o, "latency_ms.samples"), 10);
     }
     /* the relay: KR <-> JP only through the US */
     assert_true(num(nation(j, "JP"), "received.KR") > 0);
@@ -116,8 +147,27 @@ static void exercise_common_picture(void **state)
     TL_ASSERT_NEAR(num(nation(j, "KR"), "relayed.JP"), num(nation(j, "KR"), "received.JP"), 0);
     TL_ASSERT_NEAR(num(nation(j, "US"), "relayed.KR"), 0, 0);
     TL_ASSERT_NEAR(num(nation(j, "US"), "relayed.JP"), 0, 0);
-    assert_true(num(j, "max_ipp_disagreement_m") < 1000.0);
-    json_decref(j);
+    below("all", "max_ipp_disagreement_m", num(j, "max_ipp_disagreement_m"), 1000.0);
+    /* the fused picture of a node's database, exported with the CSV contract of trilink track,
+     * scores against the scenario's truth: one track for the one missile, no false track */
+    {
+        char cmd[2048];
+        snprintf(cmd, sizeof cmd,
+                 "cd '%s' && '%s' sim '%s/icbm-2023-07-12.yaml' --truth truth.csv >/dev/null && "
+                 "'%s' store export --db w/JP.db --tracks fused-tracks.csv "
+                 "--assessments fused-assess.csv > export.log 2>&1 && "
+                 "'%s' score --truth truth.csv --tracks fused-tracks.csv "
+                 "--assessments fused-assess.csv --json > score.json 2>&1 && "
+                 "grep -q '\"objects_with_one_track\": 1' score.json && "
+                 "grep -q '\"false_confirmed_tracks\": 0' score.json",
+                 dir, TL_TRILINK, TL_SCENARIO_DIR, TL_TRILINK, TL_TRILINK);
+        if (system(cmd) != 0) {
+            snprintf(cmd, sizeof cmd, "cat '%s/export.log' '%s/score.json'", dir, dir);
+            if (system(cmd) != 0)
+                fprintf(stderr, "(no export log)\n");
+            fail_msg("the exported fused picture of JP did not score as one track (%s)", dir);
+        }
+    }
     /* trilink audit verify on a node's database, then on a copy with one entry altered */
     {
         char cmd[512];
@@ -149,7 +199,8 @@ static void exercise_with_faults(void **state)
 {
     json_t *j, *f;
     (void)state;
-    j = run_demo("--fault inject:KR:40 --fault kill:KR:100:5 --fault stop:US:1000:10", 206);
+    j = run_demo("icbm-2023-07-12.yaml",
+                 "--fault inject:KR:40 --fault kill:KR:100:5 --fault stop:US:1000:10", 206);
     f = json_object_get(j, "faults");
     assert_int_equal((int)json_array_size(f), 3);
     for (int i = 0; i < 3; i++)
@@ -165,26 +216,69 @@ static void exercise_with_faults(void **state)
         assert_int_equal((int)json_array_size(nums), 1);
         assert_int_equal((int)json_integer_value(json_array_get(nums, 0)), 1);
         assert_true(json_is_true(json_object_get(json_object_get(o, "audit"), "intact")));
-        if (!(num(o, "impact_miss_m") < 2000.0))
-            fail_msg("%s: fused impact point %.0f m from the truth", nations[i],
-                     num(o, "impact_miss_m"));
+        below(nations[i], "impact_miss_m", num(o, "impact_miss_m"), 2000.0);
     }
     /* the partners saw the hub go silent (liveliness) and come back; Korea's restart was seen */
     {
         char cmd[512];
-        snprintf(cmd, sizeof cmd, "grep -q 'JP: link to US lost' '%s/demo.log' && "
-                                  "grep -q 'KR: link to US lost' '%s/demo.log' && "
-                                  "grep -q 'US: link to KR lost' '%s/demo.log' && "
-                                  "grep -q 'KR: restart: 1 system track numbers restored' '%s/demo.log'",
+        snprintf(cmd, sizeof cmd, "grep -Eq '^JP t=.* link to US lost' '%s/demo.log' && "
+                                  "grep -Eq '^KR t=.* link to US lost' '%s/demo.log' && "
+                                  "grep -Eq '^US t=.* link to KR lost' '%s/demo.log' && "
+                                  "grep -q 'KR: restart: 1 system track numbers restored' '%s/w/KR.log'",
                  dir, dir, dir, dir);
         if (system(cmd) != 0)
-            fail_msg("the demo log lacks the link losses or the restart (%s/demo.log)", dir);
+            fail_msg("the demo's events lack the link losses or KR's log the restart (%s/demo.log, "
+                     "%s/w/KR.log)", dir, dir);
     }
     /* relayed data after the hub came back (it stopped at t+1000 s for 1,000 scenario s) */
     if (!(num(nation(j, "KR"), "last_relayed_s.JP") > 2000.0))
         fail_msg("no relayed JP data at KR after the hub resumed (last at %.0f s)",
                  num(nation(j, "KR"), "last_relayed_s.JP"));
-    json_decref(j);
+}
+
+/* issue9_salvo: eight SRBMs in 35 minutes (2022-06-05). Each missile gets its own system track
+ * at every nation, and its own impact miss at the last prediction before impact (the summary
+ * once compared the last system track with the first missile's truth: 94.71 km everywhere).
+ * Measured at 100x with --skip-quiet: 55-590 m for the SRBMs, 2.3-2.5 km for the MRBM, whose
+ * radars lose it highest above the ground; first impact points 13-48 s after launch unloaded,
+ * 82 s once in a loaded sanitizer run at 100x (a 0.3 s stall is 30 scenario seconds there), so
+ * the salvo runs at 50x and the bounds leave room for load; a missile confused with another
+ * would miss by 50-500 km. */
+static void exercise_salvo(void **state)
+{
+    json_t *j, *missiles;
+    const char *id;
+    json_t *m;
+    int n = 0;
+    (void)state;
+    j = run_demo("srbm-salvo-2022-06-05.yaml", "--skip-quiet --speed 50", 212);
+    missiles = json_object_get(j, "missiles");
+    assert_int_equal((int)json_object_size(missiles), 8);
+    for (int i = 0; i < 3; i++)
+        TL_ASSERT_NEAR(num(nation(j, nations[i]), "system_tracks"), 8, 0);
+    json_object_foreach(missiles, id, m) {
+        for (int i = 0; i < 3; i++) {
+            json_t *w = json_object_get(m, nations[i]);
+            char who[48];
+            snprintf(who, sizeof who, "%s at %s", id, nations[i]);
+            below(who, "miss_last_m", num(w, "miss_last_m"), 10000.0);
+            below(who, "semi_major_m", num(w, "semi_major_m"), 20000.0);
+            below(who, "first_impact_point_s", num(w, "first_impact_point_s"), 150.0);
+            /* a system track of its own: no two missiles share one */
+            {
+                const char *id2;
+                json_t *m2;
+                json_object_foreach(missiles, id2, m2)
+                    if (strcmp(id, id2) != 0 &&
+                        num(json_object_get(m2, nations[i]), "system_track") ==
+                            num(w, "system_track"))
+                        fail_msg("%s and %s share system track %.0f at %s", id, id2,
+                                 num(w, "system_track"), nations[i]);
+            }
+        }
+        n++;
+    }
+    assert_int_equal(n, 8);
 }
 
 int main(void)
@@ -192,6 +286,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(exercise_common_picture, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(exercise_with_faults, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(exercise_salvo, make_dir, remove_dir),
     };
     return cmocka_run_group_tests_name("exercise", tests, NULL, NULL);
 }
