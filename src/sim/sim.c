@@ -142,6 +142,20 @@ static int by_arrival(const void *a, const void *b)
     return (x->sensor > y->sensor) - (x->sensor < y->sensor);
 }
 
+/* Room for @p need more measurements after the @p n in *@p m. */
+static int room(struct tl_meas **m, size_t *cap, size_t n, size_t need)
+{
+    if (*cap - n < need) {
+        const size_t nc = 2 * *cap + need + 1024;
+        struct tl_meas *nm = realloc(*m, nc * sizeof *nm);
+        if (nm == NULL)
+            return TL_ENOMEM;
+        *m = nm;
+        *cap = nc;
+    }
+    return TL_OK;
+}
+
 int tl_sim_measure(const struct tl_sim *sim, const struct tl_sensor_set *sensors, uint64_t seed,
                    struct tl_meas **out, size_t *n_out)
 {
@@ -172,16 +186,8 @@ int tl_sim_measure(const struct tl_sim *sim, const struct tl_sensor_set *sensors
                     ys[i][0] = NAN;
                 boosting[i] = ph == TL_PHASE_BOOST;
             }
-            if (cap - n < need) {
-                size_t nc = 2 * cap + need + 1024;
-                struct tl_meas *nm = realloc(m, nc * sizeof *nm);
-                if (nm == NULL) {
-                    rc = TL_ENOMEM;
-                    goto done;
-                }
-                m = nm;
-                cap = nc;
-            }
+            if ((rc = room(&m, &cap, n, need)) != TL_OK)
+                goto done;
             rc = tl_sensor_scan(s, si, t, (const double(*)[6])ys, boosting, sim->n, &rng, m, cap,
                                 &n);
             if (rc != TL_OK)
@@ -194,18 +200,12 @@ int tl_sim_measure(const struct tl_sim *sim, const struct tl_sensor_set *sensors
     for (int si = 0; si < sensors->n; si++) {
         const struct tl_sensor *s = &sensors->s[si];
         const size_t need = 16 + (size_t)(8.0 * s->false_alarms_per_scan);
-        for (long k = (long)floor(sim->end_s / s->revisit_s) + 1;
-             (double)k * s->revisit_s <= sim->end_s + TL_SIM_AFTER_IMPACT_S; k++) {
-            if (cap - n < need) {
-                size_t nc = 2 * cap + need + 1024;
-                struct tl_meas *nm = realloc(m, nc * sizeof *nm);
-                if (nm == NULL) {
-                    rc = TL_ENOMEM;
-                    goto done;
-                }
-                m = nm;
-                cap = nc;
-            }
+        long k = (long)floor(sim->end_s / s->revisit_s);
+        while ((double)k * s->revisit_s <= sim->end_s) /* the first scan the loop above did not */
+            k++;
+        for (; (double)k * s->revisit_s <= sim->end_s + TL_SIM_AFTER_IMPACT_S; k++) {
+            if ((rc = room(&m, &cap, n, need)) != TL_OK)
+                goto done;
             rc = tl_sensor_scan(s, si, (double)k * s->revisit_s, NULL, NULL, 0, &rng, m, cap, &n);
             if (rc != TL_OK)
                 goto done;

@@ -6,26 +6,7 @@ tl=$1
 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS PATTERN -- command...: exit status and a stderr line matching PATTERN
-expect() {
-    want=$1 pattern=$2
-    shift 3
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        bad "$* exited $got, expected $want"; cat "$tmp/err"; return
-    fi
-    if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$tmp/err"; then
-        bad "$*: stderr does not match '$pattern':"; cat "$tmp/err"; return
-    fi
-    ok
-}
+. "$(dirname "$0")/lib.sh"
 
 expect 0 "" -- "$tl" --help
 expect 0 "" -- "$tl" sim --help

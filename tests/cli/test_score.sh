@@ -8,27 +8,7 @@ src=$2
 d=$src/tests/data/score
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect STATUS PATTERN -- command...: exit status and a stderr line matching PATTERN. Every run
-# is bounded by a timeout: a hang (the NaN-time loop) is a failure, not a stuck test.
-expect() {
-    want=$1 pattern=$2
-    shift 3
-    timeout 60 "$@" >"$tmp/out" 2>"$tmp/err"
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        bad "$* exited $got, expected $want"; cat "$tmp/err"; return
-    fi
-    if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$tmp/err"; then
-        bad "$*: stderr does not match '$pattern':"; cat "$tmp/err"; return
-    fi
-    ok
-}
+. "$(dirname "$0")/lib.sh"
 # score T K A [more options]: trilink score on those three files (a script, so that timeout can
 # run it)
 cat >"$tmp/score.sh" <<EOF
