@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -118,6 +119,7 @@ struct exercise {
     int n_faults;
     struct fault fault[MAX_FAULTS];
     int status_drawn;
+    atomic_int ending;         /* the run is over: the fault thread may end */
 };
 
 static struct exercise x;
@@ -286,6 +288,10 @@ static pid_t spawn(int i)
     }
     p = fork();
     if (p == 0) {
+        /* the node ends with the demo, however the demo ends (killed, its pipe closed) */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() == 1)
+            _exit(1); /* the demo died before prctl */
         dup2(pfd[1], 1);
         dup2(errfd, 2);
         close(pfd[0]);
@@ -430,6 +436,10 @@ static void *fault_thread(void *arg)
         }
         f->done = 1;
     }
+    /* A node restarted here has this thread as its parent for PR_SET_PDEATHSIG: the thread
+     * lives until the demo ends, or that node would be stopped with it. */
+    while (!stop_flag && !atomic_load(&x.ending))
+        sleep_s(0.1);
     return NULL;
 }
 
@@ -890,6 +900,13 @@ int cmd_demo(int argc, char **argv)
     x.speed = speed;
     x.tty = isatty(1);
     pthread_mutex_init(&x.mu, NULL);
+    /* a clean stop (nodes told, summary written) on SIGINT/SIGTERM from here on; a closed
+     * output pipe (| head) fails the writes instead of killing the demo with its nodes */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
     for (int i = 0; i < 3; i++) {
         if (write_node_cfg(dir, i, scen_abs, (int)base, security, mesh, speed) != 0) {
             status = cli_error("demo", TL_EXIT_FAIL, "cannot write node configuration in %s", dir);
@@ -897,10 +914,6 @@ int cmd_demo(int argc, char **argv)
         }
         x.pid[i] = spawn(i);
     }
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     if (x.n_faults > 0 && pthread_create(&fth, NULL, fault_thread, NULL) == 0)
         fth_started = 1;
     memset(&job, 0, sizeof job);
@@ -935,6 +948,7 @@ stop:
     if (fth_started) {
         if (status != 0)
             stop_flag = 1;
+        atomic_store(&x.ending, 1);
         pthread_join(fth, NULL);
     }
     for (int i = 0; i < 3; i++)
