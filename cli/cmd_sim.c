@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "trilink/earth.h"
 #include "trilink/geo.h"
@@ -240,6 +241,14 @@ int cmd_sim(int argc, char **argv)
     if (realtime && pki == NULL && !no_security)
         return cli_error("sim", TL_EXIT_USAGE,
                          "--realtime: give --pki DIR (trilink pki), or --no-security");
+    if (realtime && pki != NULL && !no_security) {
+        /* refused before the run, not by Cyclone DDS after it ("Error (-1)") */
+        struct stat sb;
+        if (stat(pki, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            return cli_error("sim", TL_EXIT_USAGE,
+                             "--pki: '%s' is not a directory (make one with trilink pki --out %s)",
+                             pki, pki);
+    }
     memset(&diag, 0, sizeof diag);
     if (realtime && tl_topology_make(nations, hub, (int)domain_base, &topo, &diag) != TL_OK)
         return cli_error("sim", TL_EXIT_USAGE, "--realtime: %s", diag.message);

@@ -37,7 +37,7 @@ static int check_pki(const char *dir, const char *nation, const struct tl_securi
         if (stat(files[i], &sb) != 0) {
             if (diag != NULL)
                 snprintf(diag->message, sizeof diag->message,
-                         "feed: PKI '%s' lacks %s's '%s' (make one with trilink pki --out %s)",
+                         "PKI '%s' lacks %s's '%s' (make one with trilink pki --out %s)",
                          dir, nation, files[i], dir);
             return TL_EIO;
         }
@@ -73,7 +73,7 @@ int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct t
         if (tl_bus_wait_matched(w[i], 1, 60.0) != TL_OK) {
             if (diag)
                 snprintf(diag->message, sizeof diag->message,
-                         "feed: no node of %s listening on domain %d after 60 s", t->nation[i],
+                         "no node of %s listening on domain %d after 60 s", t->nation[i],
                          tl_topology_national_domain(t, i));
             rc = TL_ETIMEDOUT;
         }

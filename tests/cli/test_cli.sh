@@ -201,6 +201,10 @@ expect 2 "unknown option '--frob'" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.
 # sim checked --nations/--hub only after it had run
 expect 2 "--realtime: .*FR" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/rt.csv" --realtime --no-security --hub FR
 [ -e "$tmp/rt.csv" ] && bad "sim ran before refusing --hub FR" || ok
+# a missing PKI folder was "participant refused by Cyclone DDS: Error (-1)" after the whole run
+expect 2 "--pki: '$tmp/nopki' is not a directory \(make one with trilink pki" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/rt.csv" --realtime --pki "$tmp/nopki"
+mkdir -p "$tmp/emptypki"
+expect 1 "PKI '$tmp/emptypki' lacks KR's '$tmp/emptypki/trusted/KR.pem'" -- "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/rt.csv" --realtime --pki "$tmp/emptypki" --domain-base 44
 # demo --fault kill:KR:10:5:7:8 ignored the extra fields
 expect 2 "--fault: 'kill:KR:10:5:7:8' is not" -- "$tl" demo --fault kill:KR:10:5:7:8
 expect 2 "--fault: 'inject:KR:10:5' is not" -- "$tl" demo --fault inject:KR:10:5
