@@ -127,13 +127,15 @@ static struct exercise x;
 /* kind:NN:T or kind:NN:T:D, exactly: anything after the fields is refused. */
 static int parse_fault(const char *text, struct fault *f)
 {
-    char kind[16], nat[8], rest[2];
-    int n;
+    char kind[16], nat[8];
+    int n = 0, end3 = -1, end4 = -1;
 
     memset(f, 0, sizeof *f);
-    n = sscanf(text, "%15[a-z]:%7[A-Z]:%lf:%lf%1s", kind, nat, &f->at_s, &f->dur_s, rest);
-    if (n == 3 && strchr(strchr(strchr(text, ':') + 1, ':') + 1, ':') != NULL)
-        return -1; /* a third ':' but no number after it */
+    /* the whole text, to its last character: "kill:KR:10:5:7:8" and "inject:KR:10junk" are not
+     * faults (%n records where each form ended; it is not counted in the return) */
+    if (sscanf(text, "%15[a-z]:%7[A-Z]:%lf%n:%lf%n", kind, nat, &f->at_s, &end3, &f->dur_s,
+               &end4) >= 3)
+        n = end4 > 0 && text[end4] == '\0' ? 4 : end3 > 0 && text[end3] == '\0' ? 3 : 0;
     if (n != 3 && n != 4)
         return -1;
     f->nation = -1;
@@ -152,6 +154,12 @@ static int parse_fault(const char *text, struct fault *f)
         (f->kind == FAULT_INJECT && n != 3) || (f->kind != FAULT_INJECT && !(f->dur_s > 0)))
         return -1;
     return 0;
+}
+
+static int by_time(const void *a, const void *b)
+{
+    const double ta = ((const struct fault *)a)->at_s, tb = ((const struct fault *)b)->at_s;
+    return (ta > tb) - (ta < tb);
 }
 
 static void sleep_s(double s)
@@ -271,26 +279,30 @@ static void *reader_thread(void *arg)
 static pid_t spawn(int i)
 {
     char cfg[PATH_MAX + 16], log[PATH_MAX + 16];
-    int pfd[2], logfd, errfd;
+    int pfd[2], logfd, errfd = -1;
     pthread_t th;
     struct reader *r;
-    pid_t p;
+    pid_t p, parent;
 
     snprintf(cfg, sizeof cfg, "%s/%s.yaml", x.dir, nations[i]);
     snprintf(log, sizeof log, "%s/%s.log", x.dir, nations[i]);
     if ((logfd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) < 0)
         return -1;
-    if ((errfd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) < 0 || pipe(pfd) != 0) {
+    r = malloc(sizeof *r); /* before the fork: a failure after it would leave a child */
+    if (r == NULL || (errfd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) < 0 ||
+        pipe(pfd) != 0) {
         close(logfd);
-        if (errfd >= 0)
+        if (r != NULL && errfd >= 0)
             close(errfd);
+        free(r);
         return -1;
     }
+    parent = getpid();
     p = fork();
     if (p == 0) {
         /* the node ends with the demo, however the demo ends (killed, its pipe closed) */
         prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (getppid() == 1)
+        if (getppid() != parent)
             _exit(1); /* the demo died before prctl */
         dup2(pfd[1], 1);
         dup2(errfd, 2);
@@ -304,8 +316,7 @@ static pid_t spawn(int i)
     }
     close(pfd[1]);
     close(errfd);
-    r = malloc(sizeof *r);
-    if (p < 0 || r == NULL) {
+    if (p < 0) {
         close(pfd[0]);
         close(logfd);
         free(r);
@@ -383,6 +394,15 @@ static void say(const char *fmt, ...)
     pthread_mutex_unlock(&x.mu);
 }
 
+/* Sleeps @p s seconds, or less when the run ends meanwhile (a stopped node is continued, a killed
+ * one restarted, at once then). */
+static void nap(double s)
+{
+    const int64_t until = tl_wall_ns() + (int64_t)(s * 1e9);
+    while (!stop_flag && !atomic_load(&x.ending) && tl_wall_ns() < until)
+        sleep_s(0.05);
+}
+
 /* Each fault at its scenario time: the feed's own clock, so skipped quiet stretches do not
  * shift the schedule. */
 static void *fault_thread(void *arg)
@@ -394,24 +414,33 @@ static void *fault_thread(void *arg)
         char db[PATH_MAX + 16];
         pid_t p;
 
-        while (!stop_flag && (atomic_load(&x.progress.wall0_ns) == 0 ||
-                              atomic_load(&x.progress.scen_ns) < due))
+        while (!stop_flag && !atomic_load(&x.ending) &&
+               (atomic_load(&x.progress.wall0_ns) == 0 || atomic_load(&x.progress.scen_ns) < due))
             sleep_s(0.01);
-        if (stop_flag)
-            break;
+        if (stop_flag || atomic_load(&x.ending))
+            break; /* the run ended first (a fault after the last report): not done */
         snprintf(db, sizeof db, "%s/%s.db", x.dir, nations[f->nation]);
         pthread_mutex_lock(&x.mu);
         p = x.pid[f->nation];
         pthread_mutex_unlock(&x.mu);
+        if (p <= 0 && f->kind != FAULT_INJECT) {
+            /* never kill(-1, ...): that is every process this user may signal */
+            say("fault: %s node is not running (its restart failed): fault not done",
+                nations[f->nation]);
+            continue;
+        }
         switch (f->kind) {
         case FAULT_KILL:
             tl_store_count(db, &f->rows_before); /* committed before the kill */
             kill(p, SIGKILL);
             waitpid(p, NULL, 0);
+            pthread_mutex_lock(&x.mu);
+            x.pid[f->nation] = 0; /* reaped: its number may be another process's soon */
+            pthread_mutex_unlock(&x.mu);
             say("fault: %s node killed (SIGKILL) at t+%.0f s with %ld rows committed; restart in "
                 "%.0f s",
                 nations[f->nation], f->at_s, f->rows_before, f->dur_s);
-            sleep_s(f->dur_s);
+            nap(f->dur_s);
             pthread_mutex_lock(&x.mu);
             x.pid[f->nation] = spawn(f->nation);
             pthread_mutex_unlock(&x.mu);
@@ -424,7 +453,7 @@ static void *fault_thread(void *arg)
             kill(p, SIGSTOP);
             say("fault: %s node stopped (SIGSTOP) at t+%.0f s for %.0f s", nations[f->nation],
                 f->at_s, f->dur_s);
-            sleep_s(f->dur_s);
+            nap(f->dur_s);
             kill(p, SIGCONT);
             say("fault: %s node continued", nations[f->nation]);
             break;
@@ -794,6 +823,8 @@ int cmd_demo(int argc, char **argv)
     }
     if (optind != argc)
         return cli_error("demo", TL_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+    /* the schedule runs in time order, whatever order the options came in */
+    qsort(x.fault, (size_t)x.n_faults, sizeof x.fault[0], by_time);
     /* trilinkd lives beside this binary */
     {
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);

@@ -3,6 +3,7 @@
  * ends), each said once, instead of a status line repeated every few seconds. */
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "trilink/assess.h"
@@ -38,16 +39,29 @@ void tl__event(struct tl__events *ev, int64_t scen_ns, const char *fmt, ...)
     fflush(ev->out);
 }
 
-/* The record of @p no, created on first sight; NULL when the table is full (events of the
- * newest tracks are then not said: the picture itself is unaffected). */
+void tl__events_fini(struct tl__events *ev)
+{
+    free(ev->s);
+    ev->s = NULL;
+    ev->n = ev->cap = 0;
+}
+
+/* The record of @p no, created on first sight (O(n) over the system tracks ever seen, as the
+ * fusion's own lookup); NULL when out of memory. */
 static struct tl__sys_said *said_of(struct tl__events *ev, int32_t no, int *fresh)
 {
     *fresh = 0;
     for (int i = 0; i < ev->n; i++)
         if (ev->s[i].no == no)
             return &ev->s[i];
-    if (ev->n == TL__EVENTS_MAX)
-        return NULL;
+    if (ev->n == ev->cap) {
+        const int nc = ev->cap ? 2 * ev->cap : 64;
+        struct tl__sys_said *ns = realloc(ev->s, (size_t)nc * sizeof *ns);
+        if (ns == NULL)
+            return NULL;
+        ev->s = ns;
+        ev->cap = nc;
+    }
     memset(&ev->s[ev->n], 0, sizeof ev->s[0]);
     ev->s[ev->n].no = no;
     ev->s[ev->n].cls = ev->s[ev->n].loft = -1;
@@ -145,6 +159,7 @@ void tl__events_system(struct tl__events *ev, const struct tl_fused *s, int64_t 
             w->v_ref_mps = speed;
         }
     }
+    w->boost_seen |= phase == TL_PHASE_BOOST;
     if (phase != w->cand) {
         w->cand = phase;
         w->cand_since_ns = scen_ns;
@@ -152,8 +167,8 @@ void tl__events_system(struct tl__events *ev, const struct tl_fused *s, int64_t 
     if (scen_ns - w->cand_since_ns >= PHASE_HOLD_NS) {
         /* ... and the speed must be falling: a tracker that doubts the thrust for a while does
          * not make a burnout */
-        if (!w->burnout && (phase == TL_PHASE_MIDCOURSE || phase == TL_PHASE_REENTRY) &&
-            w->slowing) {
+        if (!w->burnout && w->boost_seen &&
+            (phase == TL_PHASE_MIDCOURSE || phase == TL_PHASE_REENTRY) && w->slowing) {
             w->burnout = 1;
             tl__event(ev, scen_ns, "system track #%d: burnout (boost -> midcourse)",
                       (int)s->system_no);
@@ -166,7 +181,8 @@ void tl__events_system(struct tl__events *ev, const struct tl_fused *s, int64_t 
     /* The class comes from the energy, which grows until burnout: said from burnout on (the
      * class during boost is only a lower bound), then only when it changes. */
     tl__system_class(s, &cls, &loft);
-    if (w->burnout && cls >= 0 && (cls != w->cls || loft != w->loft)) {
+    if ((w->burnout || (!w->boost_seen && phase > TL_PHASE_BOOST)) && cls >= 0 &&
+        (cls != w->cls || loft != w->loft)) { /* (a track first seen after its boost too) */
         tl__event(ev, scen_ns, "system track #%d: class %s%s%s", (int)s->system_no,
                   tl_class_name((enum tl_class)cls), loft_name(loft),
                   w->cls >= 0 ? " (revised)" : "");
@@ -180,7 +196,9 @@ int tl__events_ended(struct tl__events *ev, const struct tl_fused *s, int64_t sc
     int fresh;
     struct tl__sys_said *w = said_of(ev, s->system_no, &fresh);
 
-    if (w == NULL || w->ended) /* a full table says nothing more: the picture is unaffected */
+    if (w == NULL)
+        return 1;
+    if (w->ended)
         return 0;
     w->ended = 1;
     if (s->merged_into != 0)

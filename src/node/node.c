@@ -963,6 +963,7 @@ out:
     }
     tl_store_close(n->st);
     tl_fuse_destroy(n->fu);
+    tl__events_fini(&n->ev);
     free(n->lat_ms);
     free(n->share_ms);
     free(n);

@@ -9,13 +9,12 @@
 #include "trilink/fuse.h"
 #include "trilink/track.h"
 
-#define TL__EVENTS_MAX 1024
-
 /* What has been said about one system track, so each event is printed once. */
 struct tl__sys_said {
     int32_t no;
     int launch, impact, ended;
     int cls, loft;            /* -1: not said yet */
+    int boost_seen;           /* the track was seen boosting: a burnout can follow */
     int burnout, reentry;     /* said */
     int cand;                 /* phase seen lately (enum tl_phase), and since when */
     int64_t cand_since_ns;
@@ -31,11 +30,12 @@ struct tl__events {
     FILE *out;
     char nation[8];
     int64_t epoch_ns;
-    int n;
-    struct tl__sys_said s[TL__EVENTS_MAX];
+    int n, cap;
+    struct tl__sys_said *s;   /* one per system track ever seen, as the fusion keeps them */
 };
 
 void tl__events_init(struct tl__events *ev, FILE *out, const char *nation, int64_t epoch_ns);
+void tl__events_fini(struct tl__events *ev);
 /* An event line (printf format) at scenario time @p scen_ns. */
 void tl__event(struct tl__events *ev, int64_t scen_ns, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -43,7 +43,8 @@ void tl__event(struct tl__events *ev, int64_t scen_ns, const char *fmt, ...)
  * midcourse, reentry), contributors; each said once. */
 void tl__events_system(struct tl__events *ev, const struct tl_fused *s, int64_t scen_ns);
 /* A system track ended: merged into another, or its predicted impact passed. Returns 1 the first
- * time it is said (the caller then records and withdraws it), 0 after. */
+ * time it is said (the caller then records and withdraws it), 0 after; 1 every time when out of
+ * memory (a repeated withdrawal is harmless, a missing one is not). */
 int tl__events_ended(struct tl__events *ev, const struct tl_fused *s, int64_t scen_ns);
 /* Class and loft of a system track: the newest assessment among its contributions (cls -1 when
  * none has one). */

@@ -804,13 +804,18 @@ static int process_scan(struct tl_tracker *tk, int si, double t, const struct tl
 
     tk->st.scans++;
     /* Predict every live track to the scan time; drop the ones that hit the ground or lost
-     * themselves. */
+     * themselves. Not on a late scan (a retrodiction to before the last processed time): its
+     * deletion would be reported at a time before the track's last row; the next scan in order
+     * sees the same and deletes it then. */
     for (int i = 0; i < nt; i++) {
         struct trk *tr = &tk->t[i];
+        int rc_p;
         if (tr->status == TL_TRACK_DELETED)
             continue;
-        if (imm_predict(tk, tr, t) != TL_OK || pos_sigma(&tr->comb) > tk->cfg.max_pos_sigma_m ||
-            below_ground(tk, tr, t))
+        rc_p = imm_predict(tk, tr, t);
+        if (rc_p != TL_OK ||
+            (t >= tk->done_t &&
+             (pos_sigma(&tr->comb) > tk->cfg.max_pos_sigma_m || below_ground(tk, tr, t))))
             kill(tk, tr);
     }
     assign = malloc(((size_t)nt + 1) * sizeof *assign); /* detection of each track, -1 none */

@@ -208,6 +208,8 @@ expect 1 "PKI '$tmp/emptypki' lacks KR's '$tmp/emptypki/trusted/KR.pem'" -- "$tl
 # demo --fault kill:KR:10:5:7:8 ignored the extra fields
 expect 2 "--fault: 'kill:KR:10:5:7:8' is not" -- "$tl" demo --fault kill:KR:10:5:7:8
 expect 2 "--fault: 'inject:KR:10:5' is not" -- "$tl" demo --fault inject:KR:10:5
+expect 2 "--fault: 'inject:KR:10junk' is not" -- "$tl" demo --fault inject:KR:10junk
+expect 2 "--fault: 'kill:KR:10:5x' is not" -- "$tl" demo --fault kill:KR:10:5x
 # a node that forwards to itself; a summary path that is a directory (found only at shutdown)
 node_cfg 's/forward: \[JP\]/forward: [KR]/'
 expect 2 "partners\[0\].forward: 'KR': forwarding goes to a third nation" -- "$tld" --config "$tmp/node.yaml"
