@@ -92,8 +92,7 @@ static const char *loft_name(int loft)
     return loft == 1 ? "-lofted" : loft == 2 ? "-depressed" : "";
 }
 
-/* "13.2 x 5.9 km", or "40 x 12 m" below 10 km: a small ellipse must not print as 0.0 x 0.0 km. */
-static void axes(char *buf, size_t size, double a_m, double b_m)
+void tl__fmt_axes(char *buf, size_t size, double a_m, double b_m)
 {
     if (a_m < 10e3)
         snprintf(buf, size, "%.0f x %.0f m", a_m, b_m);
@@ -132,7 +131,7 @@ void tl__events_system(struct tl__events *ev, const struct tl_fused *s, int64_t 
     if (s->has_impact && !w->impact) {
         char ax[48];
         w->impact = 1;
-        axes(ax, sizeof ax, s->impact.semi_major_m, s->impact.semi_minor_m);
+        tl__fmt_axes(ax, sizeof ax, s->impact.semi_major_m, s->impact.semi_minor_m);
         tl__event(ev, scen_ns,
                   "system track #%d: impact point %.2f, %.2f (95 %% ellipse %s), impact at "
                   "t=%.1fs",

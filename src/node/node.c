@@ -730,14 +730,10 @@ static void print_status(struct node *n, int force)
                             tl_rad2deg(s->launch_lat_rad), tl_rad2deg(s->launch_lon_rad),
                             s->launch_err_m / 1e3);
         if (s->has_impact) {
-            if (s->impact.semi_major_m < 10e3)
-                snprintf(pic + len, sizeof pic - (size_t)len, " IPP %.2f,%.2f %.0fx%.0fm",
-                         tl_rad2deg(s->impact.point.lat_rad), tl_rad2deg(s->impact.point.lon_rad),
-                         s->impact.semi_major_m, s->impact.semi_minor_m);
-            else
-                snprintf(pic + len, sizeof pic - (size_t)len, " IPP %.2f,%.2f %.1fx%.1fkm",
-                         tl_rad2deg(s->impact.point.lat_rad), tl_rad2deg(s->impact.point.lon_rad),
-                         s->impact.semi_major_m / 1e3, s->impact.semi_minor_m / 1e3);
+            char ax[48];
+            tl__fmt_axes(ax, sizeof ax, s->impact.semi_major_m, s->impact.semi_minor_m);
+            snprintf(pic + len, sizeof pic - (size_t)len, " IPP %.2f,%.2f %s",
+                     tl_rad2deg(s->impact.point.lat_rad), tl_rad2deg(s->impact.point.lon_rad), ax);
         }
     }
     if (!force && strcmp(pic, n->last_status) == 0)

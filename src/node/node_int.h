@@ -49,6 +49,8 @@ int tl__events_ended(struct tl__events *ev, const struct tl_fused *s, int64_t sc
 /* Class and loft of a system track: the newest assessment among its contributions (cls -1 when
  * none has one). */
 void tl__system_class(const struct tl_fused *s, int *cls, int *loft);
+/* "13.2 x 5.9 km", or "40 x 12 m" below 10 km: a small ellipse must not print as 0.0 x 0.0 km. */
+void tl__fmt_axes(char *buf, size_t size, double a_m, double b_m);
 /* Phase of a system track: its newest contribution's (enum tl_phase). */
 int tl__system_phase(const struct tl_fused *s);
 

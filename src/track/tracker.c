@@ -324,16 +324,32 @@ static double pos_sigma(const struct tl_gauss *g)
     return sqrt(g->P[0][0] + g->P[1][1] + g->P[2][2]);
 }
 
-static enum tl_phase phase_of(const struct tl_tracker *tk, const struct trk *tr)
+/* Height of the combined estimate above the ellipsoid and its rate of change (n . v). */
+static void height_climb(const struct tl_tracker *tk, const struct trk *tr, double *h,
+                         double *climb)
 {
     double n[3];
-    double h = tl_geo_height_normal(&tk->cfg.earth.shape, tr->comb.x, n);
 
+    *h = tl_geo_height_normal(&tk->cfg.earth.shape, tr->comb.x, n);
+    *climb = n[0] * tr->comb.x[3] + n[1] * tr->comb.x[4] + n[2] * tr->comb.x[5];
+}
+
+static enum tl_phase phase_from(const struct tl_tracker *tk, const struct trk *tr, double h,
+                                double climb)
+{
     if (tk->cfg.imm && tr->mu[TL_MOTION_BOOST] > 0.5)
         return TL_PHASE_BOOST;
-    if (h < TL_REENTRY_H_M && n[0] * tr->comb.x[3] + n[1] * tr->comb.x[4] + n[2] * tr->comb.x[5] < 0)
+    if (h < TL_REENTRY_H_M && climb < 0)
         return TL_PHASE_REENTRY;
     return TL_PHASE_MIDCOURSE;
+}
+
+static enum tl_phase phase_of(const struct tl_tracker *tk, const struct trk *tr)
+{
+    double h, climb;
+
+    height_climb(tk, tr, &h, &climb);
+    return phase_from(tk, tr, h, climb);
 }
 
 /* A track that has come down: 20 km below the ground, or more than LANDED_AFTER_S past the
@@ -353,11 +369,10 @@ static int below_ground(const struct tl_tracker *tk, const struct trk *tr, doubl
  * reentry (infinity otherwise). */
 static void note_ground_time(const struct tl_tracker *tk, struct trk *tr)
 {
-    double n[3];
-    const double h = tl_geo_height_normal(&tk->cfg.earth.shape, tr->comb.x, n);
-    const double climb = n[0] * tr->comb.x[3] + n[1] * tr->comb.x[4] + n[2] * tr->comb.x[5];
+    double h, climb;
 
-    tr->ground_t = phase_of(tk, tr) == TL_PHASE_REENTRY && climb < 0.0
+    height_climb(tk, tr, &h, &climb);
+    tr->ground_t = phase_from(tk, tr, h, climb) == TL_PHASE_REENTRY /* so climb < 0 */
                        ? tr->comb.t_s + fmax(h, 0.0) / -climb
                        : INFINITY;
 }
