@@ -10,7 +10,7 @@
 #include "trilink/node.h"
 #include "trilink/pki.h"
 #include "trilink/sim.h"
-#include "../util/yamltree.h"
+#include "yamltree.h"
 
 /* A relative path in the configuration names a file beside the configuration, not in the
  * working directory of whoever started the node: @p value resolved against @p cfg_path's folder. */
