@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/util/yamltree.h" /* tl__parse_num: the same strict number grammar as files */
 #include "cli.h"
+#include "trilink/parse.h" /* the same strict number grammar as files */
 
 int cli_error(const char *cmd, int code, const char *fmt, ...)
 {
@@ -33,7 +33,7 @@ int cli_number(const char *cmd, const char *name, const char *text, double lo, d
 {
     double v;
 
-    if (text == NULL || tl__parse_num(text, &v) != 0)
+    if (text == NULL || tl_parse_number(text, &v) != TL_OK)
         return cli_error(cmd, TL_EXIT_USAGE, "%s: '%s' is not a number", name,
                          text != NULL ? text : "");
     if (v < lo || v > hi)
@@ -47,7 +47,7 @@ int cli_integer(const char *cmd, const char *name, const char *text, double lo, 
 {
     double v;
 
-    if (text == NULL || tl__parse_num(text, &v) != 0 || v != floor(v))
+    if (text == NULL || tl_parse_number(text, &v) != TL_OK || v != floor(v))
         return cli_error(cmd, TL_EXIT_USAGE, "%s: '%s' is not a whole number", name,
                          text != NULL ? text : "");
     if (v < lo || v > hi)

@@ -1,5 +1,5 @@
 # Install rules (GNUInstallDirs), the pkg-config file and the .deb (cpack -G DEB).
-#   bin/trilink, bin/trilinkd            the programs (libtrilink linked in statically)
+#   bin/trilink, bin/trilinkd            the programs (RPATH $ORIGIN/../LIBDIR to libtrilink.so.0)
 #   LIBDIR/libtrilink.a, .so.0.1.0       the library, SONAME libtrilink.so.0
 #   include/trilink/*.h                  its API, with the generated trilink/version.h
 #   LIBDIR/pkgconfig/trilink.pc          relocatable (prefix from ${pcfiledir})

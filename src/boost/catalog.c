@@ -1,7 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boost_int.h"
+#include "boost_yaml.h"
 
 static const char *const VEHICLE_KEYS[] = {
     "name",        "base",           "description",     "source",      "diameter_m", "propellant",

@@ -11,8 +11,8 @@
 #include "trilink/propagate.h"
 #include "trilink/track.h"
 #include "trilink/trajectory.h"
-#include "../util/mat.h"
-#include "../util/roots.h"
+#include "mat.h"
+#include "roots.h"
 
 #define NS 1e-9
 #define MAX_GAIN 400000 /* fusion-gain ratios kept (about a day of predictions) */

@@ -8,7 +8,7 @@
 
 #include "trilink/err.h"
 #include "trilink/propagate.h"
-#include "../util/roots.h"
+#include "roots.h"
 
 static const double C2 = 1.0 / 5, C3 = 3.0 / 10, C4 = 4.0 / 5, C5 = 8.0 / 9;
 static const double A21 = 1.0 / 5;

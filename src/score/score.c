@@ -16,7 +16,7 @@
 #include "trilink/geo.h"
 #include "trilink/score.h"
 #include "trilink/track.h"
-#include "../util/yamltree.h" /* tl__parse_num: one strict number grammar for every input */
+#include "yamltree.h" /* tl__parse_num: one strict number grammar for every input */
 
 /* Limits that keep a hostile file from exhausting memory or the arithmetic: the largest file
  * read, the most columns, and the value ranges below. */

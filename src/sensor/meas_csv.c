@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "trilink/sensor.h"
-#include "../util/yamltree.h" /* tl__parse_num: one strict number grammar for every input */
+#include "yamltree.h" /* tl__parse_num: one strict number grammar for every input */
 
 #define HEADER "time_s,sensor,range_m,azimuth_deg,elevation_deg,range_rate_mps"
 #define MAX_LINE 512

@@ -5,7 +5,7 @@
 
 #include "trilink/sensor.h"
 #include "trilink/time.h"
-#include "sensor_int.h"
+#include "sensor_yaml.h"
 
 static const char *const SENSOR_KEYS[] = {
     "id",

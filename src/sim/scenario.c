@@ -6,9 +6,9 @@
 #include "trilink/geo.h"
 #include "trilink/sim.h"
 #include "trilink/time.h"
-#include "../boost/boost_int.h"
-#include "../sensor/sensor_int.h"
-#include "../util/yamltree.h"
+#include "boost_yaml.h"
+#include "sensor_yaml.h"
+#include "yamltree.h"
 
 static const char *const TOP_KEYS[] = { "name",     "epoch",    "step_s", "vehicles",
                                          "launches", "sensors", NULL };

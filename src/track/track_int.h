@@ -3,7 +3,7 @@
 #define TL_TRACK_INT_H
 
 #include "trilink/track.h"
-#include "../util/mat.h"
+#include "mat.h"
 
 /* Scaled unscented transform (Julier & Uhlmann 2004; Wan & van der Merwe 2000): alpha 1,
  * beta 2, kappa 0. With alpha = 1 the sigma points sit at +-sqrt(n) standard deviations. */

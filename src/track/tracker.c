@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "track_int.h"
-#include "../util/roots.h"
+#include "roots.h"
 
 /* Mode probabilities never fall below MU_FLOOR, so a model can always win back (the boost
  * model must, when it has not yet learnt its thrust). But a model that improbable predicts

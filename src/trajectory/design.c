@@ -7,7 +7,7 @@
 
 #include "trilink/err.h"
 #include "trilink/trajectory.h"
-#include "../util/roots.h"
+#include "roots.h"
 
 /* Values standing in for "infeasible" so that g(k) below stays monotone across the edges of the
  * feasible region and plain bracketing still works. Larger than any range on Earth. */

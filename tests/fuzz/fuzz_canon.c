@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "trilink/share.h"
-#include "store/store_int.h"
+#include "store_int.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

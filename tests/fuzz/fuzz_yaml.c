@@ -3,7 +3,7 @@
  * up, every scalar read as a number and a string. Cheap, so it reaches deep into libyaml too. */
 #include <string.h>
 
-#include "util/yamltree.h"
+#include "yamltree.h"
 #include "fuzz_util.h"
 
 static int walk(const struct tl__ynode *n, int depth)

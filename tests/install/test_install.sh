@@ -2,11 +2,12 @@
 # usage: test_install.sh BUILD_DIR SOURCE_DIR
 # The installation as a user gets it: cmake --install into a scratch prefix, then, from an
 # unrelated empty folder with a clean environment (PATH=PREFIX/bin:/usr/bin:/bin and nothing
-# else pointing into the source or build tree): versions, a flight, a scenario found in the
-# data folder, TRILINK_DATA, the installed tree moved elsewhere (relocatable), the three manual
-# pages, a program built with pkg-config against the shared and the static library, the bash
-# completion, the three-nation exercise (trilink demo, DDS domains 170-175: nothing else uses
-# them), and the .deb built by cpack, unpacked into a scratch root and run from there.
+# else pointing into the source or build tree): the programs' RPATH to the installed
+# libtrilink.so.0, versions, a flight, a scenario found in the data folder, TRILINK_DATA, the
+# installed tree moved elsewhere (relocatable), the three manual pages, a program built with
+# pkg-config against the shared and the static library, the bash completion, the three-nation
+# exercise (trilink demo, DDS domains 170-175: nothing else uses them), and the .deb built by
+# cpack, unpacked into a scratch root and run from there.
 set -eu
 
 build=$(cd "$1" && pwd)
@@ -63,6 +64,18 @@ pc=$(find "$prefix" -name trilink.pc)
 libdir=$(dirname "$(dirname "$pc")")
 for f in libtrilink.a libtrilink.so libtrilink.so.0; do
     [ -e "$libdir/$f" ] || fail "not installed: $libdir/$f"
+done
+# The programs use the installed libtrilink.so.0, found by their RPATH relative to themselves
+# ($ORIGIN/../LIBDIR), not by a path into the build tree.
+for prog in trilink trilinkd; do
+    readelf -d "$prefix/bin/$prog" >"$work/dynamic"
+    grep -q 'NEEDED.*\[libtrilink\.so\.0\]' "$work/dynamic" || fail "bin/$prog does not use libtrilink.so.0"
+    grep -qF '[$ORIGIN/' "$work/dynamic" ||
+        fail "bin/$prog has no \$ORIGIN RPATH: $(grep -E 'RPATH|RUNPATH' "$work/dynamic")"
+    if grep -E 'RPATH|RUNPATH' "$work/dynamic" | grep -qF "$build"; then
+        fail "bin/$prog's RPATH names the build tree"
+    fi
+    echo "bin/$prog: $(sed -n 's/.*(RUNPATH) *//p; s/.*(RPATH) *//p' "$work/dynamic")"
 done
 # The data are found relative to the program, not by a path of this build compiled in.
 if grep -qF "$build/share" "$prefix/bin/trilink"; then

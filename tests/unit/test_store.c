@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "tl_test.h"
-#include "cli/cli.h"
-#include "src/store/store_int.h"
+#include "cli.h"
+#include "store_int.h"
 #include "trilink/geo.h"
 #include "trilink/score.h"
 #include "trilink/store.h"

@@ -8,7 +8,7 @@
 
 #include "tl_test.h"
 #include "trilink/track.h"
-#include "src/util/mat.h" /* the hand-written small matrices are tested directly */
+#include "mat.h" /* the hand-written small matrices are tested directly */
 
 #define DEG (M_PI / 180.0)
 

@@ -1,10 +1,11 @@
-/* Internal to libtrilink: vehicle definitions read from a YAML tree, shared by the catalogue and
- * by scenario files (which may override a class). */
-#ifndef TL_BOOST_INT_H
-#define TL_BOOST_INT_H
+/* The boost layer's internal interface to other layers (not public API): vehicle definitions read
+ * from a YAML tree, shared by the catalogue and by scenario files (src/sim, which may override a
+ * class). Reachable as "boost_yaml.h" by the layers that link trilink_boost. */
+#ifndef TL_BOOST_YAML_H
+#define TL_BOOST_YAML_H
 
 #include "trilink/boost.h"
-#include "../util/yamltree.h"
+#include "yamltree.h"
 
 /**
  * Read a vehicle from map @p node into @p v. Fields present override what @p v holds (so a
