@@ -65,8 +65,9 @@ struct own {
 struct node {
     const struct tl_node_cfg *cfg;
     int me;
+    struct tl_bus_ctx *bus_ctx;
     struct tl_bus *nat;
-    struct tl_bus_ep *r_meas, *w_system;
+    struct tl_bus_ep *r_meas, *r_clock, *w_system;
     int n_links;
     struct link links[TL_MAX_NATIONS];
     int n_routes;
@@ -432,6 +433,20 @@ static void take_inbound(struct node *n, struct inbound *in)
     }
 }
 
+/* The feed's clock: scenario time pinned to wall time. */
+static void take_clock(struct node *n)
+{
+    struct tl_msg_clock c[4];
+    int k;
+
+    while ((k = tl_bus_take(n->r_clock, c, 4, NULL)) > 0)
+        for (int i = 0; i < k; i++) {
+            n->clk_scen_ns = c[i].scenario_ns;
+            n->clk_wall_ns = c[i].wall_ns;
+            n->clk_speed = c[i].speed > 0 ? c[i].speed : 1.0;
+        }
+}
+
 static void take_meas(struct node *n)
 {
     static struct tl_msg_meas mm[256];
@@ -442,12 +457,6 @@ static void take_meas(struct node *n)
             const struct tl_msg_meas *x = &mm[i];
             struct tl_meas z;
             const int64_t epoch = n->cfg->sensors.epoch_ns;
-            if (x->sensor[0] == '\0') { /* the feed's clock: arrival_ns pinned to sent_ns */
-                n->clk_scen_ns = x->arrival_ns;
-                n->clk_wall_ns = x->sent_ns;
-                n->clk_speed = x->range_m > 0 ? x->range_m : 1.0;
-                continue;
-            }
             z.sensor = tl_sensor_find(&n->cfg->sensors, x->sensor);
             if (z.sensor < 0 || !isfinite(x->az_rad) || !isfinite(x->el_rad)) {
                 n->meas_rejected++;
@@ -559,8 +568,8 @@ static int setup_links(struct node *n, struct tl_diag *diag)
         l = &n->links[n->n_links];
         memset(l, 0, sizeof *l);
         l->partner = j;
-        if ((rc = tl_bus_open(tl_topology_link_domain(t, me, j), c->security ? &c->sec : NULL,
-                              c->nation, &l->bus, diag)) != TL_OK)
+        if ((rc = tl_bus_open(n->bus_ctx, tl_topology_link_domain(t, me, j),
+                              c->security ? &c->sec : NULL, c->nation, &l->bus, diag)) != TL_OK)
             return rc;
         tl_partition_name(part, sizeof part, c->nation, t->nation[j], NULL);
         if ((rc = tl_bus_writer(l->bus, TL_MSG_STATUS, part, &l->w_status, diag)))
@@ -912,9 +921,11 @@ int tl_node_run(const struct tl_node_cfg *cfg, volatile sig_atomic_t *stop, stru
     if (cfg->sensors.n > 0 &&
         (rc = tl_tracker_create(&n->tcfg, &cfg->sensors, on_report, n, &n->tk)) != TL_OK)
         goto out;
-    if ((rc = tl_bus_open(tl_topology_national_domain(&cfg->topo, n->me),
+    if ((rc = tl_bus_ctx_create(&n->bus_ctx, diag)) ||
+        (rc = tl_bus_open(n->bus_ctx, tl_topology_national_domain(&cfg->topo, n->me),
                           cfg->security ? &cfg->sec : NULL, cfg->nation, &n->nat, diag)) ||
         (rc = tl_bus_reader(n->nat, TL_MSG_MEASUREMENT, cfg->nation, &n->r_meas, diag)) ||
+        (rc = tl_bus_reader(n->nat, TL_MSG_CLOCK, cfg->nation, &n->r_clock, diag)) ||
         (rc = tl_bus_writer(n->nat, TL_MSG_SYSTEM_TRACK, cfg->nation, &n->w_system, diag)))
         goto out;
     if ((rc = setup_links(n, diag)) != TL_OK)
@@ -924,7 +935,8 @@ int tl_node_run(const struct tl_node_cfg *cfg, volatile sig_atomic_t *stop, stru
             cfg->security ? ", DDS Security on" : ", security OFF");
     while (!*stop) {
         const int64_t now = tl_wall_ns();
-        tl_bus_wait(0.05);
+        tl_bus_wait(n->bus_ctx, 0.05);
+        take_clock(n); /* taken even without sensors: an untaken sample keeps the wait awake */
         if (n->tk)
             take_meas(n);
         for (int i = 0; i < n->n_in; i++)
@@ -950,6 +962,7 @@ out:
     for (int i = 0; i < n->n_links; i++)
         tl_bus_close(n->links[i].bus);
     tl_bus_close(n->nat);
+    tl_bus_ctx_destroy(n->bus_ctx);
     tl_tracker_destroy(n->tk);
     if (n->st != NULL && n->fu != NULL && write_summary(n) != TL_OK && rc == TL_OK) {
         rc = TL_EIO;
