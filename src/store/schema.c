@@ -431,7 +431,9 @@ static int copy_rows(sqlite3 *db, enum tl_msg_kind k, const char *select_sql,
     }
     while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
         const char *body = (const char *)sqlite3_column_text(sel, 3);
-        if (body == NULL || tl__store_parse_canonical(k, body, &m) != TL_OK)
+        /* the first schema's bodies are wire version 1 text */
+        if (body == NULL || (tl__store_parse_canonical_v1(k, body, &m) != TL_OK &&
+                             tl__store_parse_canonical(k, body, &m) != TL_OK))
             continue;
         sqlite3_reset(ins);
         sqlite3_clear_bindings(ins);
