@@ -67,6 +67,7 @@ static void sec_of(const char *pki, const char *nation, struct tl_security *s, s
 static int kr(const struct tl_topology *t, const char *pki, int flood, double secs)
 {
     struct tl_security s, *sp;
+    struct tl_bus_ctx *ctx;
     struct tl_bus *b;
     struct tl_release_policy pol[2];
     struct tl_release_group g[4];
@@ -83,7 +84,8 @@ static int kr(const struct tl_topology *t, const char *pki, int flood, double se
     pol[0].n_forward = 1;
     strcpy(pol[1].partner, "JP");
     sec_of(pki, "KR", &s, &sp);
-    if (tl_bus_open(tl_topology_link_domain(t, 0, 1), sp, "KR", &b, NULL) != TL_OK)
+    if (tl_bus_ctx_create(&ctx, NULL) != TL_OK ||
+        tl_bus_open(ctx, tl_topology_link_domain(t, 0, 1), sp, "KR", &b, NULL) != TL_OK)
         return 1;
     ng = tl_release_groups(t, 0, pol, 2, g, 4);
     for (int i = 0; i < ng; i++)
@@ -104,6 +106,7 @@ static int kr(const struct tl_topology *t, const char *pki, int flood, double se
     }
     sleep(2);
     tl_bus_close(b);
+    tl_bus_ctx_destroy(ctx);
     return 0;
 }
 
@@ -112,6 +115,7 @@ static int node(const struct tl_topology *t, const char *pki, int me, double sec
                 const char *dir)
 {
     struct tl_security s, *sp;
+    struct tl_bus_ctx *ctx;
     struct tl_bus *in_bus, *out_bus = NULL;
     struct tl_bus_ep *r, *relay_w = NULL;
     struct tl_fuse *fu;
@@ -130,16 +134,18 @@ static int node(const struct tl_topology *t, const char *pki, int me, double sec
     snprintf(db, sizeof db, "%s/%s.db", dir, t->nation[me]);
     if (tl_store_open(db, &st, NULL) != TL_OK || tl_fuse_create(&fc, t->nation[me], 1, &fu) != TL_OK)
         return 1;
-    if (tl_bus_open(tl_topology_link_domain(t, me == 1 ? 0 : 1, me == 1 ? 1 : 2), sp,
+    if (tl_bus_ctx_create(&ctx, NULL) != TL_OK ||
+        tl_bus_open(ctx, tl_topology_link_domain(t, me == 1 ? 0 : 1, me == 1 ? 1 : 2), sp,
                     t->nation[me], &in_bus, NULL) != TL_OK ||
         tl_bus_reader(in_bus, TL_MSG_TRACK, "KR.US.JP", &r, NULL) != TL_OK)
         return 2;
-    if (relay && (tl_bus_open(tl_topology_link_domain(t, 1, 2), sp, "US", &out_bus, NULL) != TL_OK ||
+    if (relay && (tl_bus_open(ctx, tl_topology_link_domain(t, 1, 2), sp, "US", &out_bus, NULL) !=
+                      TL_OK ||
                   tl_bus_writer(out_bus, TL_MSG_TRACK, "KR.US.JP", &relay_w, NULL) != TL_OK))
         return 3;
     while (tl_wall_ns() - start < (int64_t)((secs + 40.0) * 1e9)) {
         int n;
-        tl_bus_wait(0.05);
+        tl_bus_wait(ctx, 0.05);
         while ((n = tl_bus_take(r, buf, 256, NULL)) > 0) {
             const int64_t now0 = tl_wall_ns();
             if (first == 0)
@@ -175,6 +181,7 @@ static int node(const struct tl_topology *t, const char *pki, int me, double sec
     res.through_per_s = last > first ? (double)res.n_through / ((double)(last - first) * 1e-9) : 0;
     tl_bus_close(in_bus);
     tl_bus_close(out_bus);
+    tl_bus_ctx_destroy(ctx);
     tl_fuse_destroy(fu);
     tl_store_close(st);
     if (write(fd, &res, sizeof res) != (ssize_t)sizeof res)

@@ -343,6 +343,7 @@ static int inject(int nation)
     const int hub = x.topo.hub >= 0 ? x.topo.hub : (nation == 0 ? 1 : 0);
     const int to = nation == hub ? 0 : hub;
     struct tl_security sec;
+    struct tl_bus_ctx *ctx = NULL; /* this thread's own: the feed's belongs to the main thread */
     struct tl_bus *bus = NULL;
     struct tl_bus_ep *w = NULL;
     struct tl_diag d = { 0 };
@@ -353,12 +354,14 @@ static int inject(int nation)
     if (x.security)
         tl_pki_security(pki, nations[nation], &sec);
     tl_partition_name(part, sizeof part, nations[nation], nations[to], NULL);
-    if (tl_bus_open(tl_topology_link_domain(&x.topo, nation, to), x.security ? &sec : NULL,
+    if (tl_bus_ctx_create(&ctx, &d) != TL_OK ||
+        tl_bus_open(ctx, tl_topology_link_domain(&x.topo, nation, to), x.security ? &sec : NULL,
                     "inject", &bus, &d) != TL_OK ||
         tl_bus_writer(bus, TL_MSG_TRACK, part, &w, &d) != TL_OK ||
         tl_bus_wait_matched(w, 1, 20.0) != TL_OK) {
         fprintf(stderr, "trilink demo: inject: %s\n", d.message);
         tl_bus_close(bus);
+        tl_bus_ctx_destroy(ctx);
         return 0;
     }
     for (int k = 0; k < 3; k++) {
@@ -378,6 +381,7 @@ static int inject(int nation)
     }
     sleep_s(1.0);
     tl_bus_close(bus);
+    tl_bus_ctx_destroy(ctx);
     return sent;
 }
 

@@ -114,7 +114,16 @@ TL_API int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_
                          int *updated);
 /** Enters an assessment: kept with its contribution, for the launch point. */
 TL_API int tl_fuse_assess(struct tl_fuse *f, const struct tl_msg_assess *a);
-/** Binds a contribution to a system number before any data (restart: numbers stay stable). */
+/**
+ * Binds contributions to a system number before any data (restart: numbers stay stable), creating
+ * the system track if need be. @p contributors is tl_fuse_contributors' text ("KR:3,US:1"; NULL or
+ * "" binds none); entries beyond TL_FUSE_MAX_CONTRIB are not read. May add a system track: see
+ * tl_fuse_get about pointers.
+ * @retval TL_OK
+ * @retval TL_EINVAL  @p f NULL or @p system_no < 1.
+ * @retval TL_EPARSE  an entry is not NATION:NUMBER; the fusion is unchanged.
+ * @retval TL_ENOMEM  no room for a new system track; the fusion is unchanged.
+ */
 TL_API int tl_fuse_restore(struct tl_fuse *f, int32_t system_no, const char *contributors);
 /**
  * Maintenance, every half second or so: ends the system tracks whose predicted impact (or last
@@ -125,8 +134,23 @@ TL_API int tl_fuse_restore(struct tl_fuse *f, int32_t system_no, const char *con
  */
 TL_API int tl_fuse_expire(struct tl_fuse *f, int64_t now_ns);
 
+/**
+ * Removes the ended system tracks (tl_fuse_expire ended them: impact passed, or merged into
+ * another), once the caller has announced their ends. Numbers are never reused: the next new
+ * system track still gets the number after the highest ever given. Invalidates the pointers of
+ * tl_fuse_get and tl_fuse_find, and the indices of tl_fuse_get.
+ * @return the number removed (>= 0), or TL_EINVAL for a NULL @p f.
+ */
+TL_API int tl_fuse_compact(struct tl_fuse *f);
+
 TL_API int tl_fuse_count(const struct tl_fuse *f);
+/**
+ * The @p i th system track (0 <= i < tl_fuse_count), or NULL. The pointer (and that of
+ * tl_fuse_find) points into the fusion's array: valid until the next call that adds or removes
+ * system tracks (tl_fuse_track, tl_fuse_restore, tl_fuse_compact) or tl_fuse_destroy.
+ */
 TL_API const struct tl_fused *tl_fuse_get(const struct tl_fuse *f, int i);
+/** The system track numbered @p system_no, or NULL; valid as tl_fuse_get's. */
 TL_API const struct tl_fused *tl_fuse_find(const struct tl_fuse *f, int32_t system_no);
 /**
  * The fusion gain, one ratio per fused impact prediction made from two or more nations' tracks:

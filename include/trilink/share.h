@@ -13,10 +13,18 @@
 #include "trilink/api.h"
 #include "trilink/err.h"
 
-#define TL_WIRE_VERSION 1
+#define TL_WIRE_VERSION 2 /**< 2: SystemTrack's impact, launch, class and end; the Clock topic */
 #define TL_NATION_LEN 5   /**< "KR" plus room: the IDL's string<4> */
 #define TL_MAX_NATIONS 4
 #define TL_NP 21          /**< upper triangle of a 6x6 covariance */
+
+/* Ranges of the enumerations the messages carry as plain ints. Their names live in the modules
+ * above this one (enum tl_track_status in track.h, enum tl_phase in trajectory.h, enum tl_class in
+ * assess.h), which share must not include; src/fuse/fuse.c asserts that the values agree. */
+#define TL_MSG_TRACK_STATUS_MAX 3 /**< track status: 0 tentative .. 3 deleted */
+#define TL_MSG_PHASE_MAX 4        /**< flight phase: 0 prelaunch (unknown) .. 4 impacted */
+#define TL_MSG_CLASS_MAX 3        /**< class: 0 SRBM .. 3 ICBM (-1 unknown where allowed) */
+#define TL_MSG_LOFT_MAX 2         /**< trajectory: 0 minimum energy, 1 lofted, 2 depressed */
 
 /* ---- messages --------------------------------------------------------------------------- */
 
@@ -26,6 +34,7 @@ enum tl_msg_kind {
     TL_MSG_ASSESSMENT,
     TL_MSG_SYSTEM_TRACK,
     TL_MSG_STATUS,
+    TL_MSG_CLOCK, /* last: the tables indexed by kind (topics, store fields) grow at the end */
     TL_N_MSG_KINDS,
 };
 
@@ -79,6 +88,16 @@ struct tl_msg_system {
     char contributors[97];
     int has_impact;
     double impact_lat_rad, impact_lon_rad, semi_major_m, semi_minor_m;
+    int64_t impact_ns;        /**< predicted impact time, UTC ns (0: none) */
+    double major_az_rad;      /**< azimuth of the ellipse's major axis (NaN: none) */
+    int phase;                /**< enum tl_phase of the newest contribution (0 unknown) */
+    int has_launch;
+    int64_t launch_ns;
+    double launch_lat_rad, launch_lon_rad, launch_err_m;
+    int cls;                  /**< enum tl_class (0 SRBM..3 ICBM), -1 unknown */
+    int loft;                 /**< 0 minimum energy, 1 lofted, 2 depressed */
+    int ended;                /**< 1: the last sample of this system track (it is disposed) */
+    int32_t merged_into;      /**< system number it was found to duplicate, 0 none */
 };
 
 struct tl_msg_status {
@@ -88,6 +107,15 @@ struct tl_msg_status {
     int64_t audit_seq;
     unsigned char audit_head[32];
     int stopping;
+};
+
+/** The feed's scenario clock, on the national domain (partition = the nation code): scenario
+ * time @p scenario_ns is wall time @p wall_ns, and runs @p speed times as fast. */
+struct tl_msg_clock {
+    char nation[TL_NATION_LEN];
+    int64_t scenario_ns;      /**< UTC ns */
+    int64_t wall_ns;          /**< UTC ns, the time base of tl_wall_ns() */
+    double speed;             /**< scenario seconds per wall second, > 0 */
 };
 
 /**
@@ -117,6 +145,13 @@ static inline int tl_ut6(int i, int j)
 TL_API int tl_msg_track_check(const struct tl_msg_track *m, char *why, size_t why_size);
 /** The same for an assessment: latitudes in [-pi/2, pi/2], ellipse axes >= 0 and finite, ... */
 TL_API int tl_msg_assess_check(const struct tl_msg_assess *m, char *why, size_t why_size);
+/**
+ * The same for a system track: owner a nation code, positive number, finite state and
+ * covariance; when present the impact (latitude, longitude, axes, time >= 0, azimuth finite or
+ * NaN for none) and the launch point; phase, class (-1 allowed), loft and the flags in range;
+ * merged_into >= 0 and not its own number. The bus drops a received system track that fails it.
+ */
+TL_API int tl_msg_system_check(const struct tl_msg_system *m, char *why, size_t why_size);
 
 /* ---- topology ---------------------------------------------------------------------------- */
 
@@ -244,6 +279,17 @@ struct tl_security {
     char permissions_ca[512], governance[512], permissions[512];
 };
 
+/*
+ * Threads. A context (struct tl_bus_ctx) owns the waitset its buses' readers are attached to:
+ * one per thread that waits (a node, a feed, a fault injector). A context, its buses and their
+ * endpoints are used by one thread at a time; different contexts may be used from different
+ * threads at once (Cyclone DDS is thread-safe across entities, and the bus keeps no state outside
+ * its objects). Two contexts should not open buses in the same domain: the first participant of a
+ * domain in a process fixes the domain's configuration, and its bus deletes the domain when it
+ * closes (within one context, the ownership passes to the context's next bus in that domain).
+ * tl_wall_ns() may be called from any thread.
+ */
+struct tl_bus_ctx; /* the waitset of one waiting thread, and the buses opened in it */
 struct tl_bus;     /* one DDS participant in one domain */
 struct tl_bus_ep;  /* one reader or writer */
 
@@ -253,20 +299,31 @@ struct tl_bus_health {
 };
 
 /**
- * Opens a participant in @p domain on loopback (interface lo, no multicast, peer 127.0.0.1),
- * with @p sec (NULL or all empty: no security). @p log_name prefixes the bus's own log lines
- * (security denials, rejected samples) on stderr.
- * @retval TL_OK, TL_EIO (participant refused: bad certificate, permissions or governance; the
- * Cyclone return code is in @p diag)
+ * Creates a context: an empty waitset. Returns owned (free with tl_bus_ctx_destroy).
+ * @retval TL_OK, TL_EINVAL (@p out NULL), TL_ENOMEM, TL_EIO (Cyclone DDS refused the waitset;
+ * its return code in @p diag)
  */
-TL_API int tl_bus_open(int domain, const struct tl_security *sec, const char *log_name,
-                       struct tl_bus **out, struct tl_diag *diag);
+TL_API int tl_bus_ctx_create(struct tl_bus_ctx **out, struct tl_diag *diag);
+/** Destroys @p ctx after its buses are closed (one still open is closed here); NULL allowed. */
+TL_API void tl_bus_ctx_destroy(struct tl_bus_ctx *ctx);
+
+/**
+ * Opens a participant in @p domain on loopback (interface lo, no multicast, peer 127.0.0.1),
+ * with @p sec (NULL or all empty: no security), in context @p ctx (retained: it must outlive the
+ * bus): the readers of the bus are attached to the context's waitset. @p log_name prefixes the
+ * bus's own log lines (security denials, rejected samples) on stderr.
+ * @retval TL_OK, TL_EINVAL (@p ctx or @p out NULL, domain outside 0..232), TL_ENOMEM,
+ * TL_EACCESS (participant refused by DDS Security), TL_EIO (participant refused: bad certificate,
+ * permissions or governance; the Cyclone return code is in @p diag)
+ */
+TL_API int tl_bus_open(struct tl_bus_ctx *ctx, int domain, const struct tl_security *sec,
+                       const char *log_name, struct tl_bus **out, struct tl_diag *diag);
 TL_API void tl_bus_close(struct tl_bus *bus); /**< closes its endpoints too; NULL allowed */
 
 /**
  * A writer of @p kind on @p partition. QoS (why, in bus.c): reliable, keep-last 1 per instance,
  * transient-local; the status writer adds liveliness and deadline; the measurement feed is
- * keep-all and volatile.
+ * keep-all and volatile, the clock keep-last 1 and volatile.
  * @retval TL_OK, TL_EACCESS (denied by DDS Security permissions; logged), TL_EIO
  */
 TL_API int tl_bus_writer(struct tl_bus *bus, enum tl_msg_kind kind, const char *partition,
@@ -280,13 +337,16 @@ TL_API int tl_bus_write(struct tl_bus_ep *w, const void *msg);
 TL_API int tl_bus_write_dispose(struct tl_bus_ep *w, const void *msg);
 /**
  * Takes up to @p max messages into @p msgs (an array of the endpoint's struct). Samples of another
- * wire version are dropped and counted in *@p bad_version (may be NULL). Returns the number taken
- * or a negative TL_E* code.
+ * wire version are dropped and counted in *@p bad_version (may be NULL); so are system tracks that
+ * fail tl_msg_system_check (logged). Returns the number taken or a negative TL_E* code.
  */
 TL_API int tl_bus_take(struct tl_bus_ep *r, void *msgs, int max, long *bad_version);
-/** Blocks up to @p timeout_s for data on any reader of any open bus of this process (returns at
- * once if one has data). */
-TL_API int tl_bus_wait(double timeout_s);
+/**
+ * Blocks up to @p timeout_s for data on any reader of any bus opened in @p ctx (returns at once if
+ * one has data; readers of other contexts do not wake it).
+ * @retval TL_OK (data, or the timeout passed), TL_EINVAL (@p ctx NULL), TL_EIO
+ */
+TL_API int tl_bus_wait(struct tl_bus_ctx *ctx, double timeout_s);
 TL_API int tl_bus_health(struct tl_bus_ep *ep, struct tl_bus_health *h);
 /** Blocks until the writer has matched at least @p n readers, or @p timeout_s passes. */
 TL_API int tl_bus_wait_matched(struct tl_bus_ep *ep, int n, double timeout_s);

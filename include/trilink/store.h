@@ -99,9 +99,11 @@ struct tl_store_stats {
 };
 TL_API void tl_store_stats(struct tl_store *st, struct tl_store_stats *s);
 
-/** Largest system track number stored (0 if none), and the last contributors of each. */
-TL_API int tl_store_systems(struct tl_store *st, void (*each)(void *ctx, int32_t no,
-                                                              const char *contributors),
+/** Largest system track number stored (0 if none), and the last row of each: its contributors
+ * ("KR:3,US:1"), or the number it was merged into (then contributors is ""; 0: not merged). */
+TL_API int tl_store_systems(struct tl_store *st,
+                            void (*each)(void *ctx, int32_t no, const char *contributors,
+                                         int32_t merged_into),
                             void *ctx, int32_t *max_no);
 
 /** Largest track number of @p origin stored as "own" (0 if none): a restarted node numbers its

@@ -17,6 +17,13 @@
 #define NS 1e-9
 #define MAX_GAIN 400000 /* fusion-gain ratios kept (about a day of predictions) */
 
+/* share.h states the wire's ranges without including the modules above it: they must agree. */
+_Static_assert(TL_MSG_TRACK_STATUS_MAX == TL_TRACK_DELETED, "track status range on the wire");
+_Static_assert(TL_MSG_PHASE_MAX == TL_PHASE_IMPACTED, "flight phase range on the wire");
+_Static_assert(TL_MSG_CLASS_MAX == TL_CLASS_ICBM, "class range on the wire");
+/* A 6x6 block travels in the top-left corner of the 10-state matrices (tl_gauss, tl__mat). */
+_Static_assert(TL__MAT_MAX == TL_NX, "tl__mat and tl_gauss.P have the same rows");
+
 struct tl_fuse {
     struct tl_fuse_cfg cfg;
     char owner[TL_NATION_LEN];
@@ -54,6 +61,19 @@ void tl_full_to_p21(double P[6][6], double p[TL_NP])
     for (int i = 0; i < 6; i++)
         for (int j = i; j < 6; j++)
             p[tl_ut6(i, j)] = 0.5 * (P[i][j] + P[j][i]);
+}
+
+/* The 6x6 block into the top-left corner of a TL_NX x TL_NX matrix, and back. */
+static void put6(double dst[][TL_NX], double src[6][6])
+{
+    for (int i = 0; i < 6; i++)
+        memcpy(dst[i], src[i], sizeof src[i]);
+}
+
+static void get6(double dst[6][6], double src[][TL_NX])
+{
+    for (int i = 0; i < 6; i++)
+        memcpy(dst[i], src[i], sizeof dst[i]);
 }
 
 int tl_fuse_create(const struct tl_fuse_cfg *cfg, const char *owner, int32_t first_no,
@@ -130,14 +150,10 @@ void tl_fuse_contributors(const struct tl_fused *s, char *buf, size_t size)
 static int inv6(double A[6][6], double I[6][6], double *logdet)
 {
     tl__mat a, inv;
-    for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++)
-            a[i][j] = A[i][j];
+    put6(a, A);
     if (tl__mat_spd_inverse(6, (const double(*)[TL__MAT_MAX])a, inv, logdet) != 0)
         return -1;
-    for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++)
-            I[i][j] = inv[i][j];
+    get6(I, inv);
     return 0;
 }
 
@@ -286,9 +302,7 @@ static int align(const struct tl_fuse *f, const struct tl_fuse_dyn *d, const dou
     }
     memset(&g, 0, sizeof g);
     memcpy(g.x, x, 6 * sizeof x[0]);
-    for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++)
-            g.P[i][j] = Po[i][j];
+    put6(g.P, Po);
     for (int i = 6; i < 9; i++)
         g.P[i][i] = 1e-2;
     g.P[9][9] = 1e-12;
@@ -310,9 +324,7 @@ static int align(const struct tl_fuse *f, const struct tl_fuse_dyn *d, const dou
                          (double)(to_ns - t_ns) * NS, &o) != TL_OK)
         return -1;
     memcpy(xo, o.x, 6 * sizeof xo[0]);
-    for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++)
-            Po[i][j] = o.P[i][j];
+    get6(Po, o.P);
     return 0;
 }
 
@@ -360,9 +372,7 @@ static int impact_of(const struct tl_fuse *f, const double x[6], double P[6][6],
     struct tl_gauss g;
     memset(&g, 0, sizeof g);
     memcpy(g.x, x, 6 * sizeof x[0]);
-    for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++)
-            g.P[i][j] = P[i][j];
+    put6(g.P, P);
     g.P[6][6] = g.P[7][7] = g.P[8][8] = 1e-6;
     g.P[9][9] = 1e-8;
     if (tl_assess_impact(&f->cfg.earth, &g, ip) != TL_OK)
@@ -517,21 +527,23 @@ static struct tl_fuse_dyn dyn_of(const struct tl_msg_track *m)
     return d;
 }
 
-static double gate_d2(struct tl_fuse *f, const struct tl_fused *s, const struct tl_msg_track *m)
+/* Squared Mahalanobis distance between system track @p s and an estimate (x, p, its dynamics d,
+ * valid at t_ns: a national track, or another system track), with the model-mismatch floors. */
+static double gate_d2(struct tl_fuse *f, const struct tl_fused *s, const double x[6],
+                      const double p[TL_NP], const struct tl_fuse_dyn *d, int64_t t_ns)
 {
     double xs[6], Ps[6][6], xm[6], Pm[6][6], S[6][6], Si[6][6], nu[6], d2 = 0;
 
     if (s->t_ns <= 0)
         return INFINITY;
     /* align the older of the two to the newer: prediction runs forward only */
-    if (m->t_ns >= s->t_ns) {
-        if (align(f, &s->dyn, s->x, s->p, s->t_ns, m->t_ns, xs, Ps) != 0)
+    if (t_ns >= s->t_ns) {
+        if (align(f, &s->dyn, s->x, s->p, s->t_ns, t_ns, xs, Ps) != 0)
             return INFINITY;
-        memcpy(xm, m->x, sizeof xm);
-        tl_p21_to_full(m->p, Pm);
+        memcpy(xm, x, sizeof xm);
+        tl_p21_to_full(p, Pm);
     } else {
-        const struct tl_fuse_dyn md = dyn_of(m);
-        if (align(f, &md, m->x, m->p, m->t_ns, s->t_ns, xm, Pm) != 0)
+        if (align(f, d, x, p, t_ns, s->t_ns, xm, Pm) != 0)
             return INFINITY;
         memcpy(xs, s->x, sizeof xs);
         tl_p21_to_full(s->p, Ps);
@@ -584,13 +596,14 @@ int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_t *syst
         return TL_OK;
     }
     if (s == NULL) { /* associate with the nearest system track inside the gate */
+        const struct tl_fuse_dyn md = dyn_of(m);
         double best = f->gate;
         for (int i = 0; i < f->n; i++) {
             double d2;
             if (f->s[i].ended || f->s[i].n_contrib == TL_FUSE_MAX_CONTRIB ||
                 has_other_of(&f->s[i], m->origin, m->track_no, m->t_ns))
                 continue;
-            d2 = gate_d2(f, &f->s[i], m);
+            d2 = gate_d2(f, &f->s[i], m->x, m->p, &md, m->t_ns);
             if (d2 < best) {
                 best = d2;
                 s = &f->s[i];
@@ -635,29 +648,59 @@ int tl_fuse_assess(struct tl_fuse *f, const struct tl_msg_assess *a)
 
 int tl_fuse_restore(struct tl_fuse *f, int32_t system_no, const char *contributors)
 {
-    struct tl_fused *s = (struct tl_fused *)tl_fuse_find(f, system_no);
+    struct tl_fused *s;
+    struct tl_fuse_contrib add[TL_FUSE_MAX_CONTRIB];
     const char *p = contributors;
+    int have, n_add = 0;
 
-    if (system_no < 1)
+    if (f == NULL || system_no < 1)
         return TL_EINVAL;
-    if (s == NULL && (s = new_system(f, system_no)) == NULL)
-        return TL_ENOMEM;
-    while (p != NULL && *p && s->n_contrib < TL_FUSE_MAX_CONTRIB) {
+    s = (struct tl_fused *)tl_fuse_find(f, system_no);
+    have = s != NULL ? s->n_contrib : 0;
+    /* Parse first, then change: a bad entry leaves the fusion as it was. Entries past the
+     * capacity are not read (a full system track takes no more). */
+    while (p != NULL && *p && have + n_add < TL_FUSE_MAX_CONTRIB) {
         char origin[TL_NATION_LEN];
-        int no, used;
+        int no, used, dup;
         if (sscanf(p, "%4[A-Z]:%d%n", origin, &no, &used) != 2)
             return TL_EPARSE;
-        if (find_contrib(s, origin, no) < 0) {
-            struct tl_fuse_contrib *c = &s->c[s->n_contrib++];
-            memset(c, 0, sizeof *c);
-            snprintf(c->origin, sizeof c->origin, "%s", origin);
-            c->track_no = no;
+        dup = s != NULL && find_contrib(s, origin, no) >= 0;
+        for (int i = 0; i < n_add && !dup; i++)
+            dup = add[i].track_no == no && strcmp(add[i].origin, origin) == 0;
+        if (!dup) {
+            memset(&add[n_add], 0, sizeof add[n_add]);
+            snprintf(add[n_add].origin, sizeof add[n_add].origin, "%s", origin);
+            add[n_add++].track_no = no;
         }
         p += used;
         if (*p == ',')
             p++;
     }
+    if (s == NULL && (s = new_system(f, system_no)) == NULL)
+        return TL_ENOMEM;
+    memcpy(&s->c[s->n_contrib], add, (size_t)n_add * sizeof add[0]);
+    s->n_contrib += n_add;
     return TL_OK;
+}
+
+int tl_fuse_compact(struct tl_fuse *f)
+{
+    int kept = 0;
+
+    if (f == NULL)
+        return TL_EINVAL;
+    /* in place, in order: the survivors keep their relative order (and their numbers) */
+    for (int i = 0; i < f->n; i++)
+        if (!f->s[i].ended) {
+            if (kept != i)
+                f->s[kept] = f->s[i];
+            kept++;
+        }
+    {
+        const int removed = f->n - kept;
+        f->n = kept;
+        return removed;
+    }
 }
 
 /* Whether two system tracks hold live tracks of one nation (then they are two objects). */
@@ -671,21 +714,10 @@ static int share_a_nation(const struct tl_fused *a, const struct tl_fused *b)
     return 0;
 }
 
+/* b's fused estimate through the gate of tl_fuse_track against a. */
 static int same_object(struct tl_fuse *f, const struct tl_fused *a, const struct tl_fused *b)
 {
-    struct tl_msg_track m;
-
-    /* b's fused estimate as if it were a national track: the gate of tl_fuse_track */
-    memset(&m, 0, sizeof m);
-    m.t_ns = b->t_ns;
-    m.phase = b->dyn.phase;
-    memcpy(m.accel, b->dyn.accel, sizeof m.accel);
-    m.accel_sigma = b->dyn.accel_sigma;
-    m.drag_k = b->dyn.drag_k;
-    m.drag_k_sigma = b->dyn.drag_k_sigma;
-    memcpy(m.x, b->x, sizeof m.x);
-    memcpy(m.p, b->p, sizeof m.p);
-    return gate_d2(f, a, &m) < f->gate;
+    return gate_d2(f, a, b->x, b->p, &b->dyn, b->t_ns) < f->gate;
 }
 
 int tl_fuse_expire(struct tl_fuse *f, int64_t now_ns)
@@ -714,8 +746,8 @@ int tl_fuse_expire(struct tl_fuse *f, int64_t now_ns)
                 a->n_contrib + b->n_contrib > TL_FUSE_MAX_CONTRIB || !same_object(f, a, b))
                 continue;
             /* the older number (created first, so lower) stays */
-            for (int k = 0; k < b->n_contrib; k++)
-                a->c[a->n_contrib++] = b->c[k];
+            memcpy(&a->c[a->n_contrib], b->c, (size_t)b->n_contrib * sizeof b->c[0]);
+            a->n_contrib += b->n_contrib;
             b->n_contrib = 0;
             b->ended = 1;
             b->merged_into = a->system_no;

@@ -48,8 +48,9 @@ int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct t
                 size_t n, int64_t t0_ns, double speed, volatile sig_atomic_t *stop,
                 struct tl_feed_progress *progress, struct tl_diag *diag)
 {
+    struct tl_bus_ctx *ctx = NULL;
     struct tl_bus *bus[TL_MAX_NATIONS] = { 0 };
-    struct tl_bus_ep *w[TL_MAX_NATIONS] = { 0 };
+    struct tl_bus_ep *w[TL_MAX_NATIONS] = { 0 }, *wc[TL_MAX_NATIONS] = { 0 };
     long dropped[TL_MAX_NATIONS] = { 0 };
     const int secure = pki_dir != NULL && pki_dir[0] != '\0';
     int rc = TL_OK;
@@ -57,6 +58,8 @@ int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct t
 
     if (t == NULL || (items == NULL && n > 0) || !(speed > 0))
         return TL_EINVAL;
+    if ((rc = tl_bus_ctx_create(&ctx, diag)) != TL_OK)
+        return rc;
     for (int i = 0; i < t->n && rc == TL_OK; i++) {
         struct tl_security sec;
         if (secure) {
@@ -64,13 +67,17 @@ int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct t
             if ((rc = check_pki(pki_dir, t->nation[i], &sec, diag)) != TL_OK)
                 break;
         }
-        rc = tl_bus_open(tl_topology_national_domain(t, i), secure ? &sec : NULL, "feed", &bus[i],
-                         diag);
+        rc = tl_bus_open(ctx, tl_topology_national_domain(t, i), secure ? &sec : NULL, "feed",
+                         &bus[i], diag);
         if (rc == TL_OK)
             rc = tl_bus_writer(bus[i], TL_MSG_MEASUREMENT, t->nation[i], &w[i], diag);
+        if (rc == TL_OK)
+            rc = tl_bus_writer(bus[i], TL_MSG_CLOCK, t->nation[i], &wc[i], diag);
     }
+    /* the clock is volatile: written once the node's reader is there too */
     for (int i = 0; i < t->n && rc == TL_OK; i++)
-        if (tl_bus_wait_matched(w[i], 1, 60.0) != TL_OK) {
+        if (tl_bus_wait_matched(w[i], 1, 60.0) != TL_OK ||
+            tl_bus_wait_matched(wc[i], 1, 60.0) != TL_OK) {
             if (diag)
                 snprintf(diag->message, sizeof diag->message,
                          "no node of %s listening on domain %d after 60 s", t->nation[i],
@@ -83,14 +90,13 @@ int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct t
         atomic_store(&progress->wall0_ns, wall0);
     }
     for (int i = 0; i < t->n && rc == TL_OK; i++) { /* pin every node's scenario clock */
-        struct tl_msg_meas clk;
+        struct tl_msg_clock clk;
         memset(&clk, 0, sizeof clk);
         snprintf(clk.nation, sizeof clk.nation, "%s", t->nation[i]);
-        clk.t_ns = clk.arrival_ns = t0_ns;
-        clk.sent_ns = wall0;
-        clk.range_m = speed;
-        clk.az_rad = clk.el_rad = clk.rr_mps = NAN;
-        tl_bus_write(w[i], &clk);
+        clk.scenario_ns = t0_ns;
+        clk.wall_ns = wall0;
+        clk.speed = speed;
+        tl_bus_write(wc[i], &clk);
     }
     sleep_until(wall0);
     for (size_t k = 0; k < n && rc == TL_OK && !(stop && *stop); k++) {
@@ -130,6 +136,7 @@ int tl_feed_run(const struct tl_topology *t, const char *pki_dir, const struct t
             fprintf(stderr, "feed: %ld reports to %s dropped\n", dropped[i], t->nation[i]);
     for (int i = 0; i < t->n; i++)
         tl_bus_close(bus[i]);
+    tl_bus_ctx_destroy(ctx);
     return rc;
 }
 

@@ -43,7 +43,10 @@ static struct tl_store_system_extra system_extra(const struct tl__node *n, const
     return x;
 }
 
+/* The SystemTrack message of @p s; @p x its extra (system_extra). An ended one carries no impact
+ * point (it is withdrawn), and says what it was merged into. */
 static void system_message(const struct tl__node *n, const struct tl_fused *s,
+                           const struct tl_store_system_extra *x, int ended,
                            struct tl_msg_system *m)
 {
     memset(m, 0, sizeof *m);
@@ -53,12 +56,25 @@ static void system_message(const struct tl__node *n, const struct tl_fused *s,
     memcpy(m->x, s->x, sizeof m->x);
     memcpy(m->p, s->p, sizeof m->p);
     tl_fuse_contributors(s, m->contributors, sizeof m->contributors);
-    if (s->has_impact) {
+    m->phase = x->phase;
+    m->has_launch = x->has_launch;
+    m->launch_ns = x->launch_ns;
+    m->launch_lat_rad = x->launch_lat_rad;
+    m->launch_lon_rad = x->launch_lon_rad;
+    m->launch_err_m = x->launch_err_m;
+    m->cls = x->cls < 0 ? -1 : x->cls;
+    m->loft = x->cls < 0 ? 0 : x->loft;
+    m->major_az_rad = NAN;
+    m->ended = ended;
+    m->merged_into = ended ? s->merged_into : 0;
+    if (s->has_impact && !ended) {
         m->has_impact = 1;
         m->impact_lat_rad = s->impact.point.lat_rad;
         m->impact_lon_rad = s->impact.point.lon_rad;
         m->semi_major_m = s->impact.semi_major_m;
         m->semi_minor_m = s->impact.semi_minor_m;
+        m->impact_ns = x->impact_ns;
+        m->major_az_rad = x->major_az_rad;
     }
 }
 
@@ -71,9 +87,9 @@ static void publish_system(struct fusion *f, int32_t no)
 
     if (s == NULL || s->t_ns == 0)
         return;
-    system_message(f->n, s, &m);
-    tl_bus_write(f->w_system, &m);
     x = system_extra(f->n, s, TL_TRACK_CONFIRMED);
+    system_message(f->n, s, &x, 0, &m);
+    tl_bus_write(f->w_system, &m);
     u = (struct tl__system_update){ s, &m, &x };
     tl__node_system(f->n, &u);
 }
@@ -134,13 +150,9 @@ static void announce_ends(struct fusion *f)
         struct tl__system_update u;
         if (!s->ended || s->t_ns == 0 || !tl__events_ended(&n->ev, s, tl__node_scen_now(n)))
             continue;
-        system_message(n, s, &m);
-        m.has_impact = 0;
-        m.impact_lat_rad = m.impact_lon_rad = m.semi_major_m = m.semi_minor_m = 0;
-        if (s->merged_into != 0)
-            snprintf(m.contributors, sizeof m.contributors, "merged into %d", (int)s->merged_into);
-        tl_bus_write_dispose(f->w_system, &m);
         x = system_extra(n, s, TL_TRACK_DELETED);
+        system_message(n, s, &x, 1, &m);
+        tl_bus_write_dispose(f->w_system, &m);
         u = (struct tl__system_update){ s, &m, &x };
         tl__node_system(n, &u);
     }
@@ -157,9 +169,9 @@ static void fusion_tick(void *self, int64_t wall_ns)
     f->next_expire_ns = wall_ns + EXPIRE_EVERY_NS;
 }
 
-static void restore_one(void *ctx, int32_t no, const char *contributors)
+static void restore_one(void *ctx, int32_t no, const char *contributors, int32_t merged_into)
 {
-    if (strncmp(contributors, "merged", 6) != 0) /* a merged-away number stays retired */
+    if (merged_into == 0) /* a merged-away number stays retired */
         tl_fuse_restore(ctx, no, contributors);
 }
 

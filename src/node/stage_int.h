@@ -88,6 +88,7 @@ struct tl__node {
     struct tl__events ev;
     struct tl__node_stats stats;
     struct tl_store *st;                   /* storage stage */
+    struct tl_bus_ctx *bus_ctx;            /* domain stage: the node's buses and their wait */
     struct tl_bus *nat;                    /* domain stage: the national domain */
     struct tl_bus_link {
         int partner;                       /* topology index */

@@ -84,7 +84,7 @@ static int open_link(struct links *s, int partner, struct tl_diag *diag)
     memset(l, 0, sizeof *l);
     memset(ls, 0, sizeof *ls);
     l->partner = partner;
-    if ((rc = tl_bus_open(tl_topology_link_domain(&c->topo, n->me, partner),
+    if ((rc = tl_bus_open(n->bus_ctx, tl_topology_link_domain(&c->topo, n->me, partner),
                           c->security ? &c->sec : NULL, c->nation, &l->bus, diag)) != TL_OK)
         return rc;
     n->n_links++;

@@ -256,16 +256,8 @@ static void track_poll(void *self)
     if (s->tk == NULL)
         return;
     while ((k = tl_bus_take(s->r_meas, s->take, 256, NULL)) > 0)
-        for (int i = 0; i < k; i++) {
-            const struct tl_msg_meas *x = &s->take[i];
-            if (x->sensor[0] == '\0') { /* the feed's clock: arrival_ns pinned to sent_ns */
-                s->n->clk_scen_ns = x->arrival_ns;
-                s->n->clk_wall_ns = x->sent_ns;
-                s->n->clk_speed = x->range_m > 0 ? x->range_m : 1.0;
-                continue;
-            }
-            add_report(s, x);
-        }
+        for (int i = 0; i < k; i++)
+            add_report(s, &s->take[i]);
 }
 
 static int track_stop(void *self, struct tl_diag *diag)

@@ -251,7 +251,7 @@ static void sb_rule(struct sbuf *s, const char *verb, const char *const *topics,
 int tl_pki_permissions_xml(const struct tl_topology *t, int me, const char *subject, char *buf,
                            size_t size)
 {
-    static const char *const national_topics[] = { "Measurement", "SystemTrack" };
+    static const char *const national_topics[] = { "Measurement", "SystemTrack", "Clock" };
     static const char *const link_topics[] = { "Track", "Assessment", "NodeStatus" };
     struct sbuf s = { buf, size, 0 };
     char tb[32], ta[32], part[16][24];
@@ -268,12 +268,13 @@ int tl_pki_permissions_xml(const struct tl_topology *t, int me, const char *subj
     sb_add(&s, "    <grant name=\"%s_node\">\n      <subject_name>%s</subject_name>\n", N, subject);
     sb_add(&s, "      <validity><not_before>%s</not_before><not_after>%s</not_after></validity>\n",
            tb, ta);
-    /* national domain: the private feed and the fused picture, on the nation's own partition */
+    /* national domain: the private feed, its clock and the fused picture, on the nation's own
+     * partition */
     snprintf(part[0], sizeof part[0], "%s", N);
     sb_add(&s, "      <allow_rule>\n        <domains><id>%d</id></domains>\n",
            tl_topology_national_domain(t, me));
-    sb_rule(&s, "publish", national_topics, 2, part, 1);
-    sb_rule(&s, "subscribe", national_topics, 2, part, 1);
+    sb_rule(&s, "publish", national_topics, 3, part, 1);
+    sb_rule(&s, "subscribe", national_topics, 3, part, 1);
     sb_add(&s, "      </allow_rule>\n");
     /* one rule per link: exact release groups, never a wildcard */
     for (int j = 0; j < t->n; j++) {

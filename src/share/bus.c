@@ -11,6 +11,14 @@
  *    1.5 s DEADLINE: a partner sees a node go silent within 2.5 s.
  *  - Measurement (a nation's private sensor feed): RELIABLE, KEEP_ALL, VOLATILE: every report
  *    counts once and only live ones matter; a slow node applies back-pressure to its feed.
+ *  - Clock (the feed's scenario clock, written once as it starts): RELIABLE, KEEP_LAST(1),
+ *    VOLATILE: it pins the clock of the nodes up when the feed starts (the feed waits for them);
+ *    a node that joins later follows the arrival times of the reports instead, so a stale pin
+ *    (the feed shifts its schedule over quiet stretches) is never replayed to it.
+ *
+ * Threads: no state outside the objects. A context owns one waitset; the readers of every bus
+ * opened in it are attached to it, so one thread waits on its national domain and its links at
+ * once, and another thread's context (a feed, a fault injector) never shares it.
  */
 #include <dds/dds.h>
 #include <math.h>
@@ -26,6 +34,7 @@
 #define STATUS_LEASE DDS_MSECS(2500)
 #define STATUS_DEADLINE DDS_MSECS(1500)
 #define TAKE_MAX 256
+#define MAX_EP 64
 
 /* Loopback only: multicast does not work on lo here, so unicast discovery to 127.0.0.1 with
  * participant indices (raised from the default 9 so a test host can run many). */
@@ -48,34 +57,37 @@ struct tl_bus_ep {
     char partition[64];
     void *wire;         /* TAKE_MAX idl samples for take */
     long write_failures;
+    long rejected;      /* received samples that failed their check */
 };
 
 struct tl_bus {
+    struct tl_bus_ctx *ctx; /* retained: its waitset holds the readers' conditions */
+    struct tl_bus *next;    /* the context's list of open buses */
     dds_entity_t pp;
-    dds_entity_t domain;
+    dds_entity_t domain;    /* > 0: this bus created the domain and deletes it on close */
     dds_entity_t topic[TL_N_MSG_KINDS];
     int domain_id;
     char name[32];
     int n_ep;
-    struct tl_bus_ep *ep[64];
+    struct tl_bus_ep *ep[MAX_EP];
 };
 
-/* One waitset for the whole process, on the library entity, so a node waits on the readers of
- * all its participants (national domain and links) at once. Created with the first bus. */
-static dds_entity_t g_ws;
-static int g_open_buses;
+struct tl_bus_ctx {
+    dds_entity_t ws;        /* on the library entity: conditions of any participant attach */
+    struct tl_bus *buses;   /* open buses, newest first */
+};
 
 static const dds_topic_descriptor_t *const descs[TL_N_MSG_KINDS] = {
     &trilink_Measurement_desc, &trilink_Track_desc, &trilink_Assessment_desc,
-    &trilink_SystemTrack_desc, &trilink_NodeStatus_desc,
+    &trilink_SystemTrack_desc, &trilink_NodeStatus_desc, &trilink_Clock_desc,
 };
 static const size_t wire_size[TL_N_MSG_KINDS] = {
     sizeof(trilink_Measurement), sizeof(trilink_Track), sizeof(trilink_Assessment),
-    sizeof(trilink_SystemTrack), sizeof(trilink_NodeStatus),
+    sizeof(trilink_SystemTrack), sizeof(trilink_NodeStatus), sizeof(trilink_Clock),
 };
 static const size_t msg_size[TL_N_MSG_KINDS] = {
     sizeof(struct tl_msg_meas), sizeof(struct tl_msg_track), sizeof(struct tl_msg_assess),
-    sizeof(struct tl_msg_system), sizeof(struct tl_msg_status),
+    sizeof(struct tl_msg_system), sizeof(struct tl_msg_status), sizeof(struct tl_msg_clock),
 };
 
 int64_t tl_wall_ns(void)
@@ -153,7 +165,11 @@ static void to_wire(enum tl_msg_kind k, const void *msg, void *wire)
         w->version = TL_WIRE_VERSION;
         STR(owner); CPY(system_no); CPY(t_ns); CPY(x); CPY(p); STR(contributors);
         w->has_impact = m->has_impact != 0; CPY(impact_lat_rad); CPY(impact_lon_rad);
-        CPY(semi_major_m); CPY(semi_minor_m);
+        CPY(semi_major_m); CPY(semi_minor_m); CPY(impact_ns); CPY(major_az_rad);
+        w->phase = (uint8_t)m->phase; w->has_launch = m->has_launch != 0; CPY(launch_ns);
+        CPY(launch_lat_rad); CPY(launch_lon_rad); CPY(launch_err_m);
+        w->cls = (int16_t)m->cls; w->loft = (uint8_t)m->loft; w->ended = m->ended != 0;
+        CPY(merged_into);
         break;
     }
     case TL_MSG_STATUS: {
@@ -162,6 +178,13 @@ static void to_wire(enum tl_msg_kind k, const void *msg, void *wire)
         w->version = TL_WIRE_VERSION;
         STR(nation); CPY(wall_ns); CPY(scenario_ns); CPY(tracks); CPY(system_tracks);
         CPY(audit_seq); CPY(audit_head); w->stopping = m->stopping != 0;
+        break;
+    }
+    case TL_MSG_CLOCK: {
+        const struct tl_msg_clock *m = msg;
+        trilink_Clock *w = wire;
+        w->version = TL_WIRE_VERSION;
+        STR(nation); CPY(scenario_ns); CPY(wall_ns); CPY(speed);
         break;
     }
     default:
@@ -212,7 +235,10 @@ static int from_wire(enum tl_msg_kind k, const void *wire, void *msg)
         const trilink_SystemTrack *w = wire;
         STR(owner); CPY(system_no); CPY(t_ns); CPY(x); CPY(p); STR(contributors);
         m->has_impact = w->has_impact; CPY(impact_lat_rad); CPY(impact_lon_rad);
-        CPY(semi_major_m); CPY(semi_minor_m);
+        CPY(semi_major_m); CPY(semi_minor_m); CPY(impact_ns); CPY(major_az_rad);
+        m->phase = w->phase; m->has_launch = w->has_launch; CPY(launch_ns);
+        CPY(launch_lat_rad); CPY(launch_lon_rad); CPY(launch_err_m);
+        m->cls = w->cls; m->loft = w->loft; m->ended = w->ended; CPY(merged_into);
         return w->version;
     }
     case TL_MSG_STATUS: {
@@ -220,6 +246,14 @@ static int from_wire(enum tl_msg_kind k, const void *wire, void *msg)
         const trilink_NodeStatus *w = wire;
         STR(nation); CPY(wall_ns); CPY(scenario_ns); CPY(tracks); CPY(system_tracks);
         CPY(audit_seq); CPY(audit_head); m->stopping = w->stopping;
+        return w->version;
+    }
+    case TL_MSG_CLOCK: {
+        struct tl_msg_clock *m = msg;
+        const trilink_Clock *w = wire;
+        /* string<8> on the wire (as Measurement's), a nation code of at most 4 here */
+        snprintf(m->nation, sizeof m->nation, "%.*s", (int)sizeof m->nation - 1, w->nation);
+        CPY(scenario_ns); CPY(wall_ns); CPY(speed);
         return w->version;
     }
     default:
@@ -245,18 +279,75 @@ static void setprop_file(dds_qos_t *q, const char *name, const char *path)
     dds_qset_prop(q, name, buf);
 }
 
-int tl_bus_open(int domain, const struct tl_security *sec, const char *log_name,
-                struct tl_bus **out, struct tl_diag *diag)
+int tl_bus_ctx_create(struct tl_bus_ctx **out, struct tl_diag *diag)
+{
+    struct tl_bus_ctx *c;
+
+    if (out == NULL)
+        return diagf(diag, TL_EINVAL, "bus context: no place for the result");
+    c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return TL_ENOMEM;
+    /* On the library entity rather than a participant: the conditions of readers in several
+     * domains (a node's national domain and its links) attach to one waitset. */
+    c->ws = dds_create_waitset(DDS_CYCLONEDDS_HANDLE);
+    if (c->ws < 0) {
+        const int rc = c->ws;
+        free(c);
+        return diagf(diag, TL_EIO, "bus context: waitset refused by Cyclone DDS: %s (%d)",
+                     dds_strretcode(rc), rc);
+    }
+    *out = c;
+    return TL_OK;
+}
+
+void tl_bus_ctx_destroy(struct tl_bus_ctx *c)
+{
+    if (c == NULL)
+        return;
+    while (c->buses != NULL)
+        tl_bus_close(c->buses);
+    dds_delete(c->ws);
+    free(c);
+}
+
+static void set_security(dds_qos_t *q, const struct tl_security *sec)
+{
+    setprop_file(q, "dds.sec.auth.identity_ca", sec->identity_ca);
+    setprop_file(q, "dds.sec.auth.identity_certificate", sec->identity_cert);
+    setprop_file(q, "dds.sec.auth.private_key", sec->private_key);
+    if (sec->trusted_ca_dir[0] != '\0')
+        dds_qset_prop(q, "dds.sec.auth.trusted_ca_dir", sec->trusted_ca_dir);
+    setprop_file(q, "dds.sec.access.permissions_ca", sec->permissions_ca);
+    setprop_file(q, "dds.sec.access.governance", sec->governance);
+    setprop_file(q, "dds.sec.access.permissions", sec->permissions);
+    dds_qset_prop(q, "dds.sec.auth.library.path", "dds_security_auth");
+    dds_qset_prop(q, "dds.sec.auth.library.init", "init_authentication");
+    dds_qset_prop(q, "dds.sec.auth.library.finalize", "finalize_authentication");
+    dds_qset_prop(q, "dds.sec.access.library.path", "dds_security_ac");
+    dds_qset_prop(q, "dds.sec.access.library.init", "init_access_control");
+    dds_qset_prop(q, "dds.sec.access.library.finalize", "finalize_access_control");
+    dds_qset_prop(q, "dds.sec.crypto.library.path", "dds_security_crypto");
+    dds_qset_prop(q, "dds.sec.crypto.library.init", "init_crypto");
+    dds_qset_prop(q, "dds.sec.crypto.library.finalize", "finalize_crypto");
+}
+
+int tl_bus_open(struct tl_bus_ctx *ctx, int domain, const struct tl_security *sec,
+                const char *log_name, struct tl_bus **out, struct tl_diag *diag)
 {
     struct tl_bus *b;
     dds_qos_t *q;
     dds_entity_t d;
 
-    if (out == NULL || domain < 0 || domain > 232)
+    if (ctx == NULL || out == NULL)
+        return diagf(diag, TL_EINVAL, "bus: no %s",
+                     ctx == NULL ? "context" : "place for the result");
+    if (domain < 0 || domain > 232)
         return diagf(diag, TL_EINVAL, "domain %d: outside 0..232", domain);
     b = calloc(1, sizeof *b);
     if (b == NULL)
         return TL_ENOMEM;
+    b->ctx = ctx;
     b->domain_id = domain;
     snprintf(b->name, sizeof b->name, "%s", log_name ? log_name : "trilink");
     /* The first participant of a domain in this process fixes its configuration; a second one
@@ -264,25 +355,8 @@ int tl_bus_open(int domain, const struct tl_security *sec, const char *log_name,
     d = dds_create_domain((dds_domainid_t)domain, loopback_config);
     b->domain = d > 0 ? d : 0;
     q = dds_create_qos();
-    if (sec_on(sec)) {
-        setprop_file(q, "dds.sec.auth.identity_ca", sec->identity_ca);
-        setprop_file(q, "dds.sec.auth.identity_certificate", sec->identity_cert);
-        setprop_file(q, "dds.sec.auth.private_key", sec->private_key);
-        if (sec->trusted_ca_dir[0] != '\0')
-            dds_qset_prop(q, "dds.sec.auth.trusted_ca_dir", sec->trusted_ca_dir);
-        setprop_file(q, "dds.sec.access.permissions_ca", sec->permissions_ca);
-        setprop_file(q, "dds.sec.access.governance", sec->governance);
-        setprop_file(q, "dds.sec.access.permissions", sec->permissions);
-        dds_qset_prop(q, "dds.sec.auth.library.path", "dds_security_auth");
-        dds_qset_prop(q, "dds.sec.auth.library.init", "init_authentication");
-        dds_qset_prop(q, "dds.sec.auth.library.finalize", "finalize_authentication");
-        dds_qset_prop(q, "dds.sec.access.library.path", "dds_security_ac");
-        dds_qset_prop(q, "dds.sec.access.library.init", "init_access_control");
-        dds_qset_prop(q, "dds.sec.access.library.finalize", "finalize_access_control");
-        dds_qset_prop(q, "dds.sec.crypto.library.path", "dds_security_crypto");
-        dds_qset_prop(q, "dds.sec.crypto.library.init", "init_crypto");
-        dds_qset_prop(q, "dds.sec.crypto.library.finalize", "finalize_crypto");
-    }
+    if (sec_on(sec))
+        set_security(q, sec);
     b->pp = dds_create_participant((dds_domainid_t)domain, q, NULL);
     dds_delete_qos(q);
     if (b->pp < 0) {
@@ -296,25 +370,37 @@ int tl_bus_open(int domain, const struct tl_security *sec, const char *log_name,
                      "domain %d: participant refused by Cyclone DDS: %s (%d)", domain,
                      dds_strretcode(rc), rc);
     }
-    if (g_open_buses++ == 0)
-        g_ws = dds_create_waitset(DDS_CYCLONEDDS_HANDLE);
+    b->next = ctx->buses;
+    ctx->buses = b;
     *out = b;
     return TL_OK;
 }
 
 void tl_bus_close(struct tl_bus *b)
 {
+    struct tl_bus **pp;
+
     if (b == NULL)
         return;
+    for (pp = &b->ctx->buses; *pp != NULL; pp = &(*pp)->next)
+        if (*pp == b) {
+            *pp = b->next;
+            break;
+        }
     for (int i = 0; i < b->n_ep; i++)
         if (b->ep[i]->cond > 0)
-            dds_waitset_detach(g_ws, b->ep[i]->cond);
+            dds_waitset_detach(b->ctx->ws, b->ep[i]->cond);
     dds_delete(b->pp);
-    if (b->domain > 0)
-        dds_delete(b->domain);
-    if (--g_open_buses == 0) {
-        dds_delete(g_ws);
-        g_ws = 0;
+    if (b->domain > 0) {
+        /* Deleting the domain would delete the participants of the context's other buses in it:
+         * the next one inherits it instead. */
+        struct tl_bus *heir = b->ctx->buses;
+        while (heir != NULL && heir->domain_id != b->domain_id)
+            heir = heir->next;
+        if (heir != NULL)
+            heir->domain = b->domain;
+        else
+            dds_delete(b->domain);
     }
     for (int i = 0; i < b->n_ep; i++) {
         free(b->ep[i]->wire);
@@ -335,6 +421,9 @@ static int topic_of(struct tl_bus *b, enum tl_msg_kind k)
     if (k == TL_MSG_MEASUREMENT) {
         dds_qset_reliability(tq, DDS_RELIABILITY_RELIABLE, DDS_MSECS(500));
         dds_qset_history(tq, DDS_HISTORY_KEEP_ALL, 0);
+    } else if (k == TL_MSG_CLOCK) {
+        dds_qset_reliability(tq, DDS_RELIABILITY_RELIABLE, DDS_MSECS(100));
+        dds_qset_history(tq, DDS_HISTORY_KEEP_LAST, 1);
     } else {
         dds_qset_reliability(tq, DDS_RELIABILITY_RELIABLE, DDS_MSECS(100));
         dds_qset_history(tq, DDS_HISTORY_KEEP_LAST, 1);
@@ -362,6 +451,8 @@ static dds_qos_t *endpoint_qos(enum tl_msg_kind kind)
     }
     dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_MSECS(100));
     dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
+    if (kind == TL_MSG_CLOCK)
+        return q; /* volatile: see the header comment */
     dds_qset_durability(q, DDS_DURABILITY_TRANSIENT_LOCAL);
     if (kind == TL_MSG_STATUS) {
         dds_qset_liveliness(q, DDS_LIVELINESS_MANUAL_BY_TOPIC, STATUS_LEASE);
@@ -378,7 +469,7 @@ static int make_ep(struct tl_bus *b, enum tl_msg_kind kind, const char *partitio
     const char *what = reader ? "reader" : "writer";
 
     if (b == NULL || out == NULL || (unsigned)kind >= TL_N_MSG_KINDS || partition == NULL ||
-        b->n_ep == (int)(sizeof b->ep / sizeof b->ep[0]))
+        b->n_ep == MAX_EP)
         return diagf(diag, TL_EINVAL, "bad endpoint request");
     {
         int rc = topic_of(b, kind);
@@ -423,13 +514,15 @@ static int make_ep(struct tl_bus *b, enum tl_msg_kind kind, const char *partitio
     if (reader) {
         e->wire = calloc(TAKE_MAX, wire_size[kind]);
         e->cond = dds_create_readcondition(e->ent, DDS_ANY_STATE);
-        if (e->wire == NULL || e->cond < 0) {
+        if (e->wire == NULL || e->cond < 0 ||
+            dds_waitset_attach(b->ctx->ws, e->cond, (dds_attach_t)e->cond) != DDS_RETCODE_OK) {
             dds_delete(e->group);
             free(e->wire);
             free(e);
-            return TL_ENOMEM;
+            return diagf(diag, TL_ENOMEM, "reader of %s on partition '%s' in domain %d: no "
+                         "memory for its samples, or its read condition refused",
+                         tl_msg_topic(kind), partition, b->domain_id);
         }
-        dds_waitset_attach(g_ws, e->cond, (dds_attach_t)e->cond);
     }
     b->ep[b->n_ep++] = e;
     *out = e;
@@ -456,6 +549,7 @@ static int write_(struct tl_bus_ep *w, const void *msg, int dispose)
         trilink_Assessment c;
         trilink_SystemTrack d;
         trilink_NodeStatus e;
+        trilink_Clock f;
     } wire;
     dds_return_t rc;
 
@@ -500,10 +594,19 @@ int tl_bus_take(struct tl_bus_ep *r, void *msgs, int max, long *bad_version)
     for (int i = 0; i < n; i++) {
         if (!info[i].valid_data)
             continue; /* an instance state change (dispose, no writers): no sample */
-        if (from_wire(r->kind, ptr[i], (char *)msgs + (size_t)got * msg_size[r->kind]) !=
-            TL_WIRE_VERSION) {
+        void *m = (char *)msgs + (size_t)got * msg_size[r->kind];
+        char why[160];
+        if (from_wire(r->kind, ptr[i], m) != TL_WIRE_VERSION) {
             if (bad_version)
                 (*bad_version)++;
+            continue;
+        }
+        /* Tracks and assessments are checked by the node, which counts and audits what it
+         * rejects; a system track has no such reader yet, so the conversion checks it. */
+        if (r->kind == TL_MSG_SYSTEM_TRACK && tl_msg_system_check(m, why, sizeof why) != TL_OK) {
+            if (r->rejected++ % 1000 == 0)
+                logf_(r->bus, "system track on '%s' rejected: %s; %ld so far", r->partition, why,
+                      r->rejected);
             continue;
         }
         got++;
@@ -511,11 +614,12 @@ int tl_bus_take(struct tl_bus_ep *r, void *msgs, int max, long *bad_version)
     return got;
 }
 
-int tl_bus_wait(double timeout_s)
+int tl_bus_wait(struct tl_bus_ctx *ctx, double timeout_s)
 {
-    if (g_ws <= 0)
+    if (ctx == NULL)
         return TL_EINVAL;
-    return dds_waitset_wait(g_ws, NULL, 0, (dds_duration_t)(timeout_s * 1e9)) < 0 ? TL_EIO : TL_OK;
+    return dds_waitset_wait(ctx->ws, NULL, 0, (dds_duration_t)(timeout_s * 1e9)) < 0 ? TL_EIO
+                                                                                       : TL_OK;
 }
 
 int tl_bus_health(struct tl_bus_ep *ep, struct tl_bus_health *h)

@@ -7,10 +7,9 @@
 #include <string.h>
 
 #include "trilink/share.h"
-#include "trilink/track.h"
 
 static const char *const topic_names[TL_N_MSG_KINDS] = {
-    "Measurement", "Track", "Assessment", "SystemTrack", "NodeStatus",
+    "Measurement", "Track", "Assessment", "SystemTrack", "NodeStatus", "Clock",
 };
 
 const char *tl_msg_topic(enum tl_msg_kind k)
@@ -326,9 +325,9 @@ int tl_msg_track_check(const struct tl_msg_track *m, char *why, size_t why_size)
         return WHY("relay: not a nation code");
     if (m->track_no <= 0)
         return WHY("track_no: %d is not positive", (int)m->track_no);
-    if (m->status < TL_TRACK_TENTATIVE || m->status > TL_TRACK_DELETED)
+    if (m->status < 0 || m->status > TL_MSG_TRACK_STATUS_MAX)
         return WHY("status: %d is not a track status", m->status);
-    if (m->phase < 0 || m->phase > 4)
+    if (m->phase < 0 || m->phase > TL_MSG_PHASE_MAX)
         return WHY("phase: %d is not a flight phase", m->phase);
     for (int i = 0; i < 6; i++)
         if (!isfinite(m->x[i]))
@@ -389,12 +388,71 @@ int tl_msg_assess_check(const struct tl_msg_assess *m, char *why, size_t why_siz
         return WHY("major_az_rad: %g is not an azimuth", m->major_az_rad);
     if (!(m->apogee_m >= 0 && m->apogee_m < 5.0e7))
         return WHY("apogee_m: %g is not a height in [0, 50,000 km)", m->apogee_m);
-    if (m->cls < 0 || m->cls > 3)
+    if (m->cls < 0 || m->cls > TL_MSG_CLASS_MAX)
         return WHY("cls: %d is not a class", m->cls);
-    if (m->loft < 0 || m->loft > 2)
+    if (m->loft < 0 || m->loft > TL_MSG_LOFT_MAX)
         return WHY("loft: %d is not 0, 1 or 2", m->loft);
     if (m->t_ns <= 0 || m->impact_ns <= 0)
         return WHY("t_ns: not a time");
+    return TL_OK;
+}
+
+/* The impact and launch parts of a system track (the fields wire version 2 added, and the
+ * ellipse they go with). */
+static int system_points_check(const struct tl_msg_system *m, char *why, size_t why_size)
+{
+    if (m->has_impact != 0 && m->has_impact != 1)
+        return WHY("has_impact: %d is not 0 or 1", m->has_impact);
+    if (m->has_impact &&
+        (!(fabs(m->impact_lat_rad) <= M_PI / 2) || !(fabs(m->impact_lon_rad) <= 2 * M_PI)))
+        return WHY("impact: (%g, %g) rad is not a position", m->impact_lat_rad,
+                   m->impact_lon_rad);
+    if (m->has_impact && (!(m->semi_major_m >= 0 && m->semi_major_m < 2.0e7) ||
+                          !(m->semi_minor_m >= 0 && m->semi_minor_m <= m->semi_major_m)))
+        return WHY("ellipse: axes %g, %g m out of range", m->semi_major_m, m->semi_minor_m);
+    if (m->impact_ns < 0)
+        return WHY("impact_ns: %lld is not a time or 0", (long long)m->impact_ns);
+    /* NaN says "no azimuth"; an infinity says nothing */
+    if (!isnan(m->major_az_rad) && !(fabs(m->major_az_rad) <= 2 * M_PI))
+        return WHY("major_az_rad: %g is not an azimuth", m->major_az_rad);
+    if (m->has_launch != 0 && m->has_launch != 1)
+        return WHY("has_launch: %d is not 0 or 1", m->has_launch);
+    if (m->has_launch && (!(fabs(m->launch_lat_rad) <= M_PI / 2) ||
+                          !(fabs(m->launch_lon_rad) <= 2 * M_PI) ||
+                          !(m->launch_err_m >= 0 && m->launch_err_m < 2.0e7) || m->launch_ns <= 0))
+        return WHY("launch: (%g, %g) rad, error %g m at %lld ns is not a launch point",
+                   m->launch_lat_rad, m->launch_lon_rad, m->launch_err_m, (long long)m->launch_ns);
+    return TL_OK;
+}
+
+int tl_msg_system_check(const struct tl_msg_system *m, char *why, size_t why_size)
+{
+    if (!code_field_ok(m->owner, sizeof m->owner, 0))
+        return WHY("owner: not a nation code");
+    if (m->system_no <= 0)
+        return WHY("system_no: %d is not positive", (int)m->system_no);
+    if (memchr(m->contributors, '\0', sizeof m->contributors) == NULL)
+        return WHY("contributors: not terminated");
+    for (int i = 0; i < 6; i++)
+        if (!isfinite(m->x[i]))
+            return WHY("x[%d]: %g is not finite", i, m->x[i]);
+    for (int i = 0; i < TL_NP; i++)
+        if (!isfinite(m->p[i]))
+            return WHY("p[%d]: %g is not finite", i, m->p[i]);
+    if (system_points_check(m, why, why_size) != TL_OK)
+        return TL_ERANGE;
+    if (m->phase < 0 || m->phase > TL_MSG_PHASE_MAX)
+        return WHY("phase: %d is not a flight phase", m->phase);
+    if (m->cls < -1 || m->cls > TL_MSG_CLASS_MAX)
+        return WHY("cls: %d is not a class or -1", m->cls);
+    if (m->loft < 0 || m->loft > TL_MSG_LOFT_MAX)
+        return WHY("loft: %d is not 0, 1 or 2", m->loft);
+    if (m->ended != 0 && m->ended != 1)
+        return WHY("ended: %d is not 0 or 1", m->ended);
+    if (m->merged_into < 0 || m->merged_into == m->system_no)
+        return WHY("merged_into: %d is not another system track", (int)m->merged_into);
+    if (m->t_ns <= 0)
+        return WHY("t_ns: %lld is not a time", (long long)m->t_ns);
     return TL_OK;
 }
 
@@ -477,6 +535,12 @@ size_t tl_msg_canonical(enum tl_msg_kind k, const void *msg, char *buf, size_t s
         cadd(&c, "%s|%d|", m->contributors, m->has_impact);
         cnum(&c, &m->impact_lat_rad, 1); cnum(&c, &m->impact_lon_rad, 1);
         cnum(&c, &m->semi_major_m, 1); cnum(&c, &m->semi_minor_m, 1);
+        cadd(&c, "%lld|", (long long)m->impact_ns);
+        cnum(&c, &m->major_az_rad, 1);
+        cadd(&c, "%d|%d|%lld|", m->phase, m->has_launch, (long long)m->launch_ns);
+        cnum(&c, &m->launch_lat_rad, 1); cnum(&c, &m->launch_lon_rad, 1);
+        cnum(&c, &m->launch_err_m, 1);
+        cadd(&c, "%d|%d|%d|%d|", m->cls, m->loft, m->ended, (int)m->merged_into);
         break;
     }
     case TL_MSG_STATUS: {
@@ -487,6 +551,12 @@ size_t tl_msg_canonical(enum tl_msg_kind k, const void *msg, char *buf, size_t s
         for (int i = 0; i < 32; i++)
             cadd(&c, "%02x", m->audit_head[i]);
         cadd(&c, "|%d|", m->stopping);
+        break;
+    }
+    case TL_MSG_CLOCK: {
+        const struct tl_msg_clock *m = msg;
+        cadd(&c, "%s|%lld|%lld|", m->nation, (long long)m->scenario_ns, (long long)m->wall_ns);
+        cnum(&c, &m->speed, 1);
         break;
     }
     default:

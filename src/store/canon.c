@@ -1,11 +1,15 @@
 /* The parser of canonical text (tl_msg_canonical in src/share/policy.c): what the store keeps in
  * each row's body, read back when a database of the first schema is migrated.
  *
- * The text is "Topic|v1|" and then every field in IDL order, each followed by '|'; numbers are
- * %.17g (which strtod reads back to the same double, NaN and infinities included) and integers
- * %d / %lld. Strings are written raw, so one that holds '|' splits into several tokens; each kind
- * has at most one such free string (sensor ids, contributors), and every other field has a fixed
- * token count, so the free string is whatever the fixed fields on both sides leave over. */
+ * The text is "Topic|v2|" (the wire version) and then every field in IDL order, each followed by
+ * '|'; numbers are %.17g (which strtod reads back to the same double, NaN and infinities
+ * included) and integers %d / %lld. Strings are written raw, so one that holds '|' splits into
+ * several tokens; each kind has at most one such free string (sensor ids, contributors), and every
+ * other field has a fixed token count, so the free string is whatever the fixed fields on both
+ * sides leave over.
+ *
+ * Wire version 1 (the first schema's bodies) had the same fields except that SystemTrack ended at
+ * semi_minor_m and there was no Clock: its text parses with the leading fields of each table. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -77,13 +81,26 @@ static const struct field system_fields[] = {
     FLD(F_INT, tl_msg_system, has_impact, 1), DBL(tl_msg_system, impact_lat_rad, 1),
     DBL(tl_msg_system, impact_lon_rad, 1), DBL(tl_msg_system, semi_major_m, 1),
     DBL(tl_msg_system, semi_minor_m, 1),
+    /* wire version 2 */
+    FLD(F_I64, tl_msg_system, impact_ns, 1), DBL(tl_msg_system, major_az_rad, 1),
+    FLD(F_INT, tl_msg_system, phase, 1),     FLD(F_INT, tl_msg_system, has_launch, 1),
+    FLD(F_I64, tl_msg_system, launch_ns, 1), DBL(tl_msg_system, launch_lat_rad, 1),
+    DBL(tl_msg_system, launch_lon_rad, 1),   DBL(tl_msg_system, launch_err_m, 1),
+    FLD(F_INT, tl_msg_system, cls, 1),       FLD(F_INT, tl_msg_system, loft, 1),
+    FLD(F_INT, tl_msg_system, ended, 1),     FLD(F_I32, tl_msg_system, merged_into, 1),
 };
+#define SYSTEM_FIELDS_V1 11
 
 static const struct field status_fields[] = {
     STR(tl_msg_status, nation),              FLD(F_I64, tl_msg_status, wall_ns, 1),
     FLD(F_I64, tl_msg_status, scenario_ns, 1), FLD(F_I32, tl_msg_status, tracks, 1),
     FLD(F_I32, tl_msg_status, system_tracks, 1), FLD(F_I64, tl_msg_status, audit_seq, 1),
     FLD(F_HEX32, tl_msg_status, audit_head, 32), FLD(F_INT, tl_msg_status, stopping, 1),
+};
+
+static const struct field clock_fields[] = {
+    STR(tl_msg_clock, nation),                 FLD(F_I64, tl_msg_clock, scenario_ns, 1),
+    FLD(F_I64, tl_msg_clock, wall_ns, 1),      DBL(tl_msg_clock, speed, 1),
 };
 
 #undef FLD
@@ -94,20 +111,24 @@ static const struct field status_fields[] = {
 struct kind_desc {
     const struct field *f;
     size_t nf, size;
+    size_t nf_v1; /* leading fields that wire version 1 had (0: no such kind then) */
 };
 
+#define N_OF(a) (sizeof a / sizeof a[0])
 static const struct kind_desc kinds[TL_N_MSG_KINDS] = {
-    [TL_MSG_MEASUREMENT] = { meas_fields, sizeof meas_fields / sizeof meas_fields[0],
-                             sizeof(struct tl_msg_meas) },
-    [TL_MSG_TRACK] = { track_fields, sizeof track_fields / sizeof track_fields[0],
-                       sizeof(struct tl_msg_track) },
-    [TL_MSG_ASSESSMENT] = { assess_fields, sizeof assess_fields / sizeof assess_fields[0],
-                            sizeof(struct tl_msg_assess) },
-    [TL_MSG_SYSTEM_TRACK] = { system_fields, sizeof system_fields / sizeof system_fields[0],
-                              sizeof(struct tl_msg_system) },
-    [TL_MSG_STATUS] = { status_fields, sizeof status_fields / sizeof status_fields[0],
-                        sizeof(struct tl_msg_status) },
+    [TL_MSG_MEASUREMENT] = { meas_fields, N_OF(meas_fields), sizeof(struct tl_msg_meas),
+                             N_OF(meas_fields) },
+    [TL_MSG_TRACK] = { track_fields, N_OF(track_fields), sizeof(struct tl_msg_track),
+                       N_OF(track_fields) },
+    [TL_MSG_ASSESSMENT] = { assess_fields, N_OF(assess_fields), sizeof(struct tl_msg_assess),
+                            N_OF(assess_fields) },
+    [TL_MSG_SYSTEM_TRACK] = { system_fields, N_OF(system_fields), sizeof(struct tl_msg_system),
+                              SYSTEM_FIELDS_V1 },
+    [TL_MSG_STATUS] = { status_fields, N_OF(status_fields), sizeof(struct tl_msg_status),
+                        N_OF(status_fields) },
+    [TL_MSG_CLOCK] = { clock_fields, N_OF(clock_fields), sizeof(struct tl_msg_clock), 0 },
 };
+#undef N_OF
 
 /* One token: [b, e) in the text. */
 struct tok {
@@ -234,12 +255,13 @@ static size_t fixed_tokens(const struct field *f)
     return f->t == F_DBL ? f->n : 1;
 }
 
-int tl__store_parse_canonical(enum tl_msg_kind k, const char *text, void *msg)
+/* The text of wire version @p version (TL_WIRE_VERSION or 1). */
+static int parse_as(enum tl_msg_kind k, int version, const char *text, void *msg)
 {
     char head[32];
     const struct kind_desc *d;
     struct tok *t;
-    size_t len, pos, nt = 0, cap = 1, fixed = 0, free_n, ti = 0;
+    size_t len, pos, nt = 0, cap = 1, fixed = 0, free_n, ti = 0, nf;
     int hl, rc = TL_OK, has_free = 0;
     union {
         struct tl_msg_meas meas;
@@ -247,13 +269,17 @@ int tl__store_parse_canonical(enum tl_msg_kind k, const char *text, void *msg)
         struct tl_msg_assess assess;
         struct tl_msg_system system;
         struct tl_msg_status status;
+        struct tl_msg_clock clock;
     } u;
     unsigned char *base = (unsigned char *)&u;
 
     if (text == NULL || msg == NULL || (unsigned)k >= TL_N_MSG_KINDS)
         return TL_EINVAL;
     d = &kinds[k];
-    hl = snprintf(head, sizeof head, "%s|v%d|", tl_msg_topic(k), TL_WIRE_VERSION);
+    nf = version == TL_WIRE_VERSION ? d->nf : d->nf_v1;
+    if (nf == 0)
+        return TL_EPARSE;
+    hl = snprintf(head, sizeof head, "%s|v%d|", tl_msg_topic(k), version);
     len = strlen(text);
     if (hl <= 0 || len < (size_t)hl || memcmp(text, head, (size_t)hl) != 0 ||
         text[len - 1] != '|')
@@ -270,7 +296,7 @@ int tl__store_parse_canonical(enum tl_msg_kind k, const char *text, void *msg)
         nt++;
         pos = t[nt - 1].e + 1;
     }
-    for (size_t i = 0; i < d->nf; i++) {
+    for (size_t i = 0; i < nf; i++) {
         if (d->f[i].t == F_FREE)
             has_free = 1;
         else
@@ -283,7 +309,7 @@ int tl__store_parse_canonical(enum tl_msg_kind k, const char *text, void *msg)
     free_n = nt - fixed;
     /* parsed into a local copy: @p msg is written only when the whole text parsed */
     memset(&u, 0, sizeof u);
-    for (size_t i = 0; i < d->nf && rc == TL_OK; i++) {
+    for (size_t i = 0; i < nf && rc == TL_OK; i++) {
         const size_t n = d->f[i].t == F_FREE ? free_n : fixed_tokens(&d->f[i]);
         rc = put_field(&d->f[i], text, &t[ti], n, base);
         ti += n;
@@ -292,4 +318,14 @@ int tl__store_parse_canonical(enum tl_msg_kind k, const char *text, void *msg)
     if (rc == TL_OK)
         memcpy(msg, &u, d->size);
     return rc;
+}
+
+int tl__store_parse_canonical(enum tl_msg_kind k, const char *text, void *msg)
+{
+    return parse_as(k, TL_WIRE_VERSION, text, msg);
+}
+
+int tl__store_parse_canonical_v1(enum tl_msg_kind k, const char *text, void *msg)
+{
+    return parse_as(k, 1, text, msg);
 }

@@ -194,10 +194,20 @@ int tl__store_bind_assess(sqlite3_stmt *s, const struct tl_msg_assess *m)
     return done(bind_body(s, 20, TL_MSG_ASSESSMENT, m));
 }
 
+/* The contributors column: the national tracks fused ("KR:3,US:1"), or, for a system track found
+ * to be another's object, "merged into N" (read back by tl_store_systems). */
+static const char *system_contributors(const struct tl_msg_system *m, char *buf, size_t size)
+{
+    if (m->merged_into == 0)
+        return m->contributors;
+    snprintf(buf, size, "merged into %d", (int)m->merged_into);
+    return buf;
+}
+
 int tl__store_bind_system(sqlite3_stmt *s, const struct tl_msg_system *m,
                           const struct tl_store_system_extra *x)
 {
-    char cls[32];
+    char cls[32], contributors[40];
     const int imp = m->has_impact != 0;
     int rc;
 
@@ -208,7 +218,8 @@ int tl__store_bind_system(sqlite3_stmt *s, const struct tl_msg_system *m,
         (rc = bind_text(s, 6, x != NULL ? tl__store_status_name(x->status) : NULL)) !=
             SQLITE_OK ||
         (rc = bind_text(s, 7, x != NULL ? tl__store_phase_name(x->phase) : NULL)) != SQLITE_OK ||
-        (rc = bind_text(s, 8, m->contributors)) != SQLITE_OK ||
+        (rc = bind_text(s, 8, system_contributors(m, contributors, sizeof contributors))) !=
+            SQLITE_OK ||
         (rc = bind_state(s, 9, m->x, m->p)) != SQLITE_OK ||
         (rc = bind_text(s, 20, x != NULL ? tl__store_class_name(x->cls, x->loft, cls, sizeof cls)
                                          : NULL)) != SQLITE_OK)
@@ -431,7 +442,9 @@ static int copy_rows(sqlite3 *db, enum tl_msg_kind k, const char *select_sql,
     }
     while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
         const char *body = (const char *)sqlite3_column_text(sel, 3);
-        if (body == NULL || tl__store_parse_canonical(k, body, &m) != TL_OK)
+        /* the first schema's bodies are wire version 1 text */
+        if (body == NULL || (tl__store_parse_canonical_v1(k, body, &m) != TL_OK &&
+                             tl__store_parse_canonical(k, body, &m) != TL_OK))
             continue;
         sqlite3_reset(ins);
         sqlite3_clear_bindings(ins);

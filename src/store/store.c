@@ -489,7 +489,8 @@ void tl_store_audit_head(const struct tl_store *st, int64_t *seq, unsigned char 
     pthread_mutex_unlock((pthread_mutex_t *)&st->mu);
 }
 
-int tl_store_systems(struct tl_store *st, void (*each)(void *, int32_t, const char *), void *ctx,
+int tl_store_systems(struct tl_store *st,
+                     void (*each)(void *, int32_t, const char *, int32_t), void *ctx,
                      int32_t *max_no)
 {
     sqlite3 *db;
@@ -509,10 +510,13 @@ int tl_store_systems(struct tl_store *st, void (*each)(void *, int32_t, const ch
     while (rc == TL_OK && sqlite3_step(s) == SQLITE_ROW) {
         int32_t no = (int32_t)sqlite3_column_int64(s, 0);
         const char *c = (const char *)sqlite3_column_text(s, 1);
+        int merged_into = 0;
         if (no > *max_no)
             *max_no = no;
+        if (c != NULL && sscanf(c, "merged into %d", &merged_into) == 1)
+            c = "";
         if (each)
-            each(ctx, no, c ? c : "");
+            each(ctx, no, c ? c : "", merged_into);
     }
     sqlite3_finalize(s);
     sqlite3_close(db);

@@ -18,6 +18,9 @@
  * or wire version, a bad number, a string too long for its field, the wrong field count),
  * TL_EINVAL (NULL), TL_ENOMEM. */
 int tl__store_parse_canonical(enum tl_msg_kind k, const char *text, void *msg);
+/* The same for the text of wire version 1 ("Topic|v1|", what the first schema's rows hold): the
+ * fields version 2 added are zero. It prints back as version 2 text, not as the text parsed. */
+int tl__store_parse_canonical_v1(enum tl_msg_kind k, const char *text, void *msg);
 
 /* CREATE statements of TL_STORE_SCHEMA (tables, triggers, indices), for sqlite3_exec. */
 extern const char tl__store_schema_sql[];

@@ -4,13 +4,18 @@
  *    a CA no partner trusts gets nothing;
  *  - the release property: over 100,000 random tracks and policies, what arrives on each release
  *    group's partition is checked field by field against the policies (the serialized samples as
- *    received, not the filter's return value), and nothing arrives where no policy sends it. */
+ *    received, not the filter's return value), and nothing arrives where no policy sends it;
+ *  - in one process: two bus contexts used from two threads at once (issue 10: a process-global
+ *    waitset was shared by the demo's fault thread and its feed), and every field of the
+ *    SystemTrack and Clock types of wire version 2 across the bus.
+ * Domains: 180-185 and 190-195 (the topologies below), 160-164 (the in-process tests). */
 #include <stdarg.h> /* cmocka.h needs these four first */
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +62,8 @@ static struct tl_msg_track simple_track(const char *origin, int no)
 }
 
 /* Reads partition @p part for @p secs; returns how many samples of @p origin arrived. */
-static int listen(struct tl_bus *b, const char *part, const char *origin, double secs, int stop_at)
+static int listen(struct tl_bus_ctx *ctx, struct tl_bus *b, const char *part, const char *origin,
+                  double secs, int stop_at)
 {
     struct tl_bus_ep *r;
     struct tl_msg_track m[16];
@@ -67,7 +73,7 @@ static int listen(struct tl_bus *b, const char *part, const char *origin, double
         return -1;
     while (tl_wall_ns() < end && got < stop_at) {
         int n;
-        tl_bus_wait(0.1);
+        tl_bus_wait(ctx, 0.1);
         while ((n = tl_bus_take(r, m, 16, NULL)) > 0)
             for (int i = 0; i < n; i++)
                 got += strcmp(m[i].origin, origin) == 0;
@@ -78,13 +84,16 @@ static int listen(struct tl_bus *b, const char *part, const char *origin, double
 static int child_kr(const struct tl_topology *t)
 {
     struct tl_security sec;
+    struct tl_bus_ctx *ctx;
     struct tl_bus *b;
     tl_pki_security(dir, "KR", &sec);
-    if (tl_bus_open(tl_topology_link_domain(t, 0, 1), &sec, "KR", &b, NULL) != TL_OK)
+    if (tl_bus_ctx_create(&ctx, NULL) != TL_OK ||
+        tl_bus_open(ctx, tl_topology_link_domain(t, 0, 1), &sec, "KR", &b, NULL) != TL_OK)
         return 10;
     {
-        const int got = listen(b, "US.KR", "US", 15.0, 3);
+        const int got = listen(ctx, b, "US.KR", "US", 15.0, 3);
         tl_bus_close(b);
+        tl_bus_ctx_destroy(ctx);
         return got >= 3 ? 0 : 11;
     }
 }
@@ -92,15 +101,20 @@ static int child_kr(const struct tl_topology *t)
 static int child_impostor(const struct tl_topology *t)
 {
     struct tl_security sec;
+    struct tl_bus_ctx *ctx;
     struct tl_bus *b;
     struct tl_diag d = { 0 };
-    if (tl_pki_create_impostor(dir, "KR", &sec, &d) != TL_OK)
+    if (tl_pki_create_impostor(dir, "KR", &sec, &d) != TL_OK ||
+        tl_bus_ctx_create(&ctx, NULL) != TL_OK)
         return 20;
-    if (tl_bus_open(tl_topology_link_domain(t, 0, 1), &sec, "impostor", &b, NULL) != TL_OK)
+    if (tl_bus_open(ctx, tl_topology_link_domain(t, 0, 1), &sec, "impostor", &b, NULL) != TL_OK) {
+        tl_bus_ctx_destroy(ctx);
         return 0; /* refused outright: cannot join either */
+    }
     {
-        const int got = listen(b, "US.KR", "US", 8.0, 1);
+        const int got = listen(ctx, b, "US.KR", "US", 8.0, 1);
         tl_bus_close(b);
+        tl_bus_ctx_destroy(ctx);
         return got == 0 ? 0 : 21;
     }
 }
@@ -108,17 +122,20 @@ static int child_impostor(const struct tl_topology *t)
 static int child_jp(const struct tl_topology *t)
 {
     struct tl_security sec;
+    struct tl_bus_ctx *ctx;
     struct tl_bus *b, *b2;
     struct tl_bus_ep *r;
     int rc = 0;
     tl_pki_security(dir, "JP", &sec);
+    if (tl_bus_ctx_create(&ctx, NULL) != TL_OK)
+        return 31;
     /* no link to Korea: not even a participant in the KR-US domain */
-    if (tl_bus_open(tl_topology_link_domain(t, 0, 1), &sec, "JP", &b2, NULL) == TL_OK) {
+    if (tl_bus_open(ctx, tl_topology_link_domain(t, 0, 1), &sec, "JP", &b2, NULL) == TL_OK) {
         if (tl_bus_reader(b2, TL_MSG_TRACK, "US.KR", &r, NULL) == TL_OK)
             rc |= 1;
         tl_bus_close(b2);
     }
-    if (tl_bus_open(tl_topology_link_domain(t, 1, 2), &sec, "JP", &b, NULL) != TL_OK)
+    if (tl_bus_open(ctx, tl_topology_link_domain(t, 1, 2), &sec, "JP", &b, NULL) != TL_OK)
         return 30;
     if (tl_bus_reader(b, TL_MSG_TRACK, "KR.US", &r, NULL) != TL_EACCESS)
         rc |= 2; /* Korea's bilateral group is not Japan's */
@@ -129,6 +146,7 @@ static int child_jp(const struct tl_topology *t)
     if (tl_bus_reader(b, TL_MSG_TRACK, "KR.US.JP", &r, NULL) != TL_OK)
         rc |= 16; /* what Korea released onward: granted */
     tl_bus_close(b);
+    tl_bus_ctx_destroy(ctx);
     return rc ? 40 + rc : 0;
 }
 
@@ -149,10 +167,13 @@ static void security_grants_and_denials(void **state)
     }
     {
         struct tl_security sec;
+        struct tl_bus_ctx *ctx;
         struct tl_bus *b;
         struct tl_bus_ep *w;
         tl_pki_security(dir, "US", &sec);
-        assert_int_equal(tl_bus_open(tl_topology_link_domain(&t, 0, 1), &sec, "US", &b, &d), TL_OK);
+        assert_int_equal(tl_bus_ctx_create(&ctx, &d), TL_OK);
+        assert_int_equal(tl_bus_open(ctx, tl_topology_link_domain(&t, 0, 1), &sec, "US", &b, &d),
+                         TL_OK);
         assert_int_equal(tl_bus_writer(b, TL_MSG_TRACK, "US.KR", &w, &d), TL_OK);
         for (int k = 0; k < 120; k++) {
             struct tl_msg_track m = simple_track("US", 1 + k % 5);
@@ -160,6 +181,7 @@ static void security_grants_and_denials(void **state)
             usleep(100000);
         }
         tl_bus_close(b);
+        tl_bus_ctx_destroy(ctx);
     }
     for (int i = 0; i < 3; i++) {
         int ws;
@@ -247,10 +269,12 @@ static void make_sample(int i, struct sample *x)
 
 static int writer_child(const struct tl_topology *t)
 {
+    struct tl_bus_ctx *ctx;
     struct tl_bus *b;
     struct tl_bus_ep *w[2];
     static const char *const parts[2] = { "KR.US", "KR.US.JP" };
-    if (tl_bus_open(tl_topology_link_domain(t, 0, 1), NULL, "KR", &b, NULL) != TL_OK ||
+    if (tl_bus_ctx_create(&ctx, NULL) != TL_OK ||
+        tl_bus_open(ctx, tl_topology_link_domain(t, 0, 1), NULL, "KR", &b, NULL) != TL_OK ||
         tl_bus_writer(b, TL_MSG_TRACK, parts[0], &w[0], NULL) != TL_OK ||
         tl_bus_writer(b, TL_MSG_TRACK, parts[1], &w[1], NULL) != TL_OK ||
         tl_bus_wait_matched(w[0], 1, 20.0) != TL_OK || tl_bus_wait_matched(w[1], 1, 20.0) != TL_OK)
@@ -273,6 +297,7 @@ static int writer_child(const struct tl_topology *t)
     }
     sleep(2); /* the last acknowledgements */
     tl_bus_close(b);
+    tl_bus_ctx_destroy(ctx);
     return 0;
 }
 
@@ -317,6 +342,7 @@ static void release_property_on_the_wire(void **state)
 {
     struct tl_topology t;
     pid_t kid;
+    struct tl_bus_ctx *ctx;
     struct tl_bus *b;
     struct tl_bus_ep *r[3];
     static const char *const parts[3] = { "KR.US", "KR.US.JP", "KR.JP" };
@@ -329,12 +355,14 @@ static void release_property_on_the_wire(void **state)
     kid = fork();
     if (kid == 0)
         _exit(writer_child(&t));
-    assert_int_equal(tl_bus_open(tl_topology_link_domain(&t, 0, 1), NULL, "spy", &b, NULL), TL_OK);
+    assert_int_equal(tl_bus_ctx_create(&ctx, NULL), TL_OK);
+    assert_int_equal(tl_bus_open(ctx, tl_topology_link_domain(&t, 0, 1), NULL, "spy", &b, NULL),
+                     TL_OK);
     for (int j = 0; j < 3; j++)
         assert_int_equal(tl_bus_reader(b, TL_MSG_TRACK, parts[j], &r[j], NULL), TL_OK);
     for (;;) {
         int any = 0;
-        tl_bus_wait(0.1);
+        tl_bus_wait(ctx, 0.1);
         for (int j = 0; j < 3; j++) {
             int n;
             while ((n = tl_bus_take(r[j], buf, 256, NULL)) > 0) {
@@ -362,6 +390,7 @@ static void release_property_on_the_wire(void **state)
             break;
     }
     tl_bus_close(b);
+    tl_bus_ctx_destroy(ctx);
     assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
     /* completeness: everything the policies release arrived */
     for (int i = 0; i < N_SAMPLES; i++) {
@@ -381,11 +410,214 @@ static void release_property_on_the_wire(void **state)
     assert_true(expect[1] > 10000 && expect[0] > 50000);
 }
 
+/* ---- contexts and threads ------------------------------------------------------------------ */
+
+#define THREAD_ROUNDS 3
+#define THREAD_SAMPLES 50
+
+struct thread_job {
+    int domain[2]; /* two buses in one context, as a node's national domain and a link */
+    int got[2];
+    int rc;
+};
+
+/* One thread's life of a bus context, THREAD_ROUNDS times: create it, open two buses with a
+ * writer and a reader each, write, wait and take until every sample is back, close, destroy. */
+static void *thread_main(void *arg)
+{
+    struct thread_job *j = arg;
+
+    for (int round = 0; round < THREAD_ROUNDS && j->rc == 0; round++) {
+        struct tl_bus_ctx *ctx = NULL;
+        struct tl_bus *b[2] = { NULL, NULL };
+        struct tl_bus_ep *w[2], *r[2];
+        struct tl_msg_track buf[16];
+        const int64_t end = tl_wall_ns() + 20000000000LL;
+        if (tl_bus_ctx_create(&ctx, NULL) != TL_OK) {
+            j->rc = 1;
+            break;
+        }
+        for (int k = 0; k < 2 && j->rc == 0; k++)
+            if (tl_bus_open(ctx, j->domain[k], NULL, "thread", &b[k], NULL) != TL_OK ||
+                tl_bus_writer(b[k], TL_MSG_TRACK, "KR.US", &w[k], NULL) != TL_OK ||
+                tl_bus_reader(b[k], TL_MSG_TRACK, "KR.US", &r[k], NULL) != TL_OK ||
+                tl_bus_wait_matched(w[k], 1, 10.0) != TL_OK)
+                j->rc = 2;
+        j->got[0] = j->got[1] = 0;
+        for (int i = 0; i < THREAD_SAMPLES && j->rc == 0; i++)
+            for (int k = 0; k < 2; k++) {
+                struct tl_msg_track m = simple_track("KR", 1 + i); /* one instance each */
+                if (tl_bus_write(w[k], &m) != TL_OK)
+                    j->rc = 3;
+            }
+        while (j->rc == 0 && (j->got[0] < THREAD_SAMPLES || j->got[1] < THREAD_SAMPLES) &&
+               tl_wall_ns() < end) {
+            if (tl_bus_wait(ctx, 0.1) != TL_OK)
+                j->rc = 4;
+            for (int k = 0; k < 2; k++) {
+                int n;
+                while ((n = tl_bus_take(r[k], buf, 16, NULL)) > 0)
+                    j->got[k] += n;
+            }
+        }
+        if (j->rc == 0 && (j->got[0] != THREAD_SAMPLES || j->got[1] != THREAD_SAMPLES))
+            j->rc = 5;
+        /* one bus closed by hand, the other by the context */
+        tl_bus_close(b[0]);
+        tl_bus_ctx_destroy(ctx);
+    }
+    return NULL;
+}
+
+static void two_contexts_two_threads(void **state)
+{
+    struct thread_job job[2] = { { { 160, 161 }, { 0, 0 }, 0 }, { { 162, 163 }, { 0, 0 }, 0 } };
+    pthread_t th[2];
+    (void)state;
+    assert_int_equal(tl_bus_wait(NULL, 0.0), TL_EINVAL);
+    {
+        struct tl_bus *b;
+        struct tl_diag d = { 0 };
+        assert_int_equal(tl_bus_open(NULL, 160, NULL, "x", &b, &d), TL_EINVAL);
+        assert_non_null(strstr(d.message, "context"));
+    }
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, thread_main, &job[i]), 0);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    for (int i = 0; i < 2; i++)
+        if (job[i].rc != 0)
+            fail_msg("thread %d failed at step %d (got %d and %d of %d)", i, job[i].rc,
+                     job[i].got[0], job[i].got[1], THREAD_SAMPLES);
+}
+
+/* ---- wire version 2 ------------------------------------------------------------------------ */
+
+static struct tl_msg_system full_system(int32_t no)
+{
+    struct tl_msg_system m;
+    memset(&m, 0, sizeof m);
+    snprintf(m.owner, sizeof m.owner, "US");
+    m.system_no = no;
+    m.t_ns = 1689123600000000000LL + no;
+    for (int i = 0; i < 6; i++)
+        m.x[i] = (i < 3 ? 3.0e6 : 1.0e3) + 0.1 * i;
+    for (int i = 0; i < TL_NP; i++)
+        m.p[i] = 1.0 / (i + 3);
+    snprintf(m.contributors, sizeof m.contributors, "KR:%d,JP:4", (int)no);
+    m.has_impact = 1;
+    m.impact_lat_rad = 0.71;
+    m.impact_lon_rad = 2.39;
+    m.semi_major_m = 8123.25;
+    m.semi_minor_m = 3001.5;
+    m.impact_ns = m.t_ns + 287000000001LL;
+    m.major_az_rad = -0.3;
+    m.phase = 3;
+    m.has_launch = 1;
+    m.launch_ns = m.t_ns - 99000000007LL;
+    m.launch_lat_rad = 0.68;
+    m.launch_lon_rad = 2.19;
+    m.launch_err_m = 1234.5;
+    m.cls = -1;
+    m.loft = 2;
+    m.ended = 0;
+    m.merged_into = 0;
+    return m;
+}
+
+/* Takes from @p r until @p want messages of @p size bytes are in @p out (or 10 s pass). */
+static int take_n(struct tl_bus_ctx *ctx, struct tl_bus_ep *r, void *out, size_t size, int want)
+{
+    const int64_t end = tl_wall_ns() + 10000000000LL;
+    int got = 0;
+    while (got < want && tl_wall_ns() < end) {
+        int n;
+        tl_bus_wait(ctx, 0.1);
+        while (got < want && (n = tl_bus_take(r, (char *)out + (size_t)got * size, want - got,
+                                              NULL)) > 0)
+            got += n;
+    }
+    return got;
+}
+
+static void same_text(enum tl_msg_kind k, const void *a, const void *b)
+{
+    char ta[4096], tb[4096];
+    tl_msg_canonical(k, a, ta, sizeof ta);
+    tl_msg_canonical(k, b, tb, sizeof tb);
+    if (strcmp(ta, tb) != 0)
+        fail_msg("%s changed on the bus:\n  sent %s\n  got  %s", tl_msg_topic(k), ta, tb);
+}
+
+/* Every field of SystemTrack and Clock survives the wire (compared by canonical text, which
+ * holds every field at full precision); an ended one goes with a dispose; a system track that
+ * fails tl_msg_system_check is dropped by the reader. */
+static void system_and_clock_round_trip(void **state)
+{
+    struct tl_bus_ctx *ctx;
+    struct tl_bus *b;
+    struct tl_bus_ep *ws, *rs, *wc, *rc;
+    struct tl_msg_system sent[3], got[3];
+    struct tl_msg_clock clk = { "KR", 1689123600000000000LL, 0, 12.5 }, clk_got[1];
+    (void)state;
+    assert_int_equal(tl_bus_ctx_create(&ctx, NULL), TL_OK);
+    assert_int_equal(tl_bus_open(ctx, 164, NULL, "wire2", &b, NULL), TL_OK);
+    assert_int_equal(tl_bus_writer(b, TL_MSG_SYSTEM_TRACK, "US", &ws, NULL), TL_OK);
+    assert_int_equal(tl_bus_reader(b, TL_MSG_SYSTEM_TRACK, "US", &rs, NULL), TL_OK);
+    assert_int_equal(tl_bus_writer(b, TL_MSG_CLOCK, "KR", &wc, NULL), TL_OK);
+    assert_int_equal(tl_bus_reader(b, TL_MSG_CLOCK, "KR", &rc, NULL), TL_OK);
+    assert_int_equal(tl_bus_wait_matched(ws, 1, 10.0), TL_OK);
+    assert_int_equal(tl_bus_wait_matched(wc, 1, 10.0), TL_OK);
+    sent[0] = full_system(1);
+    sent[1] = full_system(2);
+    sent[1].major_az_rad = NAN; /* none */
+    sent[1].has_impact = 0;
+    sent[1].cls = 3;
+    sent[1].loft = 0;
+    sent[2] = full_system(3);
+    sent[2].ended = 1;
+    sent[2].merged_into = 1;
+    assert_int_equal(tl_bus_write(ws, &sent[0]), TL_OK);
+    {
+        struct tl_msg_system bad = full_system(9);
+        bad.cls = -7; /* not a class: the reader drops it */
+        assert_int_equal(tl_bus_write(ws, &bad), TL_OK);
+    }
+    assert_int_equal(tl_bus_write(ws, &sent[1]), TL_OK);
+    assert_int_equal(tl_bus_write_dispose(ws, &sent[2]), TL_OK);
+    assert_int_equal(take_n(ctx, rs, got, sizeof got[0], 3), 3);
+    for (int i = 0; i < 3; i++) {
+        /* instances come in any order */
+        const struct tl_msg_system *g = NULL;
+        for (int k = 0; k < 3; k++)
+            if (got[k].system_no == sent[i].system_no)
+                g = &got[k];
+        if (g == NULL)
+            fail_msg("system track %d did not arrive", (int)sent[i].system_no);
+        same_text(TL_MSG_SYSTEM_TRACK, &sent[i], g);
+        assert_int_equal(g->cls, sent[i].cls);
+        assert_int_equal(g->ended, sent[i].ended);
+        assert_int_equal(g->merged_into, sent[i].merged_into);
+        assert_int_equal(g->impact_ns, sent[i].impact_ns);
+        assert_int_equal(g->launch_ns, sent[i].launch_ns);
+    }
+    clk.wall_ns = tl_wall_ns();
+    assert_int_equal(tl_bus_write(wc, &clk), TL_OK);
+    assert_int_equal(take_n(ctx, rc, clk_got, sizeof clk_got[0], 1), 1);
+    same_text(TL_MSG_CLOCK, &clk, &clk_got[0]);
+    assert_string_equal(clk_got[0].nation, "KR");
+    assert_int_equal(clk_got[0].wall_ns, clk.wall_ns);
+    TL_ASSERT_NEAR(clk_got[0].speed, 12.5, 0.0);
+    tl_bus_ctx_destroy(ctx); /* closes the bus too */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(security_grants_and_denials, make_dir, remove_dir),
         cmocka_unit_test(release_property_on_the_wire),
+        cmocka_unit_test(two_contexts_two_threads),
+        cmocka_unit_test(system_and_clock_round_trip),
     };
     return cmocka_run_group_tests_name("bus", tests, NULL, NULL);
 }

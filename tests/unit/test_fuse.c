@@ -287,6 +287,102 @@ static void missed_association_merged(void **state)
     tl_fuse_destroy(f);
 }
 
+/* Ended system tracks (merged away, or left without contributions) go on compaction; the
+ * others keep their numbers and contents, and numbers are never reused. */
+static void compact_removes_ended(void **state)
+{
+    struct tl_fuse_cfg c = tl_fuse_cfg_default();
+    struct tl_fuse *f;
+    struct tl_msg_track m;
+    struct tl_fused keep;
+    int32_t no;
+    int upd;
+    (void)state;
+    c.assess_every_s = 1e9;
+    assert_int_equal(tl_fuse_compact(NULL), TL_EINVAL);
+    assert_int_equal(tl_fuse_create(&c, "US", 1, &f), TL_OK);
+    assert_int_equal(tl_fuse_compact(f), 0); /* empty */
+    m = nat("KR", 1, 0.0, 100.0, 0.0);
+    tl_fuse_track(f, &m, &no, &upd);     /* system 1 */
+    m = nat("JP", 2, 1.0, 100.0, 5.0e4);
+    tl_fuse_track(f, &m, &no, &upd);     /* system 2, merged into 1 below */
+    m = nat("JP", 7, 1.0, 100.0, 3.0e5);
+    tl_fuse_track(f, &m, &no, &upd);     /* system 3, another missile */
+    assert_int_equal(no, 3);
+    m = nat("KR", 8, 1.0, 100.0, 6.0e5);
+    tl_fuse_track(f, &m, &no, &upd);     /* system 4: its only track is deleted below */
+    assert_int_equal(no, 4);
+    m.status = 3;
+    tl_fuse_track(f, &m, &no, &upd);
+    m = nat("JP", 2, 2.0, 100.0, 30.0);
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(tl_fuse_expire(f, T0 + 2000000000LL), 1);
+    assert_int_equal(tl_fuse_compact(f), 1); /* 2 merged; 4 not yet ended */
+    assert_null(tl_fuse_find(f, 2));
+    assert_int_equal(tl_fuse_count(f), 3);
+    assert_int_equal(tl_fuse_get(f, 0)->system_no, 1);
+    assert_int_equal(tl_fuse_get(f, 1)->system_no, 3);
+    assert_int_equal(tl_fuse_get(f, 2)->system_no, 4);
+    keep = *tl_fuse_find(f, 3);
+    /* system 4 ends drop_s after its last contribution left */
+    tl_fuse_expire(f, T0 + (int64_t)((1.0 + c.drop_s + 1.0) * 1e9));
+    assert_true(tl_fuse_find(f, 4)->ended);
+    assert_int_equal(tl_fuse_compact(f), 1);
+    assert_int_equal(tl_fuse_compact(f), 0);
+    assert_null(tl_fuse_find(f, 4));
+    assert_int_equal(tl_fuse_find(f, 1)->n_contrib, 2);
+    { /* moved in the array, not changed (fields compared: struct padding is not copied) */
+        const struct tl_fused *s3 = tl_fuse_find(f, 3);
+        assert_int_equal(s3->t_ns, keep.t_ns);
+        assert_int_equal(s3->n_contrib, keep.n_contrib);
+        assert_memory_equal(s3->x, keep.x, sizeof keep.x);
+        assert_memory_equal(s3->p, keep.p, sizeof keep.p);
+        assert_string_equal(s3->c[0].origin, "JP");
+        assert_int_equal(s3->c[0].track_no, 7);
+    }
+    /* a new missile gets 5: the numbers of the removed are not given again */
+    m = nat("JP", 9, 3.0, 100.0, 9.0e5);
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 5);
+    tl_fuse_destroy(f);
+}
+
+/* issue 10: tl_fuse_restore created the system track and bound the contributors before the bad
+ * one, then failed with TL_EPARSE; now a failure leaves the fusion as it was. */
+static void issue10_restore_fails_unchanged(void **state)
+{
+    struct tl_fuse_cfg c = tl_fuse_cfg_default();
+    struct tl_fuse *f;
+    struct tl_msg_track m;
+    char who[128];
+    int32_t no;
+    int upd;
+    (void)state;
+    c.assess_every_s = 1e9;
+    assert_int_equal(tl_fuse_create(&c, "US", 1, &f), TL_OK);
+    assert_int_equal(tl_fuse_restore(NULL, 1, "KR:1"), TL_EINVAL);
+    assert_int_equal(tl_fuse_restore(f, 0, "KR:1"), TL_EINVAL);
+    assert_int_equal(tl_fuse_restore(f, 1, "KR:1"), TL_OK);
+    /* a bad entry after a good one: system 1 keeps only KR:1 */
+    assert_int_equal(tl_fuse_restore(f, 1, "JP:2,KR:x"), TL_EPARSE);
+    tl_fuse_contributors(tl_fuse_find(f, 1), who, sizeof who);
+    assert_string_equal(who, "KR:1");
+    /* a bad entry for a new number: no system 5, and the next number is still 2 */
+    assert_int_equal(tl_fuse_restore(f, 5, "US:1,KR"), TL_EPARSE);
+    assert_int_equal(tl_fuse_restore(f, 6, "us:1"), TL_EPARSE);
+    assert_null(tl_fuse_find(f, 5));
+    assert_null(tl_fuse_find(f, 6));
+    assert_int_equal(tl_fuse_count(f), 1);
+    /* duplicates, in the text and against what is bound, are bound once */
+    assert_int_equal(tl_fuse_restore(f, 1, "JP:2,KR:1,JP:2"), TL_OK);
+    tl_fuse_contributors(tl_fuse_find(f, 1), who, sizeof who);
+    assert_string_equal(who, "KR:1,JP:2");
+    m = nat("JP", 9, 0.0, 100.0, 9.0e5);
+    tl_fuse_track(f, &m, &no, &upd);
+    assert_int_equal(no, 2);
+    tl_fuse_destroy(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +390,8 @@ int main(void)
         cmocka_unit_test(ci_consistent_under_unknown_correlation),
         cmocka_unit_test(association_numbers_and_incest),
         cmocka_unit_test(missed_association_merged),
+        cmocka_unit_test(compact_removes_ended),
+        cmocka_unit_test(issue10_restore_fails_unchanged),
     };
     return cmocka_run_group_tests_name("fuse", tests, NULL, NULL);
 }

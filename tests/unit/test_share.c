@@ -169,6 +169,11 @@ static void permissions_are_exact(void **state)
     assert_non_null(strstr(xml, "<partition>JP.US.KR</partition>")); /* JP via US to KR */
     assert_null(strstr(xml, "<partition>KR.US</partition>"));
     assert_non_null(strstr(xml, "<default>DENY</default>"));
+    /* the national domain carries the feed's clock too (wire version 2) */
+    p = strstr(xml, "<id>102</id>");
+    assert_non_null(p);
+    assert_non_null(strstr(p, "<topic>Measurement</topic><topic>SystemTrack</topic>"
+                              "<topic>Clock</topic>"));
     /* the hub writes what it relays */
     assert_int_equal(tl_pki_permissions_xml(&t, 1, "CN=US-node,OU=US,O=trilink", xml, sizeof xml),
                      TL_OK);
@@ -223,7 +228,7 @@ static void canonical_text_covers_every_field(void **state)
     int changed = 0;
     (void)state;
     assert_true(tl_msg_canonical(TL_MSG_TRACK, &m, a, sizeof a) > 100);
-    assert_non_null(strstr(a, "Track|v1|KR|3|"));
+    assert_non_null(strstr(a, "Track|v2|KR|3|"));
     for (int f = 0; f < 14 + 6 + TL_NP + 3 + 6; f++) {
         struct tl_msg_track m2 = m;
         switch (f) {
@@ -262,6 +267,128 @@ static void canonical_text_covers_every_field(void **state)
     assert_int_equal(changed, 14 + 6 + TL_NP + 3 + 6);
 }
 
+static struct tl_msg_system a_system(void)
+{
+    struct tl_msg_system m;
+    memset(&m, 0, sizeof m);
+    strcpy(m.owner, "US");
+    m.system_no = 7;
+    m.t_ns = 1689123600000000000LL;
+    m.x[0] = -3.0e6; m.x[1] = 4.0e6; m.x[2] = 4.2e6;
+    m.x[3] = 1000; m.x[4] = 2000; m.x[5] = 500;
+    for (int i = 0; i < 6; i++)
+        m.p[tl_ut6(i, i)] = i < 3 ? 400.0 : 4.0;
+    strcpy(m.contributors, "KR:3,JP:2");
+    m.has_impact = 1;
+    m.impact_lat_rad = 40.8 * DEG;
+    m.impact_lon_rad = 137.2 * DEG;
+    m.semi_major_m = 9000;
+    m.semi_minor_m = 4000;
+    m.impact_ns = m.t_ns + 300000000000LL;
+    m.major_az_rad = 1.2;
+    m.phase = 2;
+    m.has_launch = 1;
+    m.launch_ns = m.t_ns - 120000000000LL;
+    m.launch_lat_rad = 39.0 * DEG;
+    m.launch_lon_rad = 125.7 * DEG;
+    m.launch_err_m = 2500;
+    m.cls = 1;
+    m.loft = 1;
+    return m;
+}
+
+/* The fields wire version 2 gave the system track are checked like a partner's assessment; NaN
+ * azimuth and class -1 are the documented "none". */
+static void system_track_checked(void **state)
+{
+    static const struct {
+        int field;
+        const char *named;
+    } bad[] = {
+        { 0, "owner" },       { 1, "system_no" },    { 2, "x[2]" },      { 3, "p[5]" },
+        { 4, "impact" },      { 5, "ellipse" },      { 6, "impact_ns" }, { 7, "major_az_rad" },
+        { 8, "launch" },      { 9, "launch" },       { 10, "phase" },    { 11, "cls" },
+        { 12, "loft" },       { 13, "ended" },       { 14, "merged_into" }, { 15, "merged_into" },
+        { 16, "has_launch" },
+    };
+    struct tl_msg_system m = a_system();
+    char why[200];
+    (void)state;
+    assert_int_equal(tl_msg_system_check(&m, why, sizeof why), TL_OK);
+    m.major_az_rad = NAN; /* none */
+    m.cls = -1;           /* unknown */
+    m.has_launch = 0;
+    m.launch_lat_rad = NAN; /* not looked at without a launch point */
+    m.ended = 1;
+    m.merged_into = 3;
+    assert_int_equal(tl_msg_system_check(&m, why, sizeof why), TL_OK);
+    assert_int_equal(tl_msg_system_check(&m, NULL, 0), TL_OK);
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        m = a_system();
+        switch (bad[k].field) {
+        case 0: strcpy(m.owner, "u1"); break;
+        case 1: m.system_no = 0; break;
+        case 2: m.x[2] = INFINITY; break;
+        case 3: m.p[5] = NAN; break;
+        case 4: m.impact_lat_rad = 2.0; break;
+        case 5: m.semi_minor_m = 2 * m.semi_major_m; break;
+        case 6: m.impact_ns = -1; break;
+        case 7: m.major_az_rad = INFINITY; break;
+        case 8: m.launch_err_m = NAN; break;
+        case 9: m.launch_ns = 0; break;
+        case 10: m.phase = TL_MSG_PHASE_MAX + 1; break;
+        case 11: m.cls = -2; break;
+        case 12: m.loft = 3; break;
+        case 13: m.ended = 2; break;
+        case 14: m.merged_into = -1; break;
+        case 15: m.merged_into = m.system_no; break;
+        default: m.has_launch = 5; break;
+        }
+        why[0] = '\0';
+        if (tl_msg_system_check(&m, why, sizeof why) != TL_ERANGE)
+            fail_msg("bad field %d accepted", bad[k].field);
+        if (strstr(why, bad[k].named) == NULL)
+            fail_msg("bad field %d: '%s' does not name '%s'", bad[k].field, why, bad[k].named);
+    }
+}
+
+/* Every field of the new SystemTrack and of Clock is in their canonical text (in IDL order). */
+static void canonical_text_of_system_and_clock(void **state)
+{
+    const struct tl_msg_system m = a_system();
+    struct tl_msg_clock c = { "KR", 1689123600000000000LL, 1700000000123456789LL, 4.0 };
+    char a[4096], b[4096];
+    (void)state;
+    tl_msg_canonical(TL_MSG_SYSTEM_TRACK, &m, a, sizeof a);
+    assert_non_null(strstr(a, "SystemTrack|v2|US|7|"));
+    for (int f = 0; f < 12; f++) {
+        struct tl_msg_system m2 = m;
+        switch (f) {
+        case 0: m2.impact_ns++; break;
+        case 1: m2.major_az_rad = nextafter(m2.major_az_rad, 0); break;
+        case 2: m2.phase = 3; break;
+        case 3: m2.has_launch = 0; break;
+        case 4: m2.launch_ns++; break;
+        case 5: m2.launch_lat_rad = nextafter(m2.launch_lat_rad, 0); break;
+        case 6: m2.launch_lon_rad = nextafter(m2.launch_lon_rad, 0); break;
+        case 7: m2.launch_err_m++; break;
+        case 8: m2.cls = -1; break;
+        case 9: m2.loft = 2; break;
+        case 10: m2.ended = 1; break;
+        default: m2.merged_into = 2; break;
+        }
+        tl_msg_canonical(TL_MSG_SYSTEM_TRACK, &m2, b, sizeof b);
+        if (strcmp(a, b) == 0)
+            fail_msg("system field %d changed the message but not its canonical text", f);
+    }
+    /* the new fields follow the old ones: ...semi_minor_m|impact_ns|major_az_rad|... */
+    assert_non_null(strstr(a, "|9000|4000|1689123900000000000|1.2|2|1|1689123480000000000|"));
+    assert_non_null(strstr(a, "|2500|1|1|0|0|"));
+    assert_string_equal(tl_msg_topic(TL_MSG_CLOCK), "Clock");
+    tl_msg_canonical(TL_MSG_CLOCK, &c, a, sizeof a);
+    assert_string_equal(a, "Clock|v2|KR|1689123600000000000|1700000000123456789|4|");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +399,8 @@ int main(void)
         cmocka_unit_test(permissions_are_exact),
         cmocka_unit_test(malformed_samples_rejected),
         cmocka_unit_test(canonical_text_covers_every_field),
+        cmocka_unit_test(system_track_checked),
+        cmocka_unit_test(canonical_text_of_system_and_clock),
     };
     return cmocka_run_group_tests_name("share", tests, NULL, NULL);
 }
