@@ -335,7 +335,7 @@ int cmd_sim(int argc, char **argv)
                 goto out;
             }
             status = n == 0 ? cli_error("sim", TL_EXIT_USAGE, "--replay: '%s' has no reports", replay)
-                            : cli_feed_meas(m, n, m[0].arrival_s + 10.0, &sc->sensors, &topo,
+                            : cli_feed_meas(m, n, m[0].arrival_s + CLI_FEED_LEAD_S, &sc->sensors, &topo,
                                             no_security ? "" : pki, speed, 0.0, NULL, &t0,
                                             &count, NULL);
             free(m);
