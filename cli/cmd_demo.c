@@ -200,14 +200,16 @@ static int setup(struct demo_run *r)
     if (tl_sim_run(r->sc, &earth, &r->sim, &diag) != TL_OK)
         return cli_diag("demo", &diag);
     snprintf(path, sizeof path, "mkdir -p '%s'", r->workdir);
-    if (strchr(r->workdir, '\'') != NULL || system(path) != 0 || realpath(r->workdir, r->dir) == NULL)
+    if (strchr(r->workdir, '\'') != NULL || system(path) != 0 ||
+        realpath(r->workdir, r->dir) == NULL)
         return cli_error("demo", TL_EXIT_FAIL, "--workdir: cannot create '%s'", r->workdir);
     if (r->summary != NULL) { /* refused now, not after the run */
         FILE *f = fopen(r->summary, "a");
         struct stat sb;
         if (f == NULL || (stat(r->summary, &sb) == 0 && S_ISDIR(sb.st_mode))) {
-            const int status = cli_error("demo", TL_EXIT_USAGE, "--summary: cannot write '%s': %s",
-                                         r->summary, f == NULL ? strerror(errno) : "is a directory");
+            const int status =
+                cli_error("demo", TL_EXIT_USAGE, "--summary: cannot write '%s': %s", r->summary,
+                          f == NULL ? strerror(errno) : "is a directory");
             if (f != NULL)
                 fclose(f);
             return status;

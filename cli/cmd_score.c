@@ -464,7 +464,8 @@ static int parse_args(int argc, char **argv, struct score_opts *o)
     if (optind < argc)
         return cli_error("score", TL_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
     if (o->truth == NULL || o->tracks == NULL || o->assess == NULL)
-        return cli_error("score", TL_EXIT_USAGE, "--truth, --tracks and --assessments are required");
+        return cli_error("score", TL_EXIT_USAGE,
+                         "--truth, --tracks and --assessments are required");
     if (o->plot_dir != NULL && strpbrk(o->plot_dir, "'\"\n\\") != NULL)
         return cli_error("score", TL_EXIT_USAGE, "--plot: '%s' has a quote, backslash or newline",
                          o->plot_dir);

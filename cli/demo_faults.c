@@ -132,7 +132,7 @@ void *demo_fault_thread(void *arg)
         if (p <= 0 && f->kind != FAULT_INJECT) {
             /* never kill(-1, ...): that is every process this user may signal */
             demo_say("fault: %s node is not running (its restart failed): fault not done",
-                nations[f->nation]);
+                     nations[f->nation]);
             continue;
         }
         switch (f->kind) {
@@ -143,9 +143,9 @@ void *demo_fault_thread(void *arg)
             pthread_mutex_lock(&x.mu);
             x.pid[f->nation] = 0; /* reaped: its number may be another process's soon */
             pthread_mutex_unlock(&x.mu);
-            demo_say("fault: %s node killed (SIGKILL) at t+%.0f s with %ld rows committed; restart in "
-                "%.0f s",
-                nations[f->nation], f->at_s, f->rows_before, f->dur_s);
+            demo_say("fault: %s node killed (SIGKILL) at t+%.0f s with %ld rows committed; "
+                     "restart in %.0f s",
+                     nations[f->nation], f->at_s, f->rows_before, f->dur_s);
             nap(f->dur_s);
             pthread_mutex_lock(&x.mu);
             x.pid[f->nation] = demo_spawn(f->nation);
@@ -153,20 +153,20 @@ void *demo_fault_thread(void *arg)
             sleep_s(2.0);
             tl_store_count(db, &f->rows_after);
             demo_say("fault: %s node restarted: %ld rows in its database (%ld before the kill)",
-                nations[f->nation], f->rows_after, f->rows_before);
+                     nations[f->nation], f->rows_after, f->rows_before);
             break;
         case FAULT_STOP:
             kill(p, SIGSTOP);
             demo_say("fault: %s node stopped (SIGSTOP) at t+%.0f s for %.0f s", nations[f->nation],
-                f->at_s, f->dur_s);
+                     f->at_s, f->dur_s);
             nap(f->dur_s);
             kill(p, SIGCONT);
             demo_say("fault: %s node continued", nations[f->nation]);
             break;
         case FAULT_INJECT:
             f->injected = inject(f->nation);
-            demo_say("fault: %d malformed samples injected with %s's identity at t+%.0f s", f->injected,
-                nations[f->nation], f->at_s);
+            demo_say("fault: %d malformed samples injected with %s's identity at t+%.0f s",
+                     f->injected, nations[f->nation], f->at_s);
             break;
         }
         f->done = 1;
