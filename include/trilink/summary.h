@@ -135,8 +135,8 @@ TL_API int tl_summary_gain(const double *ratio, size_t n, double best_single_sem
  * @param[out] diag  on error, file @p path and the reason (field and value for TL_EINVAL);
  *                   NULL allowed.
  * @retval TL_OK      written.
- * @retval TL_EINVAL  NULL argument, a count outside its cap, a non-finite number or a string that
- *                    is not UTF-8 (nothing is written).
+ * @retval TL_EINVAL  NULL argument, a count outside its cap, a non-finite number, a string that
+ *                    is not UTF-8 or a partner nation twice (nothing is written).
  * @retval TL_ENOMEM  out of memory (nothing is written).
  * @retval TL_EIO     the file cannot be created or written (diag: "cannot write: <errno text>").
  */
