@@ -67,6 +67,13 @@ int cli_data_file(const char *name, char *out, size_t size);
  * the manual page trilink-scenario(5)); returns TL_EXIT_OK or TL_EXIT_FAIL. */
 int cli_help_scenario(FILE *out);
 
+/** How long before the first launch the feed starts (its clock, t0, is pinned there); earlier
+ * reports are clutter only and are skipped rather than waited through. The few seconds of clutter
+ * kept let the nodes' clocks and trackers run before the first real report; a replay of a file
+ * passes its first report's time + this lead, so it starts at that report. The demo counts the
+ * lead in the scenario time it announces. A margin, not a tuned value. */
+#define CLI_FEED_LEAD_S 10.0
+
 struct tl_sim;
 struct tl_sensor_set;
 struct tl_topology;
@@ -74,7 +81,7 @@ struct tl_meas;
 struct tl_feed_progress;
 /** Publishes measurements already at hand (a file replay, or a simulation's) to each nation's
  * node in real time times @p speed (tl_feed_run), in arrival order; reports before
- * @p first_launch_s - 10 s are skipped. With @p quiet_margin_s > 0, clutter farther than that
+ * @p first_launch_s - CLI_FEED_LEAD_S are skipped. With @p quiet_margin_s > 0, clutter farther than that
  * from any real object's report goes at full speed (tl_feed_mark_quiet; needs the truth, so only
  * simulated measurements). *@p t0_ns gets the scenario time the clock is pinned to. */
 int cli_feed_meas(const struct tl_meas *m, size_t n, double first_launch_s,

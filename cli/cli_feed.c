@@ -27,7 +27,7 @@ int cli_feed_items(const struct tl_meas *m, size_t n, double first_launch_s,
         it->nation = tl_topology_index(t, s->nation);
         if (it->nation < 0)
             continue; /* a sensor of no coalition nation */
-        if (m[i].arrival_s < first_launch_s - 10.0)
+        if (m[i].arrival_s < first_launch_s - CLI_FEED_LEAD_S)
             continue; /* nothing but clutter before the launch: skip the wait */
         snprintf(it->m.nation, sizeof it->m.nation, "%s", s->nation);
         snprintf(it->m.sensor, sizeof it->m.sensor, "%s", s->id);
@@ -43,7 +43,7 @@ int cli_feed_items(const struct tl_meas *m, size_t n, double first_launch_s,
     if (quiet_margin_s > 0)
         tl_feed_mark_quiet(items, real, k, quiet_margin_s);
     free(real);
-    *t0_ns = sensors->epoch_ns + (int64_t)llround((first_launch_s - 10.0) * 1e9);
+    *t0_ns = sensors->epoch_ns + (int64_t)llround((first_launch_s - CLI_FEED_LEAD_S) * 1e9);
     *count = k;
     *out = items;
     return 0;

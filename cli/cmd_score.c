@@ -390,7 +390,25 @@ static void print_object(const struct tl_score_object *o)
            o->apogee_km);
 }
 
-int cmd_score(int argc, char **argv)
+/* What trilink score was asked for. */
+struct score_opts {
+    const char *truth, *tracks, *assess, *plot_dir, *events;
+    struct tl_score_cfg cfg;
+    int runs, json;
+};
+
+/* The figures over every run: sums and counts of the means, totals of the counts. */
+struct totals {
+    double gospa, ospa, miss[3], lerr, confirm_delay;
+    double lte, lte_med, apo, apo_med;
+    long nmiss[3], nlerr, ndelay, assessments, contained;
+    long nlte, nlte_med, napo, napo_med;
+    long objects, tracks_total, swaps, false_tracks, one_track;
+};
+
+/* Fills @p o from the command line. Returns -1 to go on, else the exit status to end with (0
+ * after --help). */
+static int parse_args(int argc, char **argv, struct score_opts *o)
 {
     static const struct option opts[] = {
         { "truth", required_argument, NULL, 't' },  { "tracks", required_argument, NULL, 'k' },
@@ -399,35 +417,26 @@ int cmd_score(int argc, char **argv)
         { "plot", required_argument, NULL, 'p' },   { "events", required_argument, NULL, 'e' },
         { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
     };
-    const char *truth = NULL, *tracks = NULL, *assess = NULL, *plot_dir = NULL, *events = NULL;
-    struct tl_score_cfg cfg = tl_score_cfg_default();
-    struct tl_score first;
-    struct obj_acc *acc = NULL;
-    int have_first = 0, n_acc = 0;
     double runs_d = 0.0;
-    int runs, json = 0, ch, status = TL_EXIT_OK;
-    /* Accumulators over runs. */
-    double gospa = 0, ospa = 0, miss[3] = { 0, 0, 0 }, lerr = 0, confirm_delay = 0;
-    double lte = 0, lte_med = 0, apo = 0, apo_med = 0;
-    long nmiss[3] = { 0, 0, 0 }, nlerr = 0, ndelay = 0, assessments = 0, contained = 0;
-    long nlte = 0, nlte_med = 0, napo = 0, napo_med = 0;
-    long objects = 0, tracks_total = 0, swaps = 0, false_tracks = 0, one_track = 0;
+    int ch;
 
+    memset(o, 0, sizeof *o);
+    o->cfg = tl_score_cfg_default();
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (ch) {
         case 't':
-            truth = optarg;
+            o->truth = optarg;
             break;
         case 'k':
-            tracks = optarg;
+            o->tracks = optarg;
             break;
         case 'a':
-            assess = optarg;
+            o->assess = optarg;
             break;
         case 'e':
-            events = optarg;
+            o->events = optarg;
             break;
         case 'r':
             if (cli_number("score", "--runs", optarg, 1, 100000, &runs_d) != 0)
@@ -436,14 +445,14 @@ int cmd_score(int argc, char **argv)
                 return cli_error("score", TL_EXIT_USAGE, "--runs: '%s' is not an integer", optarg);
             break;
         case 'c':
-            if (cli_number("score", "--cutoff", optarg, 1.0, 1e7, &cfg.cutoff_m) != 0)
+            if (cli_number("score", "--cutoff", optarg, 1.0, 1e7, &o->cfg.cutoff_m) != 0)
                 return TL_EXIT_USAGE;
             break;
         case 'j':
-            json = 1;
+            o->json = 1;
             break;
         case 'p':
-            plot_dir = optarg;
+            o->plot_dir = optarg;
             break;
         case 'h':
             usage(stdout);
@@ -454,178 +463,234 @@ int cmd_score(int argc, char **argv)
     }
     if (optind < argc)
         return cli_error("score", TL_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
-    if (truth == NULL || tracks == NULL || assess == NULL)
-        return cli_error("score", TL_EXIT_USAGE, "--truth, --tracks and --assessments are required");
-    if (plot_dir != NULL && strpbrk(plot_dir, "'\"\n\\") != NULL)
+    if (o->truth == NULL || o->tracks == NULL || o->assess == NULL)
+        return cli_error("score", TL_EXIT_USAGE,
+                         "--truth, --tracks and --assessments are required");
+    if (o->plot_dir != NULL && strpbrk(o->plot_dir, "'\"\n\\") != NULL)
         return cli_error("score", TL_EXIT_USAGE, "--plot: '%s' has a quote, backslash or newline",
-                         plot_dir);
-    if (plot_dir != NULL && strlen(plot_dir) > 900)
+                         o->plot_dir);
+    if (o->plot_dir != NULL && strlen(o->plot_dir) > 900)
         return cli_error("score", TL_EXIT_USAGE, "--plot: the directory name is longer than 900 "
                                                  "characters");
-    runs = (int)runs_d;
-    memset(&first, 0, sizeof first);
-    /* Every run is scored (and so checked) before anything is printed or plotted. */
-    for (int run = runs > 0 ? 1 : 0; run <= runs; run++) {
+    o->runs = (int)runs_d;
+    return -1;
+}
+
+/* One accumulator per object of the first run, with its truth. Returns 0, or an exit status. */
+static int init_acc(const struct tl_score *s, struct obj_acc **acc, int *n_acc)
+{
+    *n_acc = s->n_objects;
+    if ((*acc = calloc((size_t)*n_acc + 1, sizeof **acc)) == NULL)
+        return cli_error("score", TL_EXIT_FAIL, "out of memory");
+    for (int i = 0; i < *n_acc; i++) {
+        const struct tl_score_object *o = &s->obj[i];
+        struct obj_acc *a = &(*acc)[i];
+        snprintf(a->id, sizeof a->id, "%s", o->id);
+        a->launch_s = o->launch_s;
+        a->burnout_s = o->burnout_s;
+        a->reentry_s = o->reentry_s;
+        a->impact_s = o->impact_s;
+        a->apogee_km = o->apogee_km;
+    }
+    return 0;
+}
+
+/* Adds run @p s to the totals and the per-object accumulators. */
+static void add_run(struct totals *t, struct obj_acc *acc, int n_acc, const struct tl_score *s)
+{
+    t->gospa += s->gospa_mean_m;
+    t->ospa += s->ospa_mean_m;
+    t->false_tracks += s->false_tracks;
+    t->assessments += s->assessments;
+    t->contained += s->contained;
+    for (int i = 0; i < s->n_objects; i++) {
+        const struct tl_score_object *o = &s->obj[i];
+        /* The same truth for every run: object i is the same missile in each. */
+        struct obj_acc *a = i < n_acc ? &acc[i] : NULL;
+        t->objects++;
+        t->tracks_total += o->tracks;
+        t->swaps += o->swaps;
+        t->one_track += o->tracks == 1;
+        for (int j = 0; j < 3; j++)
+            nanmean_add(&t->miss[j], &t->nmiss[j], o->ipp_miss_m[j]);
+        nanmean_add(&t->lerr, &t->nlerr, o->launch_err_m);
+        nanmean_add(&t->confirm_delay, &t->ndelay, o->confirmed_s - o->first_seen_s);
+        nanmean_add(&t->lte, &t->nlte, fabs(o->launch_time_err_s));
+        nanmean_add(&t->lte_med, &t->nlte_med, fabs(o->launch_time_err_median_s));
+        nanmean_add(&t->apo, &t->napo, fabs(o->apogee_err_km));
+        nanmean_add(&t->apo_med, &t->napo_med, fabs(o->apogee_err_median_km));
+        if (a == NULL)
+            continue;
+        acc_add(a, F_LTE, o->launch_time_err_s);
+        acc_add(a, F_LTE_MED, o->launch_time_err_median_s);
+        acc_add(a, F_APO, o->apogee_err_km);
+        acc_add(a, F_APO_MED, o->apogee_err_median_km);
+        acc_add(a, F_LERR, o->launch_err_m);
+        for (int j = 0; j < 3; j++)
+            acc_add(a, F_MISS30 + j, o->ipp_miss_m[j]);
+        acc_add(a, F_MISS_LAST, o->ipp_miss_last_m);
+        acc_add(a, F_POS, o->pos_rmse_m);
+        acc_add(a, F_VEL, o->vel_rmse_mps);
+        acc_add(a, F_SEEN, o->first_seen_s);
+        acc_add(a, F_CONF, o->confirmed_s);
+        acc_add(a, F_TRACKS, o->tracks);
+        acc_add(a, F_SWAPS, o->swaps);
+        a->assessments += o->assessments;
+        a->contained += o->contained;
+    }
+}
+
+/* Every run scored (and so checked) before anything is printed or plotted: the totals, the
+ * accumulators (owned in *@p acc) and the first run's score (in *@p first when *@p have_first;
+ * kept for the charts). Returns 0, or an exit status. */
+static int score_runs(const struct score_opts *o, struct totals *t, struct obj_acc **acc,
+                      int *n_acc, struct tl_score *first, int *have_first)
+{
+    for (int run = o->runs > 0 ? 1 : 0; run <= o->runs; run++) {
         char tp[512], ap[512];
         struct tl_score s;
         struct tl_diag diag;
         int rc;
 
-        run_name(tracks, run, tp, sizeof tp);
-        run_name(assess, run, ap, sizeof ap);
+        run_name(o->tracks, run, tp, sizeof tp);
+        run_name(o->assess, run, ap, sizeof ap);
         memset(&diag, 0, sizeof diag);
-        if ((rc = tl_score_files_events(&cfg, truth, tp, ap, events, &s, &diag)) != TL_OK) {
-            status = rc == TL_ENOMEM ? cli_error("score", TL_EXIT_FAIL, "out of memory")
-                                     : cli_diag("score", &diag);
-            goto out;
+        if ((rc = tl_score_files_events(&o->cfg, o->truth, tp, ap, o->events, &s, &diag)) != TL_OK)
+            return rc == TL_ENOMEM ? cli_error("score", TL_EXIT_FAIL, "out of memory")
+                                   : cli_diag("score", &diag);
+        if (*acc == NULL && (rc = init_acc(&s, acc, n_acc)) != 0) {
+            tl_score_free(&s);
+            return rc;
         }
-        if (acc == NULL) {
-            n_acc = s.n_objects;
-            if ((acc = calloc((size_t)n_acc + 1, sizeof *acc)) == NULL) {
-                tl_score_free(&s);
-                status = cli_error("score", TL_EXIT_FAIL, "out of memory");
-                goto out;
-            }
-            for (int i = 0; i < n_acc; i++) {
-                const struct tl_score_object *o = &s.obj[i];
-                snprintf(acc[i].id, sizeof acc[i].id, "%s", o->id);
-                acc[i].launch_s = o->launch_s;
-                acc[i].burnout_s = o->burnout_s;
-                acc[i].reentry_s = o->reentry_s;
-                acc[i].impact_s = o->impact_s;
-                acc[i].apogee_km = o->apogee_km;
-            }
-        }
-        gospa += s.gospa_mean_m;
-        ospa += s.ospa_mean_m;
-        false_tracks += s.false_tracks;
-        assessments += s.assessments;
-        contained += s.contained;
-        for (int i = 0; i < s.n_objects; i++) {
-            const struct tl_score_object *o = &s.obj[i];
-            /* The same truth for every run: object i is the same missile in each. */
-            struct obj_acc *a = i < n_acc ? &acc[i] : NULL;
-            objects++;
-            tracks_total += o->tracks;
-            swaps += o->swaps;
-            one_track += o->tracks == 1;
-            for (int j = 0; j < 3; j++)
-                nanmean_add(&miss[j], &nmiss[j], o->ipp_miss_m[j]);
-            nanmean_add(&lerr, &nlerr, o->launch_err_m);
-            nanmean_add(&confirm_delay, &ndelay, o->confirmed_s - o->first_seen_s);
-            nanmean_add(&lte, &nlte, fabs(o->launch_time_err_s));
-            nanmean_add(&lte_med, &nlte_med, fabs(o->launch_time_err_median_s));
-            nanmean_add(&apo, &napo, fabs(o->apogee_err_km));
-            nanmean_add(&apo_med, &napo_med, fabs(o->apogee_err_median_km));
-            if (a == NULL)
-                continue;
-            acc_add(a, F_LTE, o->launch_time_err_s);
-            acc_add(a, F_LTE_MED, o->launch_time_err_median_s);
-            acc_add(a, F_APO, o->apogee_err_km);
-            acc_add(a, F_APO_MED, o->apogee_err_median_km);
-            acc_add(a, F_LERR, o->launch_err_m);
-            for (int j = 0; j < 3; j++)
-                acc_add(a, F_MISS30 + j, o->ipp_miss_m[j]);
-            acc_add(a, F_MISS_LAST, o->ipp_miss_last_m);
-            acc_add(a, F_POS, o->pos_rmse_m);
-            acc_add(a, F_VEL, o->vel_rmse_mps);
-            acc_add(a, F_SEEN, o->first_seen_s);
-            acc_add(a, F_CONF, o->confirmed_s);
-            acc_add(a, F_TRACKS, o->tracks);
-            acc_add(a, F_SWAPS, o->swaps);
-            a->assessments += o->assessments;
-            a->contained += o->contained;
-        }
-        if (!have_first) {
-            first = s; /* kept for the charts, which are drawn once every run has passed */
-            have_first = 1;
+        add_run(t, *acc, *n_acc, &s);
+        if (!*have_first) {
+            *first = s; /* kept for the charts, which are drawn once every run has passed */
+            *have_first = 1;
         } else {
             tl_score_free(&s);
         }
     }
-    {
-        const double n = runs > 0 ? runs : 1;
-        const double frac = assessments > 0 ? (double)contained / (double)assessments : NAN;
-        if (json) {
-            json_t *o = json_object(), *det = json_array();
-            char *text;
-            json_object_set_new(o, "runs", json_integer(runs > 0 ? runs : 1));
-            json_object_set_new(o, "objects", json_integer(objects));
-            json_object_set_new(o, "gospa_mean_m", jnum(gospa / n));
-            json_object_set_new(o, "ospa_mean_m", jnum(ospa / n));
-            json_object_set_new(o, "tracks_per_object",
-                                jnum(objects ? (double)tracks_total / (double)objects : NAN));
-            json_object_set_new(o, "objects_with_one_track", json_integer(one_track));
-            json_object_set_new(o, "track_swaps", json_integer(swaps));
-            json_object_set_new(o, "false_confirmed_tracks", json_integer(false_tracks));
-            json_object_set_new(o, "confirm_delay_s", jnum(ndelay ? confirm_delay / (double)ndelay : NAN));
-            json_object_set_new(o, "launch_error_m", jnum(nlerr ? lerr / (double)nlerr : NAN));
-            json_object_set_new(o, "ipp_miss_30s_m", jnum(nmiss[0] ? miss[0] / (double)nmiss[0] : NAN));
-            json_object_set_new(o, "ipp_miss_60s_m", jnum(nmiss[1] ? miss[1] / (double)nmiss[1] : NAN));
-            json_object_set_new(o, "ipp_miss_120s_m", jnum(nmiss[2] ? miss[2] / (double)nmiss[2] : NAN));
-            json_object_set_new(o, "launch_time_abs_err_s", jnum(nlte ? lte / (double)nlte : NAN));
-            json_object_set_new(o, "launch_time_abs_err_median_s",
-                                jnum(nlte_med ? lte_med / (double)nlte_med : NAN));
-            json_object_set_new(o, "apogee_abs_err_km", jnum(napo ? apo / (double)napo : NAN));
-            json_object_set_new(o, "apogee_abs_err_median_km",
-                                jnum(napo_med ? apo_med / (double)napo_med : NAN));
-            json_object_set_new(o, "ellipse_assessments", json_integer(assessments));
-            json_object_set_new(o, "ellipse_containment", jnum(frac));
-            for (int i = 0; i < n_acc; i++) {
-                json_t *e = json_object(), *tj = json_object();
-                json_object_set_new(e, "id", json_string(acc[i].id));
-                for (int f = 0; f < NF; f++)
-                    json_object_set_new(e, FKEY[f], jnum(acc_mean(&acc[i], f)));
-                json_object_set_new(e, "ellipse_assessments", json_integer(acc[i].assessments));
-                json_object_set_new(e, "ellipse_contained", json_integer(acc[i].contained));
-                json_object_set_new(tj, "launch_s", jnum(acc[i].launch_s));
-                json_object_set_new(tj, "burnout_s", jnum(acc[i].burnout_s));
-                json_object_set_new(tj, "reentry_s", jnum(acc[i].reentry_s));
-                json_object_set_new(tj, "impact_s", jnum(acc[i].impact_s));
-                json_object_set_new(tj, "apogee_km", jnum(acc[i].apogee_km));
-                json_object_set_new(e, "truth", tj);
-                json_array_append_new(det, e);
-            }
-            json_object_set_new(o, "objects_detail", det);
-            text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-            printf("%s\n", text);
-            free(text);
-            json_decref(o);
-        } else {
-            if (runs == 0)
-                for (int i = 0; i < first.n_objects; i++)
-                    print_object(&first.obj[i]);
-            else
-                for (int i = 0; i < n_acc; i++)
-                    printf("%-8s over %d runs: launch time %+.2f s (median after burnout %+.2f s), "
-                           "apogee %+.2f km (median %+.2f km), launch error %.0f m, last impact "
-                           "miss %.0f m, %.2f tracks\n",
-                           acc[i].id, runs, acc_mean(&acc[i], F_LTE), acc_mean(&acc[i], F_LTE_MED),
-                           acc_mean(&acc[i], F_APO), acc_mean(&acc[i], F_APO_MED),
-                           acc_mean(&acc[i], F_LERR), acc_mean(&acc[i], F_MISS_LAST),
-                           acc_mean(&acc[i], F_TRACKS));
-            printf("%s%d run%s, %ld object%s: GOSPA mean %.1f m, OSPA mean %.1f m; %.2f tracks per "
-                   "object (%ld with exactly one), %ld swaps, %ld false confirmed tracks\n",
-                   runs > 0 ? "Monte Carlo: " : "", runs > 0 ? runs : 1, runs > 1 ? "s" : "",
-                   objects, objects == 1 ? "" : "s", gospa / n, ospa / n,
-                   objects ? (double)tracks_total / (double)objects : NAN, one_track, swaps,
-                   false_tracks);
-            printf("mean confirmation delay %.1f s, launch-point error %.0f m, impact miss at "
-                   "burnout +30/+60/+120 s: %.0f / %.0f / %.0f m\n",
-                   ndelay ? confirm_delay / (double)ndelay : NAN, nlerr ? lerr / (double)nlerr : NAN,
-                   nmiss[0] ? miss[0] / (double)nmiss[0] : NAN,
-                   nmiss[1] ? miss[1] / (double)nmiss[1] : NAN,
-                   nmiss[2] ? miss[2] / (double)nmiss[2] : NAN);
-            printf("mean absolute launch-time error %.2f s (of medians after burnout %.2f s), "
-                   "apogee error %.2f km (%.2f km)\n",
-                   nlte ? lte / (double)nlte : NAN, nlte_med ? lte_med / (double)nlte_med : NAN,
-                   napo ? apo / (double)napo : NAN, napo_med ? apo_med / (double)napo_med : NAN);
-            printf("95%% impact ellipse after burnout contained the true impact point in %ld of "
-                   "%ld assessments (%.1f %%)\n",
-                   contained, assessments, 100.0 * frac);
-        }
+    return 0;
+}
+
+/* --json: one object, the means over the runs and one entry per missile. */
+static void print_json(const struct totals *t, const struct obj_acc *acc, int n_acc, int runs)
+{
+    const double n = runs > 0 ? runs : 1;
+    const double frac = t->assessments > 0 ? (double)t->contained / (double)t->assessments : NAN;
+    json_t *o = json_object(), *det = json_array();
+    char *text;
+
+    json_object_set_new(o, "runs", json_integer(runs > 0 ? runs : 1));
+    json_object_set_new(o, "objects", json_integer(t->objects));
+    json_object_set_new(o, "gospa_mean_m", jnum(t->gospa / n));
+    json_object_set_new(o, "ospa_mean_m", jnum(t->ospa / n));
+    json_object_set_new(o, "tracks_per_object",
+                        jnum(t->objects ? (double)t->tracks_total / (double)t->objects : NAN));
+    json_object_set_new(o, "objects_with_one_track", json_integer(t->one_track));
+    json_object_set_new(o, "track_swaps", json_integer(t->swaps));
+    json_object_set_new(o, "false_confirmed_tracks", json_integer(t->false_tracks));
+    json_object_set_new(o, "confirm_delay_s",
+                        jnum(t->ndelay ? t->confirm_delay / (double)t->ndelay : NAN));
+    json_object_set_new(o, "launch_error_m", jnum(t->nlerr ? t->lerr / (double)t->nlerr : NAN));
+    json_object_set_new(o, "ipp_miss_30s_m",
+                        jnum(t->nmiss[0] ? t->miss[0] / (double)t->nmiss[0] : NAN));
+    json_object_set_new(o, "ipp_miss_60s_m",
+                        jnum(t->nmiss[1] ? t->miss[1] / (double)t->nmiss[1] : NAN));
+    json_object_set_new(o, "ipp_miss_120s_m",
+                        jnum(t->nmiss[2] ? t->miss[2] / (double)t->nmiss[2] : NAN));
+    json_object_set_new(o, "launch_time_abs_err_s", jnum(t->nlte ? t->lte / (double)t->nlte : NAN));
+    json_object_set_new(o, "launch_time_abs_err_median_s",
+                        jnum(t->nlte_med ? t->lte_med / (double)t->nlte_med : NAN));
+    json_object_set_new(o, "apogee_abs_err_km", jnum(t->napo ? t->apo / (double)t->napo : NAN));
+    json_object_set_new(o, "apogee_abs_err_median_km",
+                        jnum(t->napo_med ? t->apo_med / (double)t->napo_med : NAN));
+    json_object_set_new(o, "ellipse_assessments", json_integer(t->assessments));
+    json_object_set_new(o, "ellipse_containment", jnum(frac));
+    for (int i = 0; i < n_acc; i++) {
+        json_t *e = json_object(), *tj = json_object();
+        json_object_set_new(e, "id", json_string(acc[i].id));
+        for (int f = 0; f < NF; f++)
+            json_object_set_new(e, FKEY[f], jnum(acc_mean(&acc[i], f)));
+        json_object_set_new(e, "ellipse_assessments", json_integer(acc[i].assessments));
+        json_object_set_new(e, "ellipse_contained", json_integer(acc[i].contained));
+        json_object_set_new(tj, "launch_s", jnum(acc[i].launch_s));
+        json_object_set_new(tj, "burnout_s", jnum(acc[i].burnout_s));
+        json_object_set_new(tj, "reentry_s", jnum(acc[i].reentry_s));
+        json_object_set_new(tj, "impact_s", jnum(acc[i].impact_s));
+        json_object_set_new(tj, "apogee_km", jnum(acc[i].apogee_km));
+        json_object_set_new(e, "truth", tj);
+        json_array_append_new(det, e);
     }
-    if (plot_dir != NULL && have_first && plot(plot_dir, &first, cfg.cutoff_m, cfg.p) != 0)
+    json_object_set_new(o, "objects_detail", det);
+    text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    printf("%s\n", text);
+    free(text);
+    json_decref(o);
+}
+
+/* The text report: each object (one run) or its means (--runs), then the means over all. */
+static void print_text(const struct totals *t, const struct obj_acc *acc, int n_acc, int runs,
+                       const struct tl_score *first)
+{
+    const double n = runs > 0 ? runs : 1;
+    const double frac = t->assessments > 0 ? (double)t->contained / (double)t->assessments : NAN;
+
+    if (runs == 0)
+        for (int i = 0; i < first->n_objects; i++)
+            print_object(&first->obj[i]);
+    else
+        for (int i = 0; i < n_acc; i++)
+            printf("%-8s over %d runs: launch time %+.2f s (median after burnout %+.2f s), "
+                   "apogee %+.2f km (median %+.2f km), launch error %.0f m, last impact "
+                   "miss %.0f m, %.2f tracks\n",
+                   acc[i].id, runs, acc_mean(&acc[i], F_LTE), acc_mean(&acc[i], F_LTE_MED),
+                   acc_mean(&acc[i], F_APO), acc_mean(&acc[i], F_APO_MED),
+                   acc_mean(&acc[i], F_LERR), acc_mean(&acc[i], F_MISS_LAST),
+                   acc_mean(&acc[i], F_TRACKS));
+    printf("%s%d run%s, %ld object%s: GOSPA mean %.1f m, OSPA mean %.1f m; %.2f tracks per "
+           "object (%ld with exactly one), %ld swaps, %ld false confirmed tracks\n",
+           runs > 0 ? "Monte Carlo: " : "", runs > 0 ? runs : 1, runs > 1 ? "s" : "",
+           t->objects, t->objects == 1 ? "" : "s", t->gospa / n, t->ospa / n,
+           t->objects ? (double)t->tracks_total / (double)t->objects : NAN, t->one_track, t->swaps,
+           t->false_tracks);
+    printf("mean confirmation delay %.1f s, launch-point error %.0f m, impact miss at "
+           "burnout +30/+60/+120 s: %.0f / %.0f / %.0f m\n",
+           t->ndelay ? t->confirm_delay / (double)t->ndelay : NAN,
+           t->nlerr ? t->lerr / (double)t->nlerr : NAN,
+           t->nmiss[0] ? t->miss[0] / (double)t->nmiss[0] : NAN,
+           t->nmiss[1] ? t->miss[1] / (double)t->nmiss[1] : NAN,
+           t->nmiss[2] ? t->miss[2] / (double)t->nmiss[2] : NAN);
+    printf("mean absolute launch-time error %.2f s (of medians after burnout %.2f s), "
+           "apogee error %.2f km (%.2f km)\n",
+           t->nlte ? t->lte / (double)t->nlte : NAN,
+           t->nlte_med ? t->lte_med / (double)t->nlte_med : NAN,
+           t->napo ? t->apo / (double)t->napo : NAN,
+           t->napo_med ? t->apo_med / (double)t->napo_med : NAN);
+    printf("95%% impact ellipse after burnout contained the true impact point in %ld of "
+           "%ld assessments (%.1f %%)\n",
+           t->contained, t->assessments, 100.0 * frac);
+}
+
+int cmd_score(int argc, char **argv)
+{
+    struct score_opts o;
+    struct totals t;
+    struct tl_score first;
+    struct obj_acc *acc = NULL;
+    int have_first = 0, n_acc = 0, status;
+
+    if ((status = parse_args(argc, argv, &o)) >= 0)
+        return status;
+    memset(&t, 0, sizeof t);
+    memset(&first, 0, sizeof first);
+    if ((status = score_runs(&o, &t, &acc, &n_acc, &first, &have_first)) != 0)
+        goto out;
+    if (o.json)
+        print_json(&t, acc, n_acc, o.runs);
+    else
+        print_text(&t, acc, n_acc, o.runs, &first);
+    if (o.plot_dir != NULL && have_first && plot(o.plot_dir, &first, o.cfg.cutoff_m, o.cfg.p) != 0)
         status = TL_EXIT_FAIL;
 out:
     if (have_first)

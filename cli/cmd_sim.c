@@ -128,7 +128,20 @@ static void events(const struct tl_sim *sim, FILE *out, int csv)
     }
 }
 
-int cmd_sim(int argc, char **argv)
+/* What trilink sim was asked for, and the diagnostic its steps share. */
+struct sim_opts {
+    const char *replay, *pki, *nations, *hub, *truth, *events_path, *scenario, *meas_path,
+        *sensors_path;
+    int realtime, no_security;
+    double speed, domain_base, step, seed, runs;
+    char scen_path[1024];
+    struct tl_topology topo;
+    struct tl_diag diag;
+};
+
+/* The options into @p o. Returns -1 to go on, else the exit status to end with (0 after
+ * --help). */
+static int parse_options(int argc, char **argv, struct sim_opts *o)
 {
     static const struct option opts[] = {
         { "truth", required_argument, NULL, 't' }, { "step", required_argument, NULL, 's' },
@@ -148,76 +161,63 @@ int cmd_sim(int argc, char **argv)
         { "replay", required_argument, NULL, 'p' },
         { NULL, 0, NULL, 0 },
     };
-    const char *replay = NULL;
-    int realtime = 0, no_security = 0;
-    double speed = 1.0, domain_base = 120;
-    const char *pki = NULL, *nations = "KR,US,JP", *hub = "US";
-    const char *truth = NULL, *events_path = NULL, *scenario = NULL, *meas_path = NULL,
-               *sensors_path = NULL;
-    double step = NAN, seed = 1.0, runs = 0.0;
-    struct tl_scenario *sc = NULL;
-    struct tl_sim *sim = NULL;
-    struct tl_earth earth = tl_earth_wgs84();
-    struct tl_diag diag;
-    struct tl_topology topo;
-    char scen_path[1024];
-    int c, rc, status = TL_EXIT_OK;
+    int c;
 
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 't':
-            truth = optarg;
+            o->truth = optarg;
             break;
         case 's':
-            if (cli_number("sim", "--step", optarg, 0.001, 3600.0, &step) != 0)
+            if (cli_number("sim", "--step", optarg, 0.001, 3600.0, &o->step) != 0)
                 return TL_EXIT_USAGE;
             break;
         case 'e':
-            events_path = optarg;
+            o->events_path = optarg;
             break;
         case 'R':
-            if (cli_integer("sim", "--runs", optarg, 1.0, 100000.0, &runs) != 0)
+            if (cli_integer("sim", "--runs", optarg, 1.0, 100000.0, &o->runs) != 0)
                 return TL_EXIT_USAGE;
             break;
         case 'm':
-            meas_path = optarg;
+            o->meas_path = optarg;
             break;
         case 'S':
-            sensors_path = optarg;
+            o->sensors_path = optarg;
             break;
         case 'r':
-            if (cli_integer("sim", "--seed", optarg, 0.0, 9007199254740992.0, &seed) != 0)
+            if (cli_integer("sim", "--seed", optarg, 0.0, 9007199254740992.0, &o->seed) != 0)
                 return TL_EXIT_USAGE;
             break;
         case 'T':
-            realtime = 1;
+            o->realtime = 1;
             break;
         case 'p':
-            replay = optarg;
+            o->replay = optarg;
             break;
         case 'x':
-            if (cli_number("sim", "--speed", optarg, 0.01, 1000.0, &speed) != 0)
+            if (cli_number("sim", "--speed", optarg, 0.01, 1000.0, &o->speed) != 0)
                 return TL_EXIT_USAGE;
             break;
         case 'P':
-            pki = optarg;
+            o->pki = optarg;
             break;
         case 'N':
-            no_security = 1;
+            o->no_security = 1;
             break;
         case 'n':
-            nations = optarg;
+            o->nations = optarg;
             break;
         case 'u':
-            hub = optarg;
+            o->hub = optarg;
             break;
         case 'M':
-            hub = "";
+            o->hub = "";
             break;
         case 'd':
-            if (cli_integer("sim", "--domain-base", optarg, 0.0, 220.0, &domain_base) != 0)
+            if (cli_integer("sim", "--domain-base", optarg, 0.0, 220.0, &o->domain_base) != 0)
                 return TL_EXIT_USAGE;
             break;
         case 'h':
@@ -227,127 +227,169 @@ int cmd_sim(int argc, char **argv)
             return cli_bad_option("sim", c, argv);
         }
     }
+    return -1;
+}
+
+/* The scenario argument and the options that go together, checked before anything runs; the
+ * topology for --realtime. Returns -1 to go on, else the exit status. */
+static int check_options(int argc, char **argv, struct sim_opts *o)
+{
     if (optind == argc)
         return cli_error("sim", TL_EXIT_USAGE, "missing SCENARIO.yaml (see trilink sim --help)");
     if (optind + 1 < argc)
         return cli_error("sim", TL_EXIT_USAGE, "unexpected argument '%s'", argv[optind + 1]);
-    if (cli_data_file(argv[optind], scen_path, sizeof scen_path) != 0)
-        return cli_error("sim", TL_EXIT_USAGE, "%s", scen_path);
-    scenario = scen_path;
-    if (truth == NULL)
+    if (cli_data_file(argv[optind], o->scen_path, sizeof o->scen_path) != 0)
+        return cli_error("sim", TL_EXIT_USAGE, "%s", o->scen_path);
+    o->scenario = o->scen_path;
+    if (o->truth == NULL)
         return cli_error("sim", TL_EXIT_USAGE, "--truth FILE is required");
-    if (replay != NULL && !realtime)
+    if (o->replay != NULL && !o->realtime)
         return cli_error("sim", TL_EXIT_USAGE, "--replay FILE goes with --realtime");
-    if (realtime && pki == NULL && !no_security)
+    if (o->realtime && o->pki == NULL && !o->no_security)
         return cli_error("sim", TL_EXIT_USAGE,
                          "--realtime: give --pki DIR (trilink pki), or --no-security");
-    if (realtime && pki != NULL && !no_security) {
+    if (o->realtime && o->pki != NULL && !o->no_security) {
         /* refused before the run, not by Cyclone DDS after it ("Error (-1)") */
         struct stat sb;
-        if (stat(pki, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        if (stat(o->pki, &sb) != 0 || !S_ISDIR(sb.st_mode))
             return cli_error("sim", TL_EXIT_USAGE,
                              "--pki: '%s' is not a directory (make one with trilink pki --out %s)",
-                             pki, pki);
+                             o->pki, o->pki);
     }
-    memset(&diag, 0, sizeof diag);
-    if (realtime && tl_topology_make(nations, hub, (int)domain_base, &topo, &diag) != TL_OK)
-        return cli_error("sim", TL_EXIT_USAGE, "--realtime: %s", diag.message);
-    if ((rc = tl_scenario_load(scenario, &sc, &diag)) != TL_OK)
-        return rc == TL_ENOMEM ? cli_error("sim", TL_EXIT_FAIL, "out of memory")
-                               : cli_diag("sim", &diag);
-    if (sensors_path != NULL) {
-        if (tl_sensor_load(sensors_path, &sc->sensors, &diag) != TL_OK) {
-            status = cli_diag("sim", &diag);
-            goto out;
-        }
-    }
-    if (meas_path != NULL && sc->sensors.n == 0) {
-        status = cli_error("sim", TL_EXIT_USAGE,
-                           "--measurements: the scenario declares no sensors (add sensors: or "
-                           "--sensors FILE)");
-        goto out;
-    }
-    if ((rc = tl_sim_run(sc, &earth, &sim, &diag)) != TL_OK) {
-        status = rc == TL_ENOSOL ? cli_diag("sim", &diag)
-                                 : cli_error("sim", TL_EXIT_FAIL, "%s", tl_strerror(rc));
-        goto out;
-    }
-    if (isnan(step))
-        step = sc->step_s;
-    if ((status = write_truth(sim, step, truth)) != 0)
-        goto out;
-    {
-        char epoch[32];
-        tl_time_format_iso8601(sc->epoch_ns, 0, epoch, sizeof epoch);
-        printf("scenario %s: %d launch%s, epoch %s, truth every %g s -> %s\n",
-               sc->name[0] ? sc->name : scenario, tl_sim_count(sim),
-               tl_sim_count(sim) == 1 ? "" : "es", epoch, step, truth);
-    }
-    events(sim, stdout, 0);
-    if (events_path != NULL) {
-        FILE *f = fopen(events_path, "w");
-        if (f == NULL) {
-            status = cli_error("sim", TL_EXIT_FAIL, "--events: cannot create '%s'", events_path);
-            goto out;
-        }
-        fprintf(f, "object,event,time_s,lat_deg,lon_deg,alt_m\n");
-        events(sim, f, 1);
-        if ((status = cli_close("sim", f, events_path)) != 0)
-            goto out;
-    }
-    /* Measurements: one file, or with --runs N one per run (seeds seed .. seed + N - 1), the
-     * run number before the extension: meas-0001.csv ... */
-    for (int run = runs > 0 ? 1 : 0; meas_path != NULL && run <= (int)runs; run++) {
+    memset(&o->diag, 0, sizeof o->diag);
+    if (o->realtime &&
+        tl_topology_make(o->nations, o->hub, (int)o->domain_base, &o->topo, &o->diag) != TL_OK)
+        return cli_error("sim", TL_EXIT_USAGE, "--realtime: %s", o->diag.message);
+    return -1;
+}
+
+/* --events FILE: the event times as CSV. Returns 0, or an exit status. */
+static int write_events(const struct sim_opts *o, const struct tl_sim *sim)
+{
+    FILE *f = fopen(o->events_path, "w");
+
+    if (f == NULL)
+        return cli_error("sim", TL_EXIT_FAIL, "--events: cannot create '%s'", o->events_path);
+    fprintf(f, "object,event,time_s,lat_deg,lon_deg,alt_m\n");
+    events(sim, f, 1);
+    return cli_close("sim", f, o->events_path);
+}
+
+/* Measurements: one file, or with --runs N one per run (seeds seed .. seed + N - 1), the run
+ * number before the extension: meas-0001.csv ... Returns 0, or an exit status. */
+static int write_measurements(struct sim_opts *o, const struct tl_sim *sim,
+                              const struct tl_scenario *sc)
+{
+    for (int run = o->runs > 0 ? 1 : 0; run <= (int)o->runs; run++) {
         struct tl_meas *m = NULL;
         size_t n = 0, nfa = 0;
         char path[512];
-        const uint64_t s = (uint64_t)seed + (uint64_t)(run > 0 ? run - 1 : 0);
-        run_name(meas_path, run, path, sizeof path);
-        if ((rc = tl_sim_measure(sim, &sc->sensors, s, &m, &n)) != TL_OK) {
-            status = cli_error("sim", TL_EXIT_FAIL, "measurements: %s", tl_strerror(rc));
-            goto out;
-        }
+        const uint64_t s = (uint64_t)o->seed + (uint64_t)(run > 0 ? run - 1 : 0);
+        int rc;
+        run_name(o->meas_path, run, path, sizeof path);
+        if ((rc = tl_sim_measure(sim, &sc->sensors, s, &m, &n)) != TL_OK)
+            return cli_error("sim", TL_EXIT_FAIL, "measurements: %s", tl_strerror(rc));
         for (size_t i = 0; i < n; i++)
             nfa += m[i].object < 0;
-        rc = tl_meas_write_csv(path, &sc->sensors, m, n, &diag);
+        rc = tl_meas_write_csv(path, &sc->sensors, m, n, &o->diag);
         free(m);
-        if (rc != TL_OK) {
-            status = cli_error("sim", TL_EXIT_FAIL, "--measurements: %s: %s", path, diag.message);
-            goto out;
-        }
+        if (rc != TL_OK)
+            return cli_error("sim", TL_EXIT_FAIL, "--measurements: %s: %s", path, o->diag.message);
         printf("measurements: %zu from %d sensors (%zu false alarms), seed %llu -> %s\n", n,
                sc->sensors.n, nfa, (unsigned long long)s, path);
     }
-    if (realtime) {
-        int64_t t0 = 0;
-        size_t count = 0;
-        if (sc->sensors.n == 0) {
-            status = cli_error("sim", TL_EXIT_USAGE, "--realtime: the scenario declares no sensors");
-            goto out;
-        }
-        printf("realtime: publishing to the nodes of %s at x%g ...\n", nations, speed);
-        fflush(stdout);
-        if (replay != NULL) {
-            struct tl_meas *m = NULL;
-            size_t n = 0;
-            if (tl_meas_read_csv(replay, &sc->sensors, &m, &n, &diag) != TL_OK) {
-                status = cli_diag("sim", &diag);
-                goto out;
-            }
-            status = n == 0 ? cli_error("sim", TL_EXIT_USAGE, "--replay: '%s' has no reports", replay)
-                            : cli_feed_meas(m, n, m[0].arrival_s + 10.0, &sc->sensors, &topo,
-                                            no_security ? "" : pki, speed, 0.0, NULL, &t0,
-                                            &count, NULL);
-            free(m);
-            if (status != 0)
-                goto out;
-        } else if ((status = cli_feed(sim, &sc->sensors, &topo, no_security ? "" : pki, speed,
-                                      0.0, (uint64_t)seed, NULL, &t0, &count, NULL)) != 0) {
-            goto out;
-        }
-        printf("realtime: %zu reports published\n", count);
+    return 0;
+}
+
+/* --realtime: the simulated measurements, or the --replay file's, published to the nodes.
+ * Returns 0, or an exit status. */
+static int run_realtime(struct sim_opts *o, const struct tl_sim *sim, const struct tl_scenario *sc)
+{
+    const char *pki = o->no_security ? "" : o->pki;
+    int64_t t0 = 0;
+    size_t count = 0;
+    int status;
+
+    if (sc->sensors.n == 0)
+        return cli_error("sim", TL_EXIT_USAGE, "--realtime: the scenario declares no sensors");
+    printf("realtime: publishing to the nodes of %s at x%g ...\n", o->nations, o->speed);
+    fflush(stdout);
+    if (o->replay != NULL) {
+        struct tl_meas *m = NULL;
+        size_t n = 0;
+        if (tl_meas_read_csv(o->replay, &sc->sensors, &m, &n, &o->diag) != TL_OK)
+            return cli_diag("sim", &o->diag);
+        status = n == 0 ? cli_error("sim", TL_EXIT_USAGE, "--replay: '%s' has no reports",
+                                    o->replay)
+                        : cli_feed_meas(m, n, m[0].arrival_s + CLI_FEED_LEAD_S, &sc->sensors,
+                                        &o->topo, pki, o->speed, 0.0, NULL, &t0, &count, NULL);
+        free(m);
+        if (status != 0)
+            return status;
+    } else if ((status = cli_feed(sim, &sc->sensors, &o->topo, pki, o->speed, 0.0,
+                                  (uint64_t)o->seed, NULL, &t0, &count, NULL)) != 0) {
+        return status;
     }
-out:
+    printf("realtime: %zu reports published\n", count);
+    return 0;
+}
+
+/* The scenario flown, the truth and events written and printed, then the measurements and the
+ * real-time feed if asked for. Returns 0, or an exit status. */
+static int run_sim(struct sim_opts *o, struct tl_scenario *sc, struct tl_sim **simp)
+{
+    struct tl_earth earth = tl_earth_wgs84();
+    char epoch[32];
+    int rc, status;
+
+    if (o->sensors_path != NULL && tl_sensor_load(o->sensors_path, &sc->sensors, &o->diag) != TL_OK)
+        return cli_diag("sim", &o->diag);
+    if (o->meas_path != NULL && sc->sensors.n == 0)
+        return cli_error("sim", TL_EXIT_USAGE,
+                         "--measurements: the scenario declares no sensors (add sensors: or "
+                         "--sensors FILE)");
+    if ((rc = tl_sim_run(sc, &earth, simp, &o->diag)) != TL_OK)
+        return rc == TL_ENOSOL ? cli_diag("sim", &o->diag)
+                               : cli_error("sim", TL_EXIT_FAIL, "%s", tl_strerror(rc));
+    if (isnan(o->step))
+        o->step = sc->step_s;
+    if ((status = write_truth(*simp, o->step, o->truth)) != 0)
+        return status;
+    tl_time_format_iso8601(sc->epoch_ns, 0, epoch, sizeof epoch);
+    printf("scenario %s: %d launch%s, epoch %s, truth every %g s -> %s\n",
+           sc->name[0] ? sc->name : o->scenario, tl_sim_count(*simp),
+           tl_sim_count(*simp) == 1 ? "" : "es", epoch, o->step, o->truth);
+    events(*simp, stdout, 0);
+    if (o->events_path != NULL && (status = write_events(o, *simp)) != 0)
+        return status;
+    if (o->meas_path != NULL && (status = write_measurements(o, *simp, sc)) != 0)
+        return status;
+    if (o->realtime)
+        return run_realtime(o, *simp, sc);
+    return 0;
+}
+
+int cmd_sim(int argc, char **argv)
+{
+    struct sim_opts o;
+    struct tl_scenario *sc = NULL;
+    struct tl_sim *sim = NULL;
+    int rc, status;
+
+    memset(&o, 0, sizeof o);
+    o.nations = "KR,US,JP";
+    o.hub = "US";
+    o.speed = 1.0;
+    o.domain_base = 120;
+    o.step = NAN;
+    o.seed = 1.0;
+    if ((status = parse_options(argc, argv, &o)) >= 0 ||
+        (status = check_options(argc, argv, &o)) >= 0)
+        return status;
+    if ((rc = tl_scenario_load(o.scenario, &sc, &o.diag)) != TL_OK)
+        return rc == TL_ENOMEM ? cli_error("sim", TL_EXIT_FAIL, "out of memory")
+                               : cli_diag("sim", &o.diag);
+    status = run_sim(&o, sc, &sim);
     tl_sim_destroy(sim);
     tl_scenario_destroy(sc);
     return status;

@@ -21,9 +21,9 @@ install(FILES ${CMAKE_BINARY_DIR}/include/trilink/version.h
 file(RELATIVE_PATH TL_PC_TO_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
 string(REGEX REPLACE "/$" "" TL_PC_TO_PREFIX "${TL_PC_TO_PREFIX}")
 # libtrilink.a's own dependencies, as the linker names them: proj, yaml, sqlite3 (from their
-# pkg-config modules), libcrypto, Cyclone DDS, threads, libm.
+# pkg-config modules), jansson, libcrypto, Cyclone DDS, threads, libm.
 set(TL_PC_LIBS_PRIVATE "")
-foreach(l IN LISTS PROJ_LIBRARIES YAML_LIBRARIES SQLITE_LIBRARIES ITEMS crypto ddsc)
+foreach(l IN LISTS PROJ_LIBRARIES YAML_LIBRARIES SQLITE_LIBRARIES JANSSON_LIBRARIES ITEMS crypto ddsc)
     string(APPEND TL_PC_LIBS_PRIVATE "-l${l} ")
 endforeach()
 string(APPEND TL_PC_LIBS_PRIVATE "-pthread -lm")

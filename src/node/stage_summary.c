@@ -11,6 +11,7 @@
 #include "trilink/fuse.h"
 #include "trilink/geo.h"
 #include "trilink/store.h"
+#include "trilink/summary.h"
 #include "stage_int.h"
 
 struct summary {
@@ -108,135 +109,86 @@ static void summary_system(void *self, const struct tl__system_update *u)
         s->first_launch_scen_ns = u->extra->scen_ns;
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* "name": {samples, median, p99, max} of @p v (sorted in place), or null. */
-static void write_pcts(FILE *f, const char *name, double *v, long n)
-{
-    if (n == 0) {
-        fprintf(f, " \"%s\": null,\n", name);
-        return;
-    }
-    qsort(v, (size_t)n, sizeof v[0], cmp_d);
-    fprintf(f, " \"%s\": {\"samples\": %ld, \"median\": %.3f, \"p99\": %.3f, \"max\": %.3f},\n",
-            name, n, v[n / 2], v[(long)floor(0.99 * (double)(n - 1))], v[n - 1]);
-}
-
-/* The fusion gain (tl_fuse_gain): median, mean, max of the ratios, and how often the fused
- * ellipse was at least as good as the best single nation's. */
-static void write_gain(FILE *f, const struct tl_fuse *fu, const struct tl_fused *s)
-{
-    const double *r;
-    const size_t n = tl_fuse_gain(fu, &r);
-    double *v = n > 0 ? malloc(n * sizeof *v) : NULL, sum = 0;
-    size_t le1 = 0;
-
-    for (size_t i = 0; v != NULL && i < n; i++) {
-        v[i] = r[i];
-        sum += r[i];
-        le1 += r[i] <= 1.0 + 1e-9;
-    }
-    if (v != NULL)
-        qsort(v, n, sizeof v[0], cmp_d);
-    fprintf(f, " \"fusion_gain\": {\"samples\": %zu, \"median_ratio\": %.4f, \"mean_ratio\": %.4f, "
-               "\"max_ratio\": %.4f, \"fraction_at_least_as_good\": %.4f, "
-               "\"last_best_single_semi_major_m\": %.1f, \"last_fused_semi_major_m\": %.1f},\n",
-            v ? n : 0, v ? v[n / 2] : 0.0, v ? sum / (double)n : 0.0, v ? v[n - 1] : 0.0,
-            v ? (double)le1 / (double)n : 0.0,
-            s && s->n_single >= 2 ? s->best_single_semi_major_m : 0.0,
-            s && s->n_single >= 2 ? s->fused_semi_major_m : 0.0);
-    free(v);
-}
-
-/* Writes the summary JSON; TL_EIO (and a message) when it cannot. */
-static int write_summary(struct summary *sm)
+/* The summary of the node now, from the stages' figures (the latency samples are sorted). */
+static void fill(struct summary *sm, struct tl_node_summary *out)
 {
     struct tl__node *n = sm->n;
-    const struct tl_fuse *fu = n->picture;
     const struct tl_topology *t = &n->cfg->topo;
-    const struct tl_fused *s = tl__picture_main(fu);
-    FILE *f;
+    const struct tl_fused *s = tl__picture_main(n->picture);
+    const double *ratios;
+    const size_t n_ratios = n->picture ? tl_fuse_gain(n->picture, &ratios) : 0;
     struct tl_store_stats ss;
 
-    if (n->cfg->summary[0] == '\0')
-        return TL_OK;
-    f = fopen(n->cfg->summary, "w");
-    if (f == NULL) {
-        fprintf(stderr, "%s: summary '%s': cannot write: %s\n", n->cfg->nation, n->cfg->summary,
-                strerror(errno));
-        return TL_EIO;
+    memset(out, 0, sizeof *out);
+    snprintf(out->nation, sizeof out->nation, "%s", n->cfg->nation);
+    out->system_tracks = sm->n_numbers;
+    out->own_tracks = n->stats.own_tracks;
+    for (int i = 0; i < sm->n_numbers && i < TL_SUMMARY_MAX_SYSTEMS; i++)
+        out->system_numbers[out->n_system_numbers++] = sm->numbers[i];
+    out->first_launch_point_ns = sm->first_launch_scen_ns;
+    out->first_impact_point_ns = sm->first_impact_scen_ns;
+    for (int i = 0; i < t->n; i++) {
+        struct tl_summary_partner *p = &out->partner[out->n_partners];
+        if (i == n->me)
+            continue;
+        snprintf(p->nation, sizeof p->nation, "%s", t->nation[i]);
+        p->received = n->stats.received[i];
+        p->relayed = n->stats.relayed_in[i];
+        p->last_relayed_ns = n->stats.last_relayed_ns[i];
+        out->n_partners++;
     }
+    out->relayed_out = n->stats.relayed_out;
+    out->sent = n->stats.sent;
+    out->rejected = n->stats.rejected;
+    out->measurements = n->stats.meas;
+    tl_summary_pcts(n->stats.lat_ms, n->stats.n_lat, &out->latency_ms);
+    tl_summary_pcts(n->stats.share_ms, n->stats.n_share, &out->share_latency_ms);
+    tl_summary_gain(n_ratios ? ratios : NULL, n_ratios,
+                    s && s->n_single >= 2 ? s->best_single_semi_major_m : 0.0,
+                    s && s->n_single >= 2 ? s->fused_semi_major_m : 0.0, &out->fusion_gain);
     tl_store_stats(n->st, &ss);
-    fprintf(f, "{\"nation\": \"%s\", \"system_tracks\": %d, \"own_tracks\": %d,\n", n->cfg->nation,
-            sm->n_numbers, n->stats.own_tracks);
-    fprintf(f, " \"system_numbers\": [");
-    for (int i = 0; i < sm->n_numbers; i++)
-        fprintf(f, "%s%d", i ? ", " : "", (int)sm->numbers[i]);
-    fprintf(f, "],\n");
-    fprintf(f, " \"first_launch_point_ns\": %lld, \"first_impact_point_ns\": %lld,\n",
-            (long long)sm->first_launch_scen_ns, (long long)sm->first_impact_scen_ns);
-    fprintf(f, " \"received\": {");
-    for (int i = 0, c = 0; i < t->n; i++)
-        if (i != n->me)
-            fprintf(f, "%s\"%s\": %ld", c++ ? ", " : "", t->nation[i], n->stats.received[i]);
-    fprintf(f, "},\n \"relayed\": {");
-    for (int i = 0, c = 0; i < t->n; i++)
-        if (i != n->me)
-            fprintf(f, "%s\"%s\": %ld", c++ ? ", " : "", t->nation[i], n->stats.relayed_in[i]);
-    fprintf(f, "},\n \"last_relayed_ns\": {");
-    for (int i = 0, c = 0; i < t->n; i++)
-        if (i != n->me)
-            fprintf(f, "%s\"%s\": %lld", c++ ? ", " : "", t->nation[i], (long long)n->stats.last_relayed_ns[i]);
-    fprintf(f, "},\n \"relayed_out\": %ld, \"sent\": %ld, \"rejected\": %ld, \"measurements\": %ld,\n",
-            n->stats.relayed_out, n->stats.sent, n->stats.rejected, n->stats.meas);
-    write_pcts(f, "latency_ms", n->stats.lat_ms, n->stats.n_lat);
-    write_pcts(f, "share_latency_ms", n->stats.share_ms, n->stats.n_share);
-    write_gain(f, fu, s);
-    fprintf(f, " \"storage\": {\"queued\": %ld, \"committed\": %ld, \"dropped\": %ld, "
-               "\"transactions\": %ld, \"max_commit_ms\": %.2f},\n",
-            ss.queued, ss.committed, ss.dropped, ss.transactions, ss.max_commit_ms);
-    if (s != NULL) {
-        char contrib[128];
-        tl_fuse_contributors(s, contrib, sizeof contrib);
-        fprintf(f, " \"system_track\": {\"number\": %d, \"contributors\": \"%s\"", (int)s->system_no,
-                contrib);
-        if (s->has_launch)
-            fprintf(f, ", \"launch\": {\"lat_deg\": %.6f, \"lon_deg\": %.6f, \"err_m\": %.1f, \"t_ns\": %lld}",
-                    tl_rad2deg(s->launch_lat_rad), tl_rad2deg(s->launch_lon_rad), s->launch_err_m,
-                    (long long)s->launch_ns);
-        fprintf(f, "},\n");
-        if (s->has_impact)
-            fprintf(f, " \"impact\": {\"lat_deg\": %.6f, \"lon_deg\": %.6f, \"semi_major_m\": %.1f, "
-                       "\"semi_minor_m\": %.1f, \"t_ns\": %lld}\n}\n",
-                    tl_rad2deg(s->impact.point.lat_rad), tl_rad2deg(s->impact.point.lon_rad),
-                    s->impact.semi_major_m, s->impact.semi_minor_m,
-                    (long long)(s->impact.t_s * 1e9));
-        else
-            fprintf(f, " \"impact\": null\n}\n");
-    } else {
-        fprintf(f, " \"system_track\": null, \"impact\": null\n}\n");
+    out->storage = (struct tl_summary_storage){ ss.queued, ss.committed, ss.dropped,
+                                                ss.transactions, ss.max_commit_ms };
+    if (s == NULL)
+        return;
+    out->has_system_track = 1;
+    out->system_track.number = s->system_no;
+    tl_fuse_contributors(s, out->system_track.contributors, sizeof out->system_track.contributors);
+    if (s->has_launch) {
+        out->system_track.has_launch = 1;
+        out->system_track.launch.lat_deg = tl_rad2deg(s->launch_lat_rad);
+        out->system_track.launch.lon_deg = tl_rad2deg(s->launch_lon_rad);
+        out->system_track.launch.err_m = s->launch_err_m;
+        out->system_track.launch.t_ns = s->launch_ns;
     }
-    if (ferror(f) | fclose(f)) {
-        fprintf(stderr, "%s: summary '%s': write failed\n", n->cfg->nation, n->cfg->summary);
-        return TL_EIO;
+    if (s->has_impact) {
+        out->has_impact = 1;
+        out->impact.lat_deg = tl_rad2deg(s->impact.point.lat_rad);
+        out->impact.lon_deg = tl_rad2deg(s->impact.point.lon_rad);
+        out->impact.semi_major_m = s->impact.semi_major_m;
+        out->impact.semi_minor_m = s->impact.semi_minor_m;
+        out->impact.t_ns = (int64_t)(s->impact.t_s * 1e9);
     }
-    return TL_OK;
 }
 
+/* Written at stop, while every stage's figures are still there. */
 static int summary_stop(void *self, struct tl_diag *diag)
 {
     struct summary *s = self;
+    struct tl_node_summary *out;
+    int rc;
 
-    if (write_summary(s) == TL_OK)
+    if (s->n->cfg->summary[0] == '\0')
         return TL_OK;
-    if (diag != NULL)
-        snprintf(diag->message, sizeof diag->message, "summary '%.200s' not written",
-                 s->n->cfg->summary);
-    return TL_EIO;
+    if ((out = malloc(sizeof *out)) == NULL)
+        return TL_ENOMEM;
+    fill(s, out);
+    rc = tl_node_summary_write(out, s->n->cfg->summary, diag);
+    free(out);
+    if (rc != TL_OK)
+        fprintf(stderr, "%s: summary '%s': %s\n", s->n->cfg->nation, s->n->cfg->summary,
+                diag != NULL ? diag->message : "not written");
+    return rc;
 }
 
 static void summary_destroy(void *self)
