@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trilink/node.h"
+#include "trilink/feed.h"
 #include "trilink/sim.h"
 #include "cli.h"
 

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "trilink/feed.h"
 #include "trilink/node.h"
 #include "trilink/pki.h"
 #include "trilink/sim.h"

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "trilink/feed.h"
 #include "trilink/node.h"
 #include "trilink/share.h"
 

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "trilink/node.h"
+#include "trilink/feed.h"
 #include "trilink/pki.h"
 
 /* Reports in a quiet stretch leave at most this often: 20,000 a second, which three nodes on two
