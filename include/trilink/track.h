@@ -165,10 +165,24 @@ TL_API int tl_tracker_create(const struct tl_tracker_cfg *cfg, const struct tl_s
                              tl_track_sink sink, void *ctx, struct tl_tracker **out);
 TL_API void tl_tracker_destroy(struct tl_tracker *tk); /**< NULL allowed */
 
-/** Give one measurement, in arrival order. It is processed once nothing older can still arrive
- * within the lag. @retval TL_OK, TL_EINVAL, TL_ENOMEM. */
+/**
+ * Give one measurement, in arrival order. It is processed once nothing older can still arrive
+ * within the lag.
+ * @retval TL_OK      success.
+ * @retval TL_EINVAL  NULL argument, unknown sensor or non-finite time; the tracker unchanged.
+ * @retval TL_ENOMEM  a scan could not be processed: the scans before it are processed and
+ *                    reported, it and the later ones stay buffered, unchanged, and the next
+ *                    tl_tracker_add() or tl_tracker_flush() processes them first. The measurement
+ *                    was taken if tl_tracker_stats() counts it in measurements (do not give it
+ *                    again), else not (give it again): a caller that does so gets the reports of
+ *                    a run without the failure.
+ */
 TL_API int tl_tracker_add(struct tl_tracker *tk, const struct tl_meas *m);
-/** Process everything still buffered (end of input). */
+/**
+ * Process everything still buffered (end of input).
+ * @retval TL_OK, TL_EINVAL (NULL).
+ * @retval TL_ENOMEM  as for tl_tracker_add(): call again.
+ */
 TL_API int tl_tracker_flush(struct tl_tracker *tk);
 TL_API void tl_tracker_stats(const struct tl_tracker *tk, struct tl_tracker_stats *st);
 

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "trilink/assess.h"
-#include "../track/track_int.h"
+#include "estim.h"
 
 #define N_IPP 7 /* r, v, k */
 

@@ -424,7 +424,7 @@ static void record_gain(struct tl_fuse *f, double ratio)
 }
 
 /* Fused estimate at the newest contribution's time from every live contribution. */
-static void refuse(struct tl_fuse *f, struct tl_fused *s)
+static void fuse_contributions(struct tl_fuse *f, struct tl_fused *s)
 {
     int64_t newest = 0;
     int have = 0, na = 0, due;
@@ -625,7 +625,7 @@ int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_t *syst
     s->c[k].dyn = dyn_of(m);
     memcpy(s->c[k].x, m->x, sizeof m->x);
     memcpy(s->c[k].p, m->p, sizeof m->p);
-    refuse(f, s);
+    fuse_contributions(f, s);
     *system_no = s->system_no;
     *updated = 1;
     return TL_OK;
@@ -751,7 +751,7 @@ int tl_fuse_expire(struct tl_fuse *f, int64_t now_ns)
             b->n_contrib = 0;
             b->ended = 1;
             b->merged_into = a->system_no;
-            refuse(f, a);
+            fuse_contributions(f, a);
             merges++;
         }
     }

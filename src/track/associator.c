@@ -1,4 +1,5 @@
-/* Associator: optimal assignment for global nearest neighbour. */
+/* Associator: global nearest neighbour by optimal assignment. Replacing GNN (by JPDA, say) is
+ * replacing tl__associate(). */
 #include <math.h>
 #include <stdlib.h>
 
@@ -88,5 +89,67 @@ done:
     free(p);
     free(way);
     free(used);
+    return rc;
+}
+
+/* Costs standing in for "impossible" in the assignment: large but finite. */
+#define NO_PAIR 1e12
+
+/* Global nearest neighbour: the optimal assignment of a compact matrix whose rows are the tracks
+ * that gate something and whose columns are the detections they gate plus one miss column per
+ * track; tracks that gate nothing simply miss. */
+int tl__associate(const struct tl__hyp *h, int nh, int nz, double miss_cost, int *assign)
+{
+    int *rows = NULL, *cols = NULL, *col_of = NULL, *a = NULL, nr = 0, nc = 0, rc = TL_OK;
+    double *cost = NULL;
+
+    if (nh == 0)
+        return TL_OK;
+    rows = malloc((size_t)nh * sizeof *rows);
+    cols = malloc((size_t)nh * sizeof *cols);
+    col_of = malloc(((size_t)nz + 1) * sizeof *col_of);
+    if (rows == NULL || cols == NULL || col_of == NULL) {
+        rc = TL_ENOMEM;
+        goto out;
+    }
+    for (int j = 0; j < nz; j++)
+        col_of[j] = -1;
+    for (int q = 0; q < nh; q++) {
+        if (nr == 0 || rows[nr - 1] != h[q].track)
+            rows[nr++] = h[q].track;
+        if (col_of[h[q].meas] < 0) {
+            col_of[h[q].meas] = nc;
+            cols[nc++] = h[q].meas;
+        }
+    }
+    {
+        const int width = nc + nr;
+        cost = malloc((size_t)nr * (size_t)width * sizeof *cost);
+        a = malloc((size_t)nr * sizeof *a);
+        if (cost == NULL || a == NULL) {
+            rc = TL_ENOMEM;
+            goto out;
+        }
+        for (long q = 0; q < (long)nr * width; q++)
+            cost[q] = NO_PAIR;
+        for (int q = 0, r = -1; q < nh; q++) {
+            if (r < 0 || rows[r] != h[q].track)
+                r++;
+            cost[(size_t)r * (size_t)width + (size_t)col_of[h[q].meas]] = h[q].cost;
+        }
+        for (int r = 0; r < nr; r++)
+            cost[(size_t)r * (size_t)width + (size_t)(nc + r)] = miss_cost;
+        if ((rc = tl_assign(nr, width, cost, a, NULL)) != TL_OK)
+            goto out;
+        for (int r = 0; r < nr; r++)
+            if (a[r] < nc && cost[(size_t)r * (size_t)width + (size_t)a[r]] < NO_PAIR)
+                assign[rows[r]] = cols[a[r]];
+    }
+out:
+    free(rows);
+    free(cols);
+    free(col_of);
+    free(cost);
+    free(a);
     return rc;
 }

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "estim.h"
 #include "track_int.h"
 
 struct tl_motion_noise tl_motion_noise_default(void)
@@ -18,33 +19,6 @@ struct tl_motion_noise tl_motion_noise_default(void)
 
 /* Above this height the atmosphere is negligible for the filter; ballistic steps may be long. */
 #define HIGH_M 120000.0
-
-void tl__motion_rate(const struct tl_earth *e, enum tl_motion m, double tau, const double *x,
-                     double *dx)
-{
-    double extra[3] = { 0.0, 0.0, 0.0 };
-
-    if (m == TL_MOTION_BOOST) {
-        extra[0] = x[6];
-        extra[1] = x[7];
-        extra[2] = x[8];
-    } else if (m == TL_MOTION_REENTRY) {
-        const double h = tl_geo_height(&e->shape, x);
-        if (h < 1.0e6) {
-            const double rho = tl_earth_atmosphere(h).rho_kgpm3;
-            const double sp = sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5]);
-            for (int i = 0; i < 3; i++)
-                extra[i] = -0.5 * rho * sp * fmax(x[9], 0.0) * x[3 + i];
-        }
-    }
-    dx[0] = x[3];
-    dx[1] = x[4];
-    dx[2] = x[5];
-    tl_propagate_accel(e, x, x + 3, 0.0, extra, dx + 3);
-    for (int i = 6; i < 9; i++)
-        dx[i] = m == TL_MOTION_BOOST ? 0.0 : -x[i] / tau;
-    dx[9] = 0.0;
-}
 
 /* Classical RK4 step of the mean. */
 static void rk4(const struct tl_earth *e, enum tl_motion m, double tau, double *x, double h)
@@ -65,7 +39,7 @@ static void rk4(const struct tl_earth *e, enum tl_motion m, double tau, double *
         x[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
 }
 
-/* Continuous-time Jacobian of tl__motion_rate. Gravity gradient of the point mass
+/* Continuous-time Jacobian of tl__motion_rate (src/estim/motion.c). Gravity gradient of the point mass
  * (mu/r^3)(3 u u^T - I); the zonal terms change it by about 1e-3 and are left out. */
 static void jacobian(const struct tl_earth *e, enum tl_motion m, double tau, const double *x,
                      tl__mat a)
@@ -148,30 +122,6 @@ static double max_step(const struct tl_earth *e, enum tl_motion m, const double 
     if (m == TL_MOTION_BOOST || tl_geo_height(&e->shape, x) < HIGH_M)
         return 1.0;
     return 10.0;
-}
-
-int tl__sigma_points(int n, const double *x, const double P[TL_NX][TL_NX], struct tl__sigma *s)
-{
-    const double lambda = TL__UT_ALPHA * TL__UT_ALPHA * (n + TL__UT_KAPPA) - n;
-    tl__mat a, l;
-
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++)
-            a[i][j] = (n + lambda) * P[i][j];
-    if (tl__mat_cholesky(n, (const double(*)[TL__MAT_MAX])a, l) != 0)
-        return -1;
-    s->n = n;
-    memcpy(s->x[0], x, (size_t)n * sizeof *x);
-    s->wm[0] = lambda / (n + lambda);
-    s->wc[0] = s->wm[0] + (1.0 - TL__UT_ALPHA * TL__UT_ALPHA + TL__UT_BETA);
-    for (int k = 0; k < n; k++) {
-        for (int i = 0; i < n; i++) {
-            s->x[1 + k][i] = x[i] + l[i][k];
-            s->x[1 + n + k][i] = x[i] - l[i][k];
-        }
-        s->wm[1 + k] = s->wm[1 + n + k] = s->wc[1 + k] = s->wc[1 + n + k] = 0.5 / (n + lambda);
-    }
-    return 0;
 }
 
 static int predict_ekf(const struct tl_earth *e, enum tl_motion m, const struct tl_motion_noise *q,

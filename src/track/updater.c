@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "estim.h"
 #include "track_int.h"
 
 int tl__measure(const struct tl_sensor *s, const double *x, double *z)

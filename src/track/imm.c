@@ -1,0 +1,197 @@
+/* The IMM (Blom & Bar-Shalom 1988; Bar-Shalom, Li & Kirubarajan, "Estimation with Applications
+ * to Tracking and Navigation", sec. 11.6.6) over the boost, ballistic and reentry models:
+ * mixing, model-conditioned prediction and update, mode probabilities, combination. */
+#include <math.h>
+#include <string.h>
+
+#include "track_int.h"
+
+/* Mode transition probabilities over dt (Markov chain with switching rates): boost ends
+ * (1/100 s) into ballistic or, for a burnout inside the atmosphere, straight into drag-dominated
+ * flight, and never restarts; ballistic and reentry exchange slowly (1/200 s) — in vacuum they
+ * are the same model, in the air the likelihoods decide. */
+static void mode_transition(double dt, double pi[TL_N_MOTIONS][TL_N_MOTIONS])
+{
+    const double stay_boost = exp(-fabs(dt) / 100.0), x = 1.0 - exp(-fabs(dt) / 200.0);
+
+    memset(pi, 0, sizeof(double) * TL_N_MOTIONS * TL_N_MOTIONS);
+    pi[TL_MOTION_BOOST][TL_MOTION_BOOST] = stay_boost;
+    pi[TL_MOTION_BOOST][TL_MOTION_BALLISTIC] = 0.5 * (1.0 - stay_boost);
+    pi[TL_MOTION_BOOST][TL_MOTION_REENTRY] = 0.5 * (1.0 - stay_boost);
+    pi[TL_MOTION_BALLISTIC][TL_MOTION_BALLISTIC] = 1.0 - x;
+    pi[TL_MOTION_BALLISTIC][TL_MOTION_REENTRY] = x;
+    pi[TL_MOTION_REENTRY][TL_MOTION_REENTRY] = 1.0 - x;
+    pi[TL_MOTION_REENTRY][TL_MOTION_BALLISTIC] = x;
+}
+
+void tl__imm_combine(const struct tl_gauss *g, const double *mu, int nm, struct tl_gauss *out)
+{
+    double w[TL_N_MOTIONS], sum = 0.0;
+    int best = 0;
+
+    for (int j = 0; j < nm; j++) {
+        w[j] = mu[j] >= TL__IMM_MIX_MIN ? mu[j] : 0.0;
+        sum += w[j];
+        if (mu[j] > mu[best])
+            best = j;
+    }
+    if (!(sum > 0.0)) { /* cannot happen with three models and a floor, but be safe */
+        *out = g[best];
+        return;
+    }
+    memset(out, 0, sizeof *out);
+    out->t_s = g[0].t_s;
+    for (int j = 0; j < nm; j++)
+        for (int a = 0; a < TL_NX; a++)
+            out->x[a] += w[j] / sum * g[j].x[a];
+    for (int j = 0; j < nm; j++) {
+        if (w[j] == 0.0)
+            continue;
+        for (int a = 0; a < TL_NX; a++)
+            for (int b = 0; b < TL_NX; b++)
+                out->P[a][b] += w[j] / sum * (g[j].P[a][b] + (g[j].x[a] - out->x[a]) *
+                                                                 (g[j].x[b] - out->x[b]));
+    }
+}
+
+/* Renormalises mode probabilities with the floor. */
+static void floor_mu(double *mu, int nm)
+{
+    double sum = 0.0;
+
+    for (int j = 0; j < nm; j++)
+        sum += mu[j];
+    for (int j = 0; j < nm; j++)
+        mu[j] = fmax(mu[j] / sum, nm > 1 ? TL__IMM_MU_FLOOR : 0.0);
+    sum = 0.0;
+    for (int j = 0; j < nm; j++)
+        sum += mu[j];
+    for (int j = 0; j < nm; j++)
+        mu[j] /= sum;
+}
+
+int tl__imm_models(const struct tl_tracker_cfg *cfg)
+{
+    return cfg->imm ? TL_N_MOTIONS : 1;
+}
+
+enum tl_motion tl__imm_model(const struct tl_tracker_cfg *cfg, int j)
+{
+    return cfg->imm ? (enum tl_motion)j : TL_MOTION_BALLISTIC;
+}
+
+void tl__imm_init(const struct tl_tracker_cfg *cfg, const struct tl_gauss *g,
+                  const double mu[TL_N_MOTIONS], struct tl__imm *est)
+{
+    for (int j = 0; j < TL_N_MOTIONS; j++) {
+        est->model[j] = *g;
+        est->mu[j] = cfg->imm ? mu[j] : (j == 0 ? 1.0 : 0.0);
+    }
+    est->comb = *g;
+}
+
+/* Mixes the model estimates with the transition over the elapsed time, predicts each, and leaves
+ * the predicted mode probabilities in mu. Works on a copy, so a failed model prediction leaves
+ * @p pred as it was. */
+int tl__imm_predict(const struct tl_tracker_cfg *cfg, const struct tl__imm *prior, double t_s,
+                    struct tl__imm *pred)
+{
+    const int nm = tl__imm_models(cfg);
+    double pi[TL_N_MOTIONS][TL_N_MOTIONS], cbar[TL_N_MOTIONS] = { 0 };
+    struct tl_gauss mixed[TL_N_MOTIONS];
+    struct tl__imm next;
+    const double dt = t_s - prior->model[0].t_s;
+    int rc;
+
+    if (dt == 0.0) {
+        if (pred != prior)
+            *pred = *prior;
+        return TL_OK;
+    }
+    if (nm == 1) {
+        next = *prior;
+        rc = tl_track_predict(&cfg->earth, cfg->filter, TL_MOTION_BALLISTIC, &cfg->noise,
+                              &prior->model[0], t_s, &next.model[0]);
+        if (rc != TL_OK)
+            return rc;
+        next.comb = next.model[0];
+        *pred = next;
+        return TL_OK;
+    }
+    mode_transition(dt, pi);
+    for (int j = 0; j < nm; j++)
+        for (int i = 0; i < nm; i++)
+            cbar[j] += pi[i][j] * prior->mu[i];
+    for (int j = 0; j < nm; j++) {
+        double w[TL_N_MOTIONS];
+        for (int i = 0; i < nm; i++)
+            w[i] = cbar[j] > 0.0 ? pi[i][j] * prior->mu[i] / cbar[j] : (i == j);
+        /* tl__imm_combine() leaves out mixing weights under TL__IMM_MIX_MIN (see
+         * track_int.h); the model's own estimate always takes part. */
+        if (w[j] < TL__IMM_MIX_MIN)
+            w[j] = TL__IMM_MIX_MIN;
+        tl__imm_combine(prior->model, w, nm, &mixed[j]);
+    }
+    /* nm == TL_N_MOTIONS here: every field of next is written below. */
+    for (int j = 0; j < nm; j++) {
+        rc = tl_track_predict(&cfg->earth, cfg->filter, tl__imm_model(cfg, j), &cfg->noise,
+                              &mixed[j], t_s, &next.model[j]);
+        if (rc != TL_OK)
+            return rc;
+        next.mu[j] = cbar[j];
+    }
+    floor_mu(next.mu, nm);
+    tl__imm_combine(next.model, next.mu, nm, &next.comb);
+    *pred = next;
+    return TL_OK;
+}
+
+int tl__imm_update(const struct tl_tracker_cfg *cfg, const struct tl_sensor *s,
+                   const struct tl_meas *z, struct tl__imm *est)
+{
+    const int nm = tl__imm_models(cfg);
+    double ll[TL_N_MOTIONS], best = -INFINITY;
+    struct tl_gauss post[TL_N_MOTIONS];
+    int ok = 0;
+
+    for (int j = 0; j < nm; j++) {
+        struct tl_innovation inn;
+        ll[j] = -INFINITY;
+        post[j] = est->model[j];
+        if (est->mu[j] <= 0.0)
+            continue;
+        if (tl_track_update(cfg->filter, s, z, &est->model[j], &post[j], &inn) == TL_OK) {
+            ll[j] = inn.loglik;
+            best = fmax(best, ll[j]);
+            ok = 1;
+        }
+    }
+    if (!ok)
+        return TL_ENOTPD;
+    for (int j = 0; j < nm; j++) {
+        est->model[j] = post[j];
+        est->mu[j] = isinf(ll[j]) ? 0.0 : est->mu[j] * exp(ll[j] - best);
+    }
+    floor_mu(est->mu, nm); /* normalises too */
+    tl__imm_combine(est->model, est->mu, nm, &est->comb);
+    return TL_OK;
+}
+
+/* Height from the normal's foot, climb along the normal (n . v): one geodetic conversion. */
+enum tl_phase tl__imm_phase(const struct tl_tracker_cfg *cfg, const struct tl__imm *est,
+                            double *h_m, double *climb_mps)
+{
+    double n[3];
+    const double h = tl_geo_height_normal(&cfg->earth.shape, est->comb.x, n);
+    const double climb = n[0] * est->comb.x[3] + n[1] * est->comb.x[4] + n[2] * est->comb.x[5];
+
+    if (h_m != NULL)
+        *h_m = h;
+    if (climb_mps != NULL)
+        *climb_mps = climb;
+    if (cfg->imm && est->mu[TL_MOTION_BOOST] > 0.5)
+        return TL_PHASE_BOOST;
+    if (h < TL_REENTRY_H_M && climb < 0)
+        return TL_PHASE_REENTRY;
+    return TL_PHASE_MIDCOURSE;
+}
