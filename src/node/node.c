@@ -22,16 +22,19 @@ int tl__picture_holds(const struct tl_fused *s)
     return s->t_ns != 0 && s->merged_into == 0;
 }
 
-const struct tl_fused *tl__picture_main(const struct tl_fuse *fu)
+int tl__picture_prefer(const struct tl_fused *a, const struct tl_fused *b)
 {
-    const struct tl_fused *best = NULL;
+    return b == NULL || a->n_contrib > b->n_contrib ||
+           (a->n_contrib == b->n_contrib && a->t_ns > b->t_ns);
+}
 
-    for (int i = 0; fu != NULL && i < tl_fuse_count(fu); i++) {
-        const struct tl_fused *s = tl_fuse_get(fu, i);
-        if (!tl__picture_holds(s))
-            continue;
-        if (best == NULL || s->n_contrib > best->n_contrib ||
-            (s->n_contrib == best->n_contrib && s->t_ns > best->t_ns))
+const struct tl_fused *tl__picture_main(const struct tl__node *n)
+{
+    const struct tl_fused *best = n->have_best_ended ? &n->best_ended : NULL;
+
+    for (int i = 0; n->picture != NULL && i < tl_fuse_count(n->picture); i++) {
+        const struct tl_fused *s = tl_fuse_get(n->picture, i);
+        if (tl__picture_holds(s) && tl__picture_prefer(s, best))
             best = s;
     }
     return best;

@@ -137,25 +137,36 @@ static void fusion_inbound(void *self, const struct tl__inbound *in)
         tl_fuse_assess(f->fu, in->msg);
 }
 
-/* System tracks that ended: said once (the event log keeps what was said), stored as deleted,
- * and withdrawn from the picture on the bus. */
+/* System tracks that ended: each published once more as ended (the store keeps its last row as
+ * deleted, the report says so), withdrawn from the picture on the bus, then removed from the
+ * fusion, which no longer gates new tracks against them. */
 static void announce_ends(struct fusion *f)
 {
     struct tl__node *n = f->n;
+    int ended = 0;
 
     for (int i = 0; i < tl_fuse_count(f->fu); i++) {
         const struct tl_fused *s = tl_fuse_get(f->fu, i);
         struct tl_msg_system m;
         struct tl_store_system_extra x;
         struct tl__system_update u;
-        if (!s->ended || s->t_ns == 0 || !tl__events_ended(&n->ev, s, tl__node_scen_now(n)))
+        if (!s->ended)
             continue;
+        ended++;
+        if (tl__picture_holds(s) && tl__picture_prefer(s, n->have_best_ended ? &n->best_ended : NULL)) {
+            n->best_ended = *s;
+            n->have_best_ended = 1;
+        }
+        if (s->t_ns == 0)
+            continue; /* restored and never seen again: nothing was said of it */
         x = system_extra(n, s, TL_TRACK_DELETED);
         system_message(n, s, &x, 1, &m);
         tl_bus_write_dispose(f->w_system, &m);
         u = (struct tl__system_update){ s, &m, &x };
         tl__node_system(n, &u);
     }
+    if (ended > 0)
+        n->n_ended += tl_fuse_compact(f->fu);
 }
 
 static void fusion_tick(void *self, int64_t wall_ns)

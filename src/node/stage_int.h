@@ -96,6 +96,11 @@ struct tl__node {
     } links[TL_MAX_NATIONS];               /* links stage: one bus per linked partner */
     int n_links;
     const struct tl_fuse *picture;         /* fusion stage: the common picture (read only) */
+    /* fusion stage: of the system tracks that ended and left the picture (tl_fuse_compact), how
+     * many, and the one tl__picture_main would still pick (ended tracks no longer change) */
+    long n_ended;
+    int have_best_ended;
+    struct tl_fused best_ended;
     /* Waits for data up to @p timeout_s (the domain stage sets it; default: sleep). */
     void (*wait)(struct tl__node *n, double timeout_s);
     void *wait_ctx;
@@ -136,7 +141,11 @@ int64_t tl__node_scen_now(const struct tl__node *n);
 
 /* A system track of the picture: it has an estimate and was not merged into another. */
 int tl__picture_holds(const struct tl_fused *s);
-/* The system track the status and summary describe: most contributors, then newest. */
-const struct tl_fused *tl__picture_main(const struct tl_fuse *fu);
+/* Whether @p a is preferred to @p b as the picture's main system track: more contributors,
+ * then newer. */
+int tl__picture_prefer(const struct tl_fused *a, const struct tl_fused *b);
+/* The system track the status and summary describe, among the picture's and the ended ones:
+ * most contributors, then newest. NULL: none. */
+const struct tl_fused *tl__picture_main(const struct tl__node *n);
 
 #endif

@@ -237,7 +237,7 @@ static void send_status(struct links *s, int stopping)
     st.wall_ns = tl_wall_ns();
     st.scenario_ns = tl__node_scen_now(n);
     st.tracks = n->stats.own_tracks;
-    st.system_tracks = n->picture ? tl_fuse_count(n->picture) : 0;
+    st.system_tracks = (int32_t)((n->picture ? tl_fuse_count(n->picture) : 0) + n->n_ended);
     tl_store_audit_head(n->st, &st.audit_seq, st.audit_head);
     st.stopping = stopping;
     for (int i = 0; i < n->n_links; i++)

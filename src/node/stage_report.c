@@ -45,9 +45,10 @@ static void report_system(void *self, const struct tl__system_update *u)
 {
     struct report *s = self;
 
-    if (u->extra->status == TL_TRACK_DELETED)
-        return; /* said by tl__events_ended when the fusion stage found it ended */
-    tl__events_system(&s->n->ev, u->sys, u->extra->scen_ns);
+    if (u->msg->ended)
+        tl__events_ended(&s->n->ev, u->sys, u->extra->scen_ns);
+    else
+        tl__events_system(&s->n->ev, u->sys, u->extra->scen_ns);
 }
 
 /* The picture in one line, printed when it changed (not every few seconds with only the clock
@@ -56,7 +57,7 @@ static void report_system(void *self, const struct tl__system_update *u)
 static void print_status(struct report *r, int force)
 {
     struct tl__node *n = r->n;
-    const struct tl_fused *s = tl__picture_main(n->picture);
+    const struct tl_fused *s = tl__picture_main(n);
     const struct tl_topology *t = &n->cfg->topo;
     char contrib[128] = "-", pic[400], rx[160];
     int len, rlen = 0, live = 0;

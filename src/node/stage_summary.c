@@ -114,7 +114,7 @@ static void fill(struct summary *sm, struct tl_node_summary *out)
 {
     struct tl__node *n = sm->n;
     const struct tl_topology *t = &n->cfg->topo;
-    const struct tl_fused *s = tl__picture_main(n->picture);
+    const struct tl_fused *s = tl__picture_main(n);
     const double *ratios;
     const size_t n_ratios = n->picture ? tl_fuse_gain(n->picture, &ratios) : 0;
     struct tl_store_stats ss;
