@@ -9,6 +9,7 @@
 #include "trilink/assess.h"
 #include "trilink/geo.h"
 #include "trilink/sensor.h"
+#include "trilink/share.h"
 #include "trilink/sim.h"
 #include "trilink/store.h"
 #include "trilink/track.h"
@@ -115,7 +116,7 @@ static void on_report(void *vc, const struct tl_track_report *r)
                               &std_range);
         c->assessments++;
         snprintf(cls_text, sizeof cls_text, "%s%s", tl_class_name(cls),
-                 loft > 0 ? "-lofted" : loft < 0 ? "-depressed" : "");
+                 tl_msg_loft_suffix(tl_msg_loft_of(loft)));
         a.t_s = g->t_s;
         a.track = r->id;
         a.cls = cls_text;

@@ -26,6 +26,21 @@
 #define TL_MSG_CLASS_MAX 3        /**< class: 0 SRBM .. 3 ICBM (-1 unknown where allowed) */
 #define TL_MSG_LOFT_MAX 2         /**< trajectory: 0 minimum energy, 1 lofted, 2 depressed */
 
+/** The trajectory's loft as the wire carries it (Assessment.loft, SystemTrack.loft). */
+enum tl_msg_loft { TL_LOFT_MINIMUM_ENERGY = 0, TL_LOFT_LOFTED = 1, TL_LOFT_DEPRESSED = 2 };
+
+/** The wire loft of tl_assess_class's sign (> 0 lofted, < 0 depressed, 0 minimum energy). */
+static inline int tl_msg_loft_of(int loft_sign)
+{
+    return loft_sign > 0 ? TL_LOFT_LOFTED : loft_sign < 0 ? TL_LOFT_DEPRESSED : TL_LOFT_MINIMUM_ENERGY;
+}
+
+/** "-lofted", "-depressed" or "" after a class name, for a wire loft. */
+static inline const char *tl_msg_loft_suffix(int loft)
+{
+    return loft == TL_LOFT_LOFTED ? "-lofted" : loft == TL_LOFT_DEPRESSED ? "-depressed" : "";
+}
+
 /* ---- messages --------------------------------------------------------------------------- */
 
 enum tl_msg_kind {

@@ -87,10 +87,6 @@ int tl__system_phase(const struct tl_fused *s)
     return s->dyn.phase;
 }
 
-static const char *loft_name(int loft)
-{
-    return loft == 1 ? "-lofted" : loft == 2 ? "-depressed" : "";
-}
 
 void tl__fmt_axes(char *buf, size_t size, double a_m, double b_m)
 {
@@ -183,7 +179,7 @@ void tl__events_system(struct tl__events *ev, const struct tl_fused *s, int64_t 
     if ((w->burnout || (!w->boost_seen && phase > TL_PHASE_BOOST)) && cls >= 0 &&
         (cls != w->cls || loft != w->loft)) { /* (a track first seen after its boost too) */
         tl__event(ev, scen_ns, "system track #%d: class %s%s%s", (int)s->system_no,
-                  tl_class_name((enum tl_class)cls), loft_name(loft),
+                  tl_class_name((enum tl_class)cls), tl_msg_loft_suffix(loft),
                   w->cls >= 0 ? " (revised)" : "");
         w->cls = cls;
         w->loft = loft;

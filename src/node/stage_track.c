@@ -157,7 +157,7 @@ static int assess(struct tracking *s, const struct tl_track_report *r, struct ow
     a->apogee_m = ip.apogee_m;
     a->cls = (int)tl_assess_class(earth, r->state.x, isnan(range) ? 0 : range, ip.apogee_m, &loft,
                                   &std_range);
-    a->loft = loft > 0 ? 1 : loft < 0 ? 2 : 0;
+    a->loft = tl_msg_loft_of(loft);
     o->where.launch_lat_rad = a->has_launch ? a->launch_lat_rad : NAN;
     o->where.launch_lon_rad = a->launch_lon_rad;
     o->where.impact_lat_rad = a->impact_lat_rad;

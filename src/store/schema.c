@@ -88,9 +88,8 @@ const char *tl__store_class_name(int cls, int loft, char *buf, size_t size)
 {
     if (cls < TL_CLASS_SRBM || cls > TL_CLASS_ICBM)
         return NULL;
-    /* wire loft: 1 lofted, 2 depressed (as assess.csv writes the class) */
-    snprintf(buf, size, "%s%s", tl_class_name((enum tl_class)cls),
-             loft == 1 ? "-lofted" : loft == 2 ? "-depressed" : "");
+    /* as assess.csv writes the class */
+    snprintf(buf, size, "%s%s", tl_class_name((enum tl_class)cls), tl_msg_loft_suffix(loft));
     return buf;
 }
 
