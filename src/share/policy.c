@@ -308,6 +308,18 @@ int tl_release_group_assess(const struct tl_release_group *g, const struct tl_ms
 
 #define WHY(...) (why != NULL ? (void)snprintf(why, why_size, __VA_ARGS__) : (void)0, TL_ERANGE)
 
+/* A state and covariance on the wire: every number finite. */
+static int state_check(const double x[6], const double p[TL_NP], char *why, size_t why_size)
+{
+    for (int i = 0; i < 6; i++)
+        if (!isfinite(x[i]))
+            return WHY("x[%d]: %g is not finite", i, x[i]);
+    for (int i = 0; i < TL_NP; i++)
+        if (!isfinite(p[i]))
+            return WHY("p[%d]: %g is not finite", i, p[i]);
+    return TL_OK;
+}
+
 static int code_field_ok(const char *s, size_t cap, int may_be_empty)
 {
     if (memchr(s, '\0', cap) == NULL)
@@ -329,12 +341,8 @@ int tl_msg_track_check(const struct tl_msg_track *m, char *why, size_t why_size)
         return WHY("status: %d is not a track status", m->status);
     if (m->phase < 0 || m->phase > TL_MSG_PHASE_MAX)
         return WHY("phase: %d is not a flight phase", m->phase);
-    for (int i = 0; i < 6; i++)
-        if (!isfinite(m->x[i]))
-            return WHY("x[%d]: %g is not finite", i, m->x[i]);
-    for (int i = 0; i < TL_NP; i++)
-        if (!isfinite(m->p[i]))
-            return WHY("p[%d]: %g is not finite", i, m->p[i]);
+    if (state_check(m->x, m->p, why, why_size) != TL_OK)
+        return TL_ERANGE;
     for (int i = 0; i < 6; i++)
         if (!(m->p[tl_ut6(i, i)] > 0))
             return WHY("p[%d][%d]: variance %g is not positive", i, i, m->p[tl_ut6(i, i)]);
@@ -433,12 +441,8 @@ int tl_msg_system_check(const struct tl_msg_system *m, char *why, size_t why_siz
         return WHY("system_no: %d is not positive", (int)m->system_no);
     if (memchr(m->contributors, '\0', sizeof m->contributors) == NULL)
         return WHY("contributors: not terminated");
-    for (int i = 0; i < 6; i++)
-        if (!isfinite(m->x[i]))
-            return WHY("x[%d]: %g is not finite", i, m->x[i]);
-    for (int i = 0; i < TL_NP; i++)
-        if (!isfinite(m->p[i]))
-            return WHY("p[%d]: %g is not finite", i, m->p[i]);
+    if (state_check(m->x, m->p, why, why_size) != TL_OK)
+        return TL_ERANGE;
     if (system_points_check(m, why, why_size) != TL_OK)
         return TL_ERANGE;
     if (m->phase < 0 || m->phase > TL_MSG_PHASE_MAX)
