@@ -13,13 +13,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const enum tl_msg_kind kinds[] = { TL_MSG_MEASUREMENT, TL_MSG_TRACK,
                                               TL_MSG_ASSESSMENT, TL_MSG_SYSTEM_TRACK,
-                                              TL_MSG_STATUS };
+                                              TL_MSG_STATUS, TL_MSG_CLOCK };
     union {
         struct tl_msg_meas meas;
         struct tl_msg_track track;
         struct tl_msg_assess assess;
         struct tl_msg_system sys;
         struct tl_msg_status status;
+        struct tl_msg_clock clock;
     } m;
     static char back[16384];
     enum tl_msg_kind k;
