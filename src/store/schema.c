@@ -454,6 +454,12 @@ static int copy_rows(sqlite3 *db, enum tl_msg_kind k, const char *select_sql,
         rc = k == TL_MSG_TRACK        ? tl__store_bind_track(ins, &m.t)
              : k == TL_MSG_ASSESSMENT ? tl__store_bind_assess(ins, &m.a)
                                       : tl__store_bind_system(ins, &m.s, NULL);
+        /* the body stays the text that was stored (and audited), not its re-printing in this
+         * wire version: the last parameter of each insert */
+        if (rc == TL_OK &&
+            sqlite3_bind_text(ins, sqlite3_bind_parameter_count(ins), body, -1, SQLITE_TRANSIENT) !=
+                SQLITE_OK)
+            rc = TL_EIO;
         if (rc != TL_OK || sqlite3_step(ins) != SQLITE_DONE) {
             snprintf(why, why_size, "%s", sqlite3_errmsg(db));
             rc = TL_EIO;

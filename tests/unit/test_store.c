@@ -710,6 +710,22 @@ static void sha256(const void *a, size_t na, const void *b, size_t nb, unsigned 
 
 /* A first-schema node database as that release wrote it: rows with their canonical bodies and
  * the old typed columns, and an audit chain computed here from store.h's formula. */
+/* @p text (canonical, this wire version) as wire version 1 wrote it: "|v1|", and only the first
+ * @p tokens '|'-ended tokens (0: all; a SystemTrack had 38: kind, version and 36 values). */
+static void as_wire_v1(char *text, int tokens)
+{
+    char *v = strstr(text, "|v2|");
+    int seen = 0;
+
+    assert_non_null(v);
+    v[2] = '1';
+    for (char *p = text; tokens > 0 && *p; p++)
+        if (*p == '|' && ++seen == tokens) {
+            p[1] = '\0';
+            break;
+        }
+}
+
 static void build_v1(int n)
 {
     sqlite3 *h;
@@ -755,6 +771,7 @@ static void build_v1(int n)
         sample_assess(&a, m.origin, m.track_no, 100.0 + i, i % 2);
         sample_system(&sy, &x, 1, 100.0 + i, 1);
         tl_msg_canonical(TL_MSG_TRACK, &m, text, sizeof text);
+        as_wire_v1(text, 0);
         sqlite3_reset(ti);
         sqlite3_bind_int64(ti, 1, 1000 + i);
         sqlite3_bind_text(ti, 2, i % 3 ? "own" : "US", -1, SQLITE_STATIC);
@@ -788,6 +805,7 @@ static void build_v1(int n)
         memcpy(prev, hash, 32);
 
         tl_msg_canonical(TL_MSG_ASSESSMENT, &a, text, sizeof text);
+        as_wire_v1(text, 0);
         sqlite3_reset(ai);
         sqlite3_bind_int64(ai, 1, 1000 + i);
         sqlite3_bind_text(ai, 2, i % 3 ? "own" : "US", -1, SQLITE_STATIC);
@@ -803,6 +821,7 @@ static void build_v1(int n)
         assert_int_equal(sqlite3_step(ai), SQLITE_DONE);
 
         tl_msg_canonical(TL_MSG_SYSTEM_TRACK, &sy, text, sizeof text);
+        as_wire_v1(text, 38);
         sqlite3_reset(si);
         sqlite3_bind_int64(si, 1, 1000 + i);
         sqlite3_bind_int64(si, 2, sy.system_no);
@@ -906,6 +925,10 @@ static void migrate_first_schema(void **state)
                                " AND scen_ns IS NULL AND impact_lat_deg IS NOT NULL"),
                      n);
     assert_int_equal(count_sql("SELECT MIN(id) FROM tracks"), 1);
+    /* the bodies stay the wire version 1 text that was stored and audited */
+    assert_int_equal(count_sql("SELECT COUNT(*) FROM tracks WHERE body LIKE 'Track|v1|%'"), n);
+    assert_int_equal(count_sql("SELECT COUNT(*) FROM system_tracks WHERE body LIKE 'SystemTrack|v1|%'"),
+                     n);
     /* the garbled row is kept with what its first-schema columns said */
     assert_int_equal(count_sql("SELECT COUNT(*) FROM tracks WHERE body = 'garbled' AND"
                                " status = 'coasting' AND track_no = 99 AND lat_deg IS NULL"),
