@@ -329,17 +329,23 @@ void tl_pki_security(const char *dir, const char *nation, struct tl_security *se
 int tl_pki_create(const struct tl_topology *t, const char *dir, struct tl_diag *diag)
 {
     char p[1024], q[1024], subject[256];
-    static char xml[32768];
+    enum { XML_SIZE = 32768 };
+    char *xml;
     EVP_PKEY *pca_key = NULL;
     X509 *pca = NULL;
     int rc = TL_OK;
 
     if (t == NULL || dir == NULL)
         return TL_EINVAL;
+    /* the governance and permissions documents, on the heap: no static state in the library */
+    if ((xml = malloc(XML_SIZE)) == NULL)
+        return TL_ENOMEM;
     PATH(p, "%s/trusted", dir);
     PATH(q, "%s/ca", dir);
-    if (mkdir_p(p) != 0 || mkdir_p(q) != 0)
+    if (mkdir_p(p) != 0 || mkdir_p(q) != 0) {
+        free(xml);
         return fail(diag, "%s: cannot create: %s", dir, strerror(errno));
+    }
     pca_key = gen_key();
     pca = pca_key ? make_cert(pca_key, NULL, "trilink permissions CA", NULL, NULL, 1, 1) : NULL;
     PATH(p, "%s/permissions-ca.pem", dir);
@@ -348,7 +354,7 @@ int tl_pki_create(const struct tl_topology *t, const char *dir, struct tl_diag *
         rc = fail(diag, "%s: cannot make the permissions CA", p);
         goto out;
     }
-    governance_xml(xml, sizeof xml);
+    governance_xml(xml, XML_SIZE);
     PATH(p, "%s/governance.xml", dir);
     PATH(q, "%s/governance.p7s", dir);
     if (write_text(p, xml) != 0 || smime_sign(q, xml, pca, pca_key) != 0) {
@@ -382,7 +388,7 @@ int tl_pki_create(const struct tl_topology *t, const char *dir, struct tl_diag *
             PATH(p, "%s/%s/key.pem", dir, N);
             if (rc == TL_OK && write_key(p, key) != 0)
                 rc = fail(diag, "%s: cannot write", p);
-            if (rc == TL_OK && tl_pki_permissions_xml(t, i, subject, xml, sizeof xml) != TL_OK)
+            if (rc == TL_OK && tl_pki_permissions_xml(t, i, subject, xml, XML_SIZE) != TL_OK)
                 rc = fail(diag, "permissions of %s: too long", N);
             PATH(p, "%s/%s/permissions.xml", dir, N);
             PATH(q, "%s/%s/permissions.p7s", dir, N);
@@ -397,6 +403,7 @@ int tl_pki_create(const struct tl_topology *t, const char *dir, struct tl_diag *
 out:
     X509_free(pca);
     EVP_PKEY_free(pca_key);
+    free(xml);
     return rc;
 }
 
