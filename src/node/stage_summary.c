@@ -101,7 +101,7 @@ static void summary_system(void *self, const struct tl__system_update *u)
     struct summary *s = self;
 
     keep_number(s, u->sys->system_no, u->sys->merged_into == 0);
-    if (u->extra->status == TL_TRACK_DELETED)
+    if (u->msg->ended)
         return;
     if (u->sys->has_impact && s->first_impact_scen_ns == 0)
         s->first_impact_scen_ns = u->extra->scen_ns;
