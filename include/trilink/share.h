@@ -49,7 +49,8 @@ enum tl_msg_kind {
     TL_MSG_ASSESSMENT,
     TL_MSG_SYSTEM_TRACK,
     TL_MSG_STATUS,
-    TL_MSG_CLOCK, /* last: the tables indexed by kind (topics, store fields) grow at the end */
+    TL_MSG_CLOCK,
+    TL_MSG_WARNING, /* last: the tables indexed by kind (topics, store fields) grow at the end */
     TL_N_MSG_KINDS,
 };
 
@@ -133,12 +134,57 @@ struct tl_msg_clock {
     double speed;             /**< scenario seconds per wall second, > 0 */
 };
 
+#define TL_WARNING_ID_LEN 81      /**< the IDL's string<80> */
+#define TL_WARNING_AREAS_LEN 513  /**< the IDL's string<512> */
+#define TL_WARNING_CAP_MAX 65536  /**< longest cap_xml the wire carries (string<65536>), bytes */
+#define TL_WARNING_TAKE_MAX 16    /**< most warnings one tl_bus_take returns */
+
+/** What the CAP message is (CAP 1.2 msgType). */
+enum tl_msg_warning_type { TL_WARN_ALERT = 0, TL_WARN_UPDATE = 1, TL_WARN_CANCEL = 2 };
+
+/**
+ * A CAP 1.2 warning a nation's node issued to its own public (topic "Warning"; instance key
+ * origin + identifier). Mirrors the IDL type but for its @c version (the bus's).
+ *
+ * The CAP document is a pointer, not an embedded string<65536>: arrays of warnings stay small
+ * (under 700 bytes each) and struct copies cheap. Ownership of @c cap_xml:
+ *  - to tl_bus_write, tl_msg_canonical and tl_msg_warning_check it is borrowed for the call;
+ *  - a warning filled by tl_bus_take owns a malloc'd copy: free it with tl_msg_warning_free;
+ *  - a struct copy (tl_release_group_warning's included) borrows the original's document, which
+ *    must outlive it; never free both.
+ */
+struct tl_msg_warning {
+    char origin[TL_NATION_LEN];           /**< the warning nation */
+    char identifier[TL_WARNING_ID_LEN];   /**< the CAP identifier */
+    char relay[TL_NATION_LEN];            /**< "" direct, else the hub that relayed it */
+    int forward;                          /**< released for onward sharing (0 or 1) */
+    int64_t sent_ns;                      /**< CAP sent, UTC ns */
+    int64_t pub_ns;                       /**< wall clock at publication, UTC ns */
+    int32_t system_no;                    /**< the system track it is about, > 0 */
+    int msg_type;                         /**< enum tl_msg_warning_type */
+    int all_clear;                        /**< 0 or 1 */
+    int exercise;                         /**< 0 or 1 */
+    /** "JP-02:overflight:0.97 JP:impact:0.40": code:threat:probability tokens, one space
+     * between tokens; threat impact, overflight or none; probability in [0, 1]. May be "". */
+    char areas[TL_WARNING_AREAS_LEN];
+    int64_t first_onset_ns;               /**< earliest onset (impact or overflight), 0 none */
+    const char *cap_xml;                  /**< the CAP 1.2 document (UTF-8); see above */
+};
+
+/** Frees the document of a warning filled by tl_bus_take and sets @c cap_xml to NULL; NULL
+ * allowed (as @p m, and as its document). Only for warnings that own their document. */
+TL_API void tl_msg_warning_free(struct tl_msg_warning *m);
+
 /**
  * Canonical text of a message: every field, in IDL order, numbers with 17 significant digits,
  * separated by '|'. What the audit log digests and the storage keeps; independent of struct
- * padding and byte order. Returns the length (truncated to @p size - 1 like snprintf).
+ * padding and byte order. Returns the length (truncated to @p size - 1 like snprintf). A
+ * Warning's text holds its whole CAP document (NULL prints as ""): size its buffer with
+ * tl_msg_canonical_size.
  */
 TL_API size_t tl_msg_canonical(enum tl_msg_kind k, const void *msg, char *buf, size_t size);
+/** Buffer size the whole canonical text of @p msg needs: its length plus 1 (formats it once). */
+TL_API size_t tl_msg_canonical_size(enum tl_msg_kind k, const void *msg);
 
 /** Index of (i, j), i <= j, in the upper triangle of a 6x6 matrix stored row by row. */
 static inline int tl_ut6(int i, int j)
@@ -167,6 +213,17 @@ TL_API int tl_msg_assess_check(const struct tl_msg_assess *m, char *why, size_t 
  * merged_into >= 0 and not its own number. The bus drops a received system track that fails it.
  */
 TL_API int tl_msg_system_check(const struct tl_msg_system *m, char *why, size_t why_size);
+/**
+ * The same for a warning: origin (and relay, when set) nation codes of 2-4 upper-case letters;
+ * identifier non-empty, without space, comma, '<' or '&' (CAP 1.2 section 3.2.1), '|' (the
+ * canonical text's separator) or control characters; sent_ns > 0; system_no > 0; msg_type 0..2;
+ * forward, all_clear and exercise 0 or 1; first_onset_ns >= 0; areas as struct tl_msg_warning
+ * says (codes of 2-15 upper-case letters, digits or '-', starting with two letters); cap_xml
+ * non-NULL, at most TL_WARNING_CAP_MAX bytes, starting with "<?xml" and containing the CAP 1.2
+ * namespace "urn:oasis:names:tc:emergency:cap:1.2". The bus drops a received warning that fails
+ * it (logged). Returns TL_OK or TL_ERANGE with @p why (may be NULL) naming the field and value.
+ */
+TL_API int tl_msg_warning_check(const struct tl_msg_warning *m, char *why, size_t why_size);
 
 /* ---- topology ---------------------------------------------------------------------------- */
 
@@ -285,6 +342,24 @@ TL_API int tl_release_group_assess(const struct tl_release_group *g,
                                    const struct tl_release_where *where,
                                    struct tl_msg_assess *out);
 
+/**
+ * The release groups of nation @p me for its warnings, which are public information and so need
+ * no policy: every linked partner P gets the bilateral group "ME.P"; when P is the hub, every
+ * third nation T the onward group "ME.HUB.T" (forward = 1), which the hub relays as it relays
+ * assessments. Partitions are those the permissions grant (tl_pki_permissions_xml). Returns the
+ * count (<= @p max).
+ */
+TL_API int tl_release_warning_groups(const struct tl_topology *t, int me,
+                                     struct tl_release_group *out, int max);
+/**
+ * Applies a group to a warning (from tl_release_warning_groups or tl_release_groups; a warning is
+ * never withheld, coarsened or filtered by area, so the group's policies are not consulted):
+ * writes the copy to publish into @p out (which may be @p in; it borrows @p in's cap_xml) with
+ * forward set from the group, and returns 1; 0 when an argument is NULL.
+ */
+TL_API int tl_release_group_warning(const struct tl_release_group *g,
+                                    const struct tl_msg_warning *in, struct tl_msg_warning *out);
+
 /* ---- the bus (Cyclone DDS) --------------------------------------------------------------- */
 
 /** DDS Security material of one participant: file paths (the bus adds the "file:" prefix). All
@@ -337,8 +412,9 @@ TL_API void tl_bus_close(struct tl_bus *bus); /**< closes its endpoints too; NUL
 
 /**
  * A writer of @p kind on @p partition. QoS (why, in bus.c): reliable, keep-last 1 per instance,
- * transient-local; the status writer adds liveliness and deadline; the measurement feed is
- * keep-all and volatile, the clock keep-last 1 and volatile.
+ * transient-local (warnings too: a late joiner gets every CAP message still held); the status
+ * writer adds liveliness and deadline; the measurement feed is keep-all and volatile, the clock
+ * keep-last 1 and volatile.
  * @retval TL_OK, TL_EACCESS (denied by DDS Security permissions; logged), TL_EIO
  */
 TL_API int tl_bus_writer(struct tl_bus *bus, enum tl_msg_kind kind, const char *partition,
@@ -346,14 +422,21 @@ TL_API int tl_bus_writer(struct tl_bus *bus, enum tl_msg_kind kind, const char *
 /** A reader of @p kind on @p partition (same QoS). */
 TL_API int tl_bus_reader(struct tl_bus *bus, enum tl_msg_kind kind, const char *partition,
                          struct tl_bus_ep **out, struct tl_diag *diag);
-/** Writes one message (the struct matching the endpoint's kind). */
+/** Writes one message (the struct matching the endpoint's kind). A warning's cap_xml is borrowed
+ * for the call; NULL gives TL_EINVAL, one longer than TL_WARNING_CAP_MAX TL_ERANGE (nothing
+ * written: the wire would truncate it). */
 TL_API int tl_bus_write(struct tl_bus_ep *w, const void *msg);
 /** Writes and disposes the instance (a track that ended): late joiners no longer get it. */
 TL_API int tl_bus_write_dispose(struct tl_bus_ep *w, const void *msg);
 /**
  * Takes up to @p max messages into @p msgs (an array of the endpoint's struct). Samples of another
  * wire version are dropped and counted in *@p bad_version (may be NULL); so are system tracks that
- * fail tl_msg_system_check (logged). Returns the number taken or a negative TL_E* code.
+ * fail tl_msg_system_check and warnings that fail tl_msg_warning_check (logged). Returns the
+ * number taken or a negative TL_E* code.
+ *
+ * Warnings: at most TL_WARNING_TAKE_MAX per call (each takes a 66 kB wire sample); each one
+ * returned owns a malloc'd copy of its cap_xml, which the caller frees with tl_msg_warning_free
+ * (a warning whose copy cannot be allocated is dropped and logged).
  */
 TL_API int tl_bus_take(struct tl_bus_ep *r, void *msgs, int max, long *bad_version);
 /**

@@ -84,7 +84,8 @@ TL_API int tl_store_set_meta(struct tl_store *st, const char *key, const char *v
 /**
  * Appends an audit entry (the chain is extended at once; the row is committed by the storage
  * thread). @p dir: "sent", "received" or "rejected"; @p peer: the nation sent to / received
- * from; @p origin and @p key name the sample.
+ * from; @p origin and @p key name the sample. The digest covers the whole canonical text (a
+ * Warning's CAP document included). @retval TL_OK, TL_ENOMEM.
  */
 TL_API int tl_store_audit(struct tl_store *st, const char *dir, const char *peer,
                           const char *partition, enum tl_msg_kind kind, const char *origin,

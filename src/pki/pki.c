@@ -252,7 +252,9 @@ int tl_pki_permissions_xml(const struct tl_topology *t, int me, const char *subj
                            size_t size)
 {
     static const char *const national_topics[] = { "Measurement", "SystemTrack", "Clock" };
-    static const char *const link_topics[] = { "Track", "Assessment", "NodeStatus" };
+    /* Warning: what each nation told its public, released and relayed as assessments are */
+    static const char *const link_topics[] = { "Track", "Assessment", "NodeStatus", "Warning" };
+    const int n_link_topics = (int)(sizeof link_topics / sizeof link_topics[0]);
     struct sbuf s = { buf, size, 0 };
     char tb[32], ta[32], part[16][24];
     const time_t now = time(NULL), before = now - BACKDATE_S,
@@ -294,7 +296,7 @@ int tl_pki_permissions_xml(const struct tl_topology *t, int me, const char *subj
             if (me == t->hub)
                 tl_partition_name(part[np++], sizeof part[0], t->nation[k], N, t->nation[j]);
         }
-        sb_rule(&s, "publish", link_topics, 3, part, np);
+        sb_rule(&s, "publish", link_topics, n_link_topics, part, np);
         np = 0;
         tl_partition_name(part[np++], sizeof part[0], t->nation[j], N, NULL);
         for (int k = 0; k < t->n; k++) {
@@ -305,7 +307,7 @@ int tl_pki_permissions_xml(const struct tl_topology *t, int me, const char *subj
             if (j == t->hub) /* k's data relayed to me by the hub */
                 tl_partition_name(part[np++], sizeof part[0], t->nation[k], t->nation[j], N);
         }
-        sb_rule(&s, "subscribe", link_topics, 3, part, np);
+        sb_rule(&s, "subscribe", link_topics, n_link_topics, part, np);
         sb_add(&s, "      </allow_rule>\n");
     }
     sb_add(&s, "      <default>DENY</default>\n    </grant>\n  </permissions>\n</dds>\n");

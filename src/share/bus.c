@@ -15,6 +15,14 @@
  *    VOLATILE: it pins the clock of the nodes up when the feed starts (the feed waits for them);
  *    a node that joins later follows the arrival times of the reports instead, so a stale pin
  *    (the feed shifts its schedule over quiet stretches) is never replayed to it.
+ *  - Warning (the CAP messages a nation issued to its public): RELIABLE, KEEP_LAST(1) per
+ *    instance, TRANSIENT_LOCAL. The instance is (origin, CAP identifier): every CAP message, an
+ *    Update or Cancel included, has an identifier of its own, so keep-last 1 loses nothing, and
+ *    the writer's cache holds every message it wrote; a node that joins late gets all of them at
+ *    once and reads which are in force from their references (what an Update or Cancel
+ *    supersedes). A message withdrawn from the cache is written with a dispose. A Warning sample
+ *    is up to 66 kB (string<65536>): readers take TL_WARNING_TAKE_MAX per call, not TAKE_MAX,
+ *    and writers keep one wire sample on the heap rather than on the stack.
  *
  * Threads: no state outside the objects. A context owns one waitset; the readers of every bus
  * opened in it are attached to it, so one thread waits on its national domain and its links at
@@ -80,15 +88,29 @@ struct tl_bus_ctx {
 static const dds_topic_descriptor_t *const descs[TL_N_MSG_KINDS] = {
     &trilink_Measurement_desc, &trilink_Track_desc, &trilink_Assessment_desc,
     &trilink_SystemTrack_desc, &trilink_NodeStatus_desc, &trilink_Clock_desc,
+    &trilink_Warning_desc,
 };
 static const size_t wire_size[TL_N_MSG_KINDS] = {
     sizeof(trilink_Measurement), sizeof(trilink_Track), sizeof(trilink_Assessment),
     sizeof(trilink_SystemTrack), sizeof(trilink_NodeStatus), sizeof(trilink_Clock),
+    sizeof(trilink_Warning),
 };
 static const size_t msg_size[TL_N_MSG_KINDS] = {
     sizeof(struct tl_msg_meas), sizeof(struct tl_msg_track), sizeof(struct tl_msg_assess),
     sizeof(struct tl_msg_system), sizeof(struct tl_msg_status), sizeof(struct tl_msg_clock),
+    sizeof(struct tl_msg_warning),
 };
+
+/* The C struct's fixed strings are the IDL's bounds plus the NUL, so no copy truncates. */
+_Static_assert(sizeof(((trilink_Warning *)0)->identifier) == TL_WARNING_ID_LEN, "identifier");
+_Static_assert(sizeof(((trilink_Warning *)0)->areas) == TL_WARNING_AREAS_LEN, "areas");
+_Static_assert(sizeof(((trilink_Warning *)0)->cap_xml) == TL_WARNING_CAP_MAX + 1, "cap_xml");
+
+/* Samples one take (and a reader's buffer) holds: a Warning is 66 kB on the wire. */
+static int take_cap(enum tl_msg_kind k)
+{
+    return k == TL_MSG_WARNING ? TL_WARNING_TAKE_MAX : TAKE_MAX;
+}
 
 int64_t tl_wall_ns(void)
 {
@@ -187,6 +209,17 @@ static void to_wire(enum tl_msg_kind k, const void *msg, void *wire)
         STR(nation); CPY(scenario_ns); CPY(wall_ns); CPY(speed);
         break;
     }
+    case TL_MSG_WARNING: {
+        const struct tl_msg_warning *m = msg;
+        trilink_Warning *w = wire;
+        w->version = TL_WIRE_VERSION;
+        STR(origin); STR(identifier); STR(relay); w->forward = m->forward != 0;
+        CPY(sent_ns); CPY(pub_ns); CPY(system_no); w->msg_type = (int16_t)m->msg_type;
+        w->all_clear = m->all_clear != 0; w->exercise = m->exercise != 0;
+        STR(areas); CPY(first_onset_ns);
+        STR(cap_xml); /* write_ refused NULL and over-long documents */
+        break;
+    }
     default:
         break;
     }
@@ -254,6 +287,16 @@ static int from_wire(enum tl_msg_kind k, const void *wire, void *msg)
         /* string<8> on the wire (as Measurement's), a nation code of at most 4 here */
         snprintf(m->nation, sizeof m->nation, "%.*s", (int)sizeof m->nation - 1, w->nation);
         CPY(scenario_ns); CPY(wall_ns); CPY(speed);
+        return w->version;
+    }
+    case TL_MSG_WARNING: {
+        struct tl_msg_warning *m = msg;
+        const trilink_Warning *w = wire;
+        STR(origin); STR(identifier); STR(relay); m->forward = w->forward;
+        CPY(sent_ns); CPY(pub_ns); CPY(system_no); m->msg_type = w->msg_type;
+        m->all_clear = w->all_clear; m->exercise = w->exercise;
+        STR(areas); CPY(first_onset_ns);
+        m->cap_xml = w->cap_xml; /* borrowed from the wire sample: tl_bus_take copies it */
         return w->version;
     }
     default:
@@ -511,8 +554,15 @@ static int make_ep(struct tl_bus *b, enum tl_msg_kind kind, const char *partitio
                      "%s of %s on partition '%s' in domain %d: %s (%d)", what, tl_msg_topic(kind),
                      partition, b->domain_id, dds_strretcode(rc), rc);
     }
+    if (!reader && kind == TL_MSG_WARNING &&
+        (e->wire = calloc(1, wire_size[kind])) == NULL) {
+        dds_delete(e->group);
+        free(e);
+        return diagf(diag, TL_ENOMEM, "writer of %s on partition '%s' in domain %d: no memory "
+                     "for its sample", tl_msg_topic(kind), partition, b->domain_id);
+    }
     if (reader) {
-        e->wire = calloc(TAKE_MAX, wire_size[kind]);
+        e->wire = calloc((size_t)take_cap(kind), wire_size[kind]);
         e->cond = dds_create_readcondition(e->ent, DDS_ANY_STATE);
         if (e->wire == NULL || e->cond < 0 ||
             dds_waitset_attach(b->ctx->ws, e->cond, (dds_attach_t)e->cond) != DDS_RETCODE_OK) {
@@ -550,13 +600,22 @@ static int write_(struct tl_bus_ep *w, const void *msg, int dispose)
         trilink_SystemTrack d;
         trilink_NodeStatus e;
         trilink_Clock f;
-    } wire;
+    } wire; /* not the Warning: its sample is on the heap */
     dds_return_t rc;
+    void *sample = &wire;
 
     if (w == NULL || w->is_reader || msg == NULL)
         return TL_EINVAL;
-    to_wire(w->kind, msg, &wire);
-    rc = dispose ? dds_writedispose(w->ent, &wire) : dds_write(w->ent, &wire);
+    if (w->kind == TL_MSG_WARNING) {
+        const char *cap = ((const struct tl_msg_warning *)msg)->cap_xml;
+        if (cap == NULL)
+            return TL_EINVAL;
+        if (strnlen(cap, TL_WARNING_CAP_MAX + 1) > TL_WARNING_CAP_MAX)
+            return TL_ERANGE;
+        sample = w->wire; /* 66 kB: on the heap (make_ep) */
+    }
+    to_wire(w->kind, msg, sample);
+    rc = dispose ? dds_writedispose(w->ent, sample) : dds_write(w->ent, sample);
     if (rc != DDS_RETCODE_OK) {
         if (w->write_failures++ % 1000 == 0) /* the first, then every thousandth */
             logf_(w->bus, "write of %s on '%s' failed: %s (%d); %ld failures so far",
@@ -576,6 +635,29 @@ int tl_bus_write_dispose(struct tl_bus_ep *w, const void *msg)
     return write_(w, msg, 1);
 }
 
+/* A warning just converted (its cap_xml borrowed from the wire sample): checked, and given a copy
+ * of its document it owns. Logs and returns an error for one to drop. */
+static int take_warning(struct tl_bus_ep *r, struct tl_msg_warning *m, char *why, size_t why_size)
+{
+    char *cap;
+
+    if (tl_msg_warning_check(m, why, why_size) != TL_OK) {
+        if (r->rejected++ % 1000 == 0)
+            logf_(r->bus, "warning '%.80s' of '%.4s' on '%s' rejected: %s; %ld so far",
+                  m->identifier, m->origin, r->partition, why, r->rejected);
+        m->cap_xml = NULL;
+        return TL_ERANGE;
+    }
+    if ((cap = strdup(m->cap_xml)) == NULL) {
+        logf_(r->bus, "warning '%.80s' of '%.4s' on '%s' dropped: no memory for its document",
+              m->identifier, m->origin, r->partition);
+        m->cap_xml = NULL;
+        return TL_ENOMEM;
+    }
+    m->cap_xml = cap;
+    return TL_OK;
+}
+
 int tl_bus_take(struct tl_bus_ep *r, void *msgs, int max, long *bad_version)
 {
     void *ptr[TAKE_MAX];
@@ -584,8 +666,8 @@ int tl_bus_take(struct tl_bus_ep *r, void *msgs, int max, long *bad_version)
 
     if (r == NULL || !r->is_reader || msgs == NULL || max <= 0)
         return TL_EINVAL;
-    if (max > TAKE_MAX)
-        max = TAKE_MAX;
+    if (max > take_cap(r->kind))
+        max = take_cap(r->kind);
     for (int i = 0; i < max; i++)
         ptr[i] = (char *)r->wire + (size_t)i * wire_size[r->kind];
     n = dds_take(r->ent, ptr, info, (size_t)max, (uint32_t)max);
@@ -609,6 +691,9 @@ int tl_bus_take(struct tl_bus_ep *r, void *msgs, int max, long *bad_version)
                       r->rejected);
             continue;
         }
+        /* Warnings, as system tracks: no node stage checks them before use. */
+        if (r->kind == TL_MSG_WARNING && take_warning(r, m, why, sizeof why) != TL_OK)
+            continue;
         got++;
     }
     return got;

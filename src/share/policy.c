@@ -4,12 +4,13 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "trilink/share.h"
 
 static const char *const topic_names[TL_N_MSG_KINDS] = {
-    "Measurement", "Track", "Assessment", "SystemTrack", "NodeStatus", "Clock",
+    "Measurement", "Track", "Assessment", "SystemTrack", "NodeStatus", "Clock", "Warning",
 };
 
 const char *tl_msg_topic(enum tl_msg_kind k)
@@ -304,6 +305,60 @@ int tl_release_group_assess(const struct tl_release_group *g, const struct tl_ms
     return 1;
 }
 
+/* A warning is public information (what a nation told its public): every linked partner gets it,
+ * whatever its policy, and the hub relays it onward as it relays assessments. */
+int tl_release_warning_groups(const struct tl_topology *t, int me, struct tl_release_group *out,
+                              int max)
+{
+    int n = 0;
+
+    if (t == NULL || out == NULL || me < 0 || me >= t->n)
+        return 0;
+    for (int j = 0; j < t->n; j++) {
+        if (!tl_topology_linked(t, me, j))
+            continue;
+        if (n < max) {
+            memset(&out[n], 0, sizeof out[n]);
+            tl_partition_name(out[n].partition, sizeof out[n].partition, t->nation[me],
+                              t->nation[j], NULL);
+            out[n].next = j;
+            n++;
+        }
+        if (j != t->hub)
+            continue;
+        for (int k = 0; k < t->n && n < max; k++) {
+            if (k == me || k == j)
+                continue;
+            memset(&out[n], 0, sizeof out[n]);
+            tl_partition_name(out[n].partition, sizeof out[n].partition, t->nation[me],
+                              t->nation[j], t->nation[k]);
+            out[n].next = j;
+            out[n].forward = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+int tl_release_group_warning(const struct tl_release_group *g, const struct tl_msg_warning *in,
+                             struct tl_msg_warning *out)
+{
+    if (g == NULL || in == NULL || out == NULL)
+        return 0;
+    if (out != in)
+        *out = *in;
+    out->forward = g->forward;
+    return 1;
+}
+
+void tl_msg_warning_free(struct tl_msg_warning *m)
+{
+    if (m == NULL)
+        return;
+    free((void *)(uintptr_t)m->cap_xml); /* owned when filled by tl_bus_take (share.h) */
+    m->cap_xml = NULL;
+}
+
 /* ---- checks on what partners send --------------------------------------------------------- */
 
 #define WHY(...) (why != NULL ? (void)snprintf(why, why_size, __VA_ARGS__) : (void)0, TL_ERANGE)
@@ -460,6 +515,113 @@ int tl_msg_system_check(const struct tl_msg_system *m, char *why, size_t why_siz
     return TL_OK;
 }
 
+/* An area code as the areas layer writes them: ISO 3166-2 ("JP-02") or alpha-2 ("JP"). */
+static int area_code_ok(const char *s, size_t n)
+{
+    if (n < 2 || n > 15 || !isupper((unsigned char)s[0]) || !isupper((unsigned char)s[1]))
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (!isupper((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '-')
+            return 0;
+    return 1;
+}
+
+/* "code:threat:prob" tokens separated by single spaces (an empty list allowed). */
+static int areas_check(const char *areas, char *why, size_t why_size)
+{
+    static const char *const threats[] = { "impact", "overflight", "none" };
+    const char *p = areas;
+
+    if (memchr(areas, '\0', TL_WARNING_AREAS_LEN) == NULL)
+        return WHY("areas: not terminated");
+    while (*p != '\0') {
+        const size_t len = strcspn(p, " ");
+        const char *c1 = memchr(p, ':', len);
+        const char *c2 = c1 != NULL ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - p)) : NULL;
+        char num[32], *end;
+        size_t tn, pn;
+        int known = 0;
+        double prob;
+
+        if (len == 0)
+            return WHY("areas: empty token at offset %d of '%s'", (int)(p - areas), areas);
+        if (c2 == NULL)
+            return WHY("areas: '%.*s' is not code:threat:probability", (int)len, p);
+        if (!area_code_ok(p, (size_t)(c1 - p)))
+            return WHY("areas: code '%.*s' is not an ISO 3166 code", (int)(c1 - p), p);
+        tn = (size_t)(c2 - c1 - 1);
+        for (int i = 0; i < 3; i++)
+            known |= strlen(threats[i]) == tn && memcmp(c1 + 1, threats[i], tn) == 0;
+        if (!known)
+            return WHY("areas: threat '%.*s' is not impact, overflight or none", (int)tn, c1 + 1);
+        pn = len - (size_t)(c2 + 1 - p);
+        if (pn == 0 || pn >= sizeof num)
+            return WHY("areas: probability '%.*s' is not a number", (int)pn, c2 + 1);
+        memcpy(num, c2 + 1, pn);
+        num[pn] = '\0';
+        prob = strtod(num, &end);
+        if (*end != '\0' || !(prob >= 0.0 && prob <= 1.0))
+            return WHY("areas: probability '%s' is not in [0, 1]", num);
+        p += len;
+        if (*p == ' ' && *++p == '\0')
+            return WHY("areas: trailing space in '%s'", areas);
+    }
+    return TL_OK;
+}
+
+/* CAP 1.2 section 3.2.1: identifier "MUST NOT include spaces, commas or restricted characters
+ * (< and &)"; '|' separates the canonical text's fields, and no control character is text. */
+static int identifier_ok(const char *s)
+{
+    if (memchr(s, '\0', TL_WARNING_ID_LEN) == NULL || s[0] == '\0')
+        return 0;
+    for (; *s; s++)
+        if (*s == ' ' || *s == ',' || *s == '<' || *s == '&' || *s == '|' ||
+            (unsigned char)*s < 0x20 || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+int tl_msg_warning_check(const struct tl_msg_warning *m, char *why, size_t why_size)
+{
+    static const char cap_ns[] = "urn:oasis:names:tc:emergency:cap:1.2";
+
+    if (m == NULL)
+        return WHY("warning: NULL");
+    if (!code_field_ok(m->origin, sizeof m->origin, 0))
+        return WHY("origin: not a nation code");
+    if (!identifier_ok(m->identifier))
+        return WHY("identifier: '%.80s' is empty or holds a space, ',', '<', '&', '|' or a "
+                   "control character", m->identifier);
+    if (!code_field_ok(m->relay, sizeof m->relay, 1))
+        return WHY("relay: not a nation code");
+    if (m->forward != 0 && m->forward != 1)
+        return WHY("forward: %d is not 0 or 1", m->forward);
+    if (m->sent_ns <= 0)
+        return WHY("sent_ns: %lld is not a time", (long long)m->sent_ns);
+    if (m->system_no <= 0)
+        return WHY("system_no: %d is not positive", (int)m->system_no);
+    if (m->msg_type < TL_WARN_ALERT || m->msg_type > TL_WARN_CANCEL)
+        return WHY("msg_type: %d is not 0 (Alert), 1 (Update) or 2 (Cancel)", m->msg_type);
+    if (m->all_clear != 0 && m->all_clear != 1)
+        return WHY("all_clear: %d is not 0 or 1", m->all_clear);
+    if (m->exercise != 0 && m->exercise != 1)
+        return WHY("exercise: %d is not 0 or 1", m->exercise);
+    if (areas_check(m->areas, why, why_size) != TL_OK)
+        return TL_ERANGE;
+    if (m->first_onset_ns < 0)
+        return WHY("first_onset_ns: %lld is not a time or 0", (long long)m->first_onset_ns);
+    if (m->cap_xml == NULL || m->cap_xml[0] == '\0')
+        return WHY("cap_xml: empty");
+    if (strnlen(m->cap_xml, TL_WARNING_CAP_MAX + 1) > TL_WARNING_CAP_MAX)
+        return WHY("cap_xml: longer than %d bytes", TL_WARNING_CAP_MAX);
+    if (strncmp(m->cap_xml, "<?xml", 5) != 0)
+        return WHY("cap_xml: starts with '%.8s', not '<?xml'", m->cap_xml);
+    if (strstr(m->cap_xml, cap_ns) == NULL)
+        return WHY("cap_xml: no CAP 1.2 namespace %s", cap_ns);
+    return TL_OK;
+}
+
 /* ---- canonical text ---------------------------------------------------------------------- */
 
 struct cbuf {
@@ -486,7 +648,8 @@ static void cnum(struct cbuf *c, const double *v, int n)
         cadd(c, "%.17g|", v[i]);
 }
 
-size_t tl_msg_canonical(enum tl_msg_kind k, const void *msg, char *buf, size_t size)
+/* The whole text's length, of which the first size - 1 bytes go into buf. */
+static size_t canonical_(enum tl_msg_kind k, const void *msg, char *buf, size_t size)
 {
     struct cbuf c = { buf, size, 0 };
 
@@ -563,8 +726,28 @@ size_t tl_msg_canonical(enum tl_msg_kind k, const void *msg, char *buf, size_t s
         cnum(&c, &m->speed, 1);
         break;
     }
+    case TL_MSG_WARNING: {
+        const struct tl_msg_warning *m = msg;
+        cadd(&c, "%s|%s|%s|%d|%lld|%lld|%d|%d|%d|%d|%s|%lld|", m->origin, m->identifier,
+             m->relay, m->forward, (long long)m->sent_ns, (long long)m->pub_ns, (int)m->system_no,
+             m->msg_type, m->all_clear, m->exercise, m->areas, (long long)m->first_onset_ns);
+        /* the document itself, raw (it may hold '|'): the audit digest covers what was said */
+        cadd(&c, "%s|", m->cap_xml != NULL ? m->cap_xml : "");
+        break;
+    }
     default:
         break;
     }
-    return c.len < size ? c.len : (size ? size - 1 : 0);
+    return c.len;
+}
+
+size_t tl_msg_canonical(enum tl_msg_kind k, const void *msg, char *buf, size_t size)
+{
+    const size_t n = canonical_(k, msg, buf, size);
+    return n < size ? n : (size ? size - 1 : 0);
+}
+
+size_t tl_msg_canonical_size(enum tl_msg_kind k, const void *msg)
+{
+    return canonical_(k, msg, NULL, 0) + 1;
 }

@@ -8,6 +8,8 @@
  * other field has a fixed token count, so the free string is whatever the fixed fields on both
  * sides leave over.
  *
+ * A Warning's free string is its CAP document (cap_xml), held by pointer: the parse allocates it.
+ *
  * Wire version 1 (the first schema's bodies) had the same fields except that SystemTrack ended at
  * semi_minor_m and there was no Clock: its text parses with the leading fields of each table. */
 #include <errno.h>
@@ -27,6 +29,7 @@ enum ftype {
     F_I64,   /* int64_t */
     F_DBL,   /* n doubles */
     F_HEX32, /* 32 bytes as 64 hex digits */
+    F_PFREE, /* the free string held by a pointer (a Warning's cap_xml): parsed into malloc'd text */
 };
 
 struct field {
@@ -103,6 +106,16 @@ static const struct field clock_fields[] = {
     FLD(F_I64, tl_msg_clock, wall_ns, 1),      DBL(tl_msg_clock, speed, 1),
 };
 
+static const struct field warning_fields[] = {
+    STR(tl_msg_warning, origin),               STR(tl_msg_warning, identifier),
+    STR(tl_msg_warning, relay),                FLD(F_INT, tl_msg_warning, forward, 1),
+    FLD(F_I64, tl_msg_warning, sent_ns, 1),    FLD(F_I64, tl_msg_warning, pub_ns, 1),
+    FLD(F_I32, tl_msg_warning, system_no, 1),  FLD(F_INT, tl_msg_warning, msg_type, 1),
+    FLD(F_INT, tl_msg_warning, all_clear, 1),  FLD(F_INT, tl_msg_warning, exercise, 1),
+    STR(tl_msg_warning, areas),                FLD(F_I64, tl_msg_warning, first_onset_ns, 1),
+    FLD(F_PFREE, tl_msg_warning, cap_xml, TL_WARNING_CAP_MAX + 1),
+};
+
 #undef FLD
 #undef STR
 #undef FREE
@@ -127,6 +140,7 @@ static const struct kind_desc kinds[TL_N_MSG_KINDS] = {
     [TL_MSG_STATUS] = { status_fields, N_OF(status_fields), sizeof(struct tl_msg_status),
                         N_OF(status_fields) },
     [TL_MSG_CLOCK] = { clock_fields, N_OF(clock_fields), sizeof(struct tl_msg_clock), 0 },
+    [TL_MSG_WARNING] = { warning_fields, N_OF(warning_fields), sizeof(struct tl_msg_warning), 0 },
 };
 #undef N_OF
 
@@ -203,6 +217,18 @@ static int put_field(const struct field *f, const char *text, const struct tok *
         base[f->off + (e - b)] = '\0';
         return TL_OK;
     }
+    case F_PFREE: {
+        const size_t b = t[0].b, e = t[nt - 1].e;
+        char *p;
+        if (e - b >= f->n)
+            return TL_EPARSE;
+        if ((p = malloc(e - b + 1)) == NULL)
+            return TL_ENOMEM;
+        memcpy(p, text + b, e - b);
+        p[e - b] = '\0';
+        memcpy(base + f->off, &p, sizeof p); /* freed by parse_as if a later field fails */
+        return TL_OK;
+    }
     case F_INT:
         if ((rc = parse_ll(text, t, INT_MIN, INT_MAX, &v)) != TL_OK)
             return rc;
@@ -270,6 +296,7 @@ static int parse_as(enum tl_msg_kind k, int version, const char *text, void *msg
         struct tl_msg_system system;
         struct tl_msg_status status;
         struct tl_msg_clock clock;
+        struct tl_msg_warning warning;
     } u;
     unsigned char *base = (unsigned char *)&u;
 
@@ -297,7 +324,7 @@ static int parse_as(enum tl_msg_kind k, int version, const char *text, void *msg
         pos = t[nt - 1].e + 1;
     }
     for (size_t i = 0; i < nf; i++) {
-        if (d->f[i].t == F_FREE)
+        if (d->f[i].t == F_FREE || d->f[i].t == F_PFREE)
             has_free = 1;
         else
             fixed += fixed_tokens(&d->f[i]);
@@ -310,13 +337,21 @@ static int parse_as(enum tl_msg_kind k, int version, const char *text, void *msg
     /* parsed into a local copy: @p msg is written only when the whole text parsed */
     memset(&u, 0, sizeof u);
     for (size_t i = 0; i < nf && rc == TL_OK; i++) {
-        const size_t n = d->f[i].t == F_FREE ? free_n : fixed_tokens(&d->f[i]);
+        const int is_free = d->f[i].t == F_FREE || d->f[i].t == F_PFREE;
+        const size_t n = is_free ? free_n : fixed_tokens(&d->f[i]);
         rc = put_field(&d->f[i], text, &t[ti], n, base);
         ti += n;
     }
     free(t);
     if (rc == TL_OK)
         memcpy(msg, &u, d->size);
+    else
+        for (size_t i = 0; i < nf; i++)
+            if (d->f[i].t == F_PFREE) { /* NULL unless parsed before the failing field */
+                char *p;
+                memcpy(&p, base + d->f[i].off, sizeof p);
+                free(p);
+            }
     return rc;
 }
 

@@ -458,9 +458,19 @@ int tl_store_audit(struct tl_store *st, const char *dir, const char *peer, const
                    enum tl_msg_kind kind, const char *origin, int32_t key, const void *msg)
 {
     struct row r;
-    char text[4096];
-    size_t n = tl_msg_canonical(kind, msg, text, sizeof text);
+    char stack[4096], *text = stack;
+    size_t n = tl_msg_canonical(kind, msg, stack, sizeof stack);
 
+    /* A Warning's text holds its CAP document (up to 64 kB): the digest must cover all of it,
+     * not the 4 kB that fit. Other kinds fit, so their digests are as before. */
+    if (n == sizeof stack - 1) {
+        const size_t need = tl_msg_canonical_size(kind, msg);
+        if (need > sizeof stack) {
+            if ((text = malloc(need)) == NULL)
+                return TL_ENOMEM;
+            n = tl_msg_canonical(kind, msg, text, need);
+        }
+    }
     memset(&r, 0, sizeof r);
     r.kind = ROW_AUDIT;
     r.wall_ns = now_ns();
@@ -471,6 +481,8 @@ int tl_store_audit(struct tl_store *st, const char *dir, const char *peer, const
     snprintf(r.origin, sizeof r.origin, "%s", origin);
     r.key = key;
     sha256(text, n, NULL, 0, r.digest);
+    if (text != stack)
+        free(text);
     pthread_mutex_lock(&st->mu);
     r.seq = ++st->seq;
     memcpy(r.prev, st->last_hash, 32);

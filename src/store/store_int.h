@@ -14,7 +14,8 @@
 /* The inverse of tl_msg_canonical for every message kind: fills @p msg (the struct of @p k; written
  * only on success, fields not in the text zero) from @p text. A string field that may hold '|'
  * (sensors, contributors, sensor ids) takes the tokens the fixed-width fields around it leave
- * over, so canonical -> parse -> canonical gives the same text. TL_OK, TL_EPARSE (another kind
+ * over, so canonical -> parse -> canonical gives the same text. A Warning's cap_xml is returned
+ * malloc'd (free it with tl_msg_warning_free). TL_OK, TL_EPARSE (another kind
  * or wire version, a bad number, a string too long for its field, the wrong field count),
  * TL_EINVAL (NULL), TL_ENOMEM. */
 int tl__store_parse_canonical(enum tl_msg_kind k, const char *text, void *msg);

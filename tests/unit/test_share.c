@@ -174,6 +174,22 @@ static void permissions_are_exact(void **state)
     assert_non_null(p);
     assert_non_null(strstr(p, "<topic>Measurement</topic><topic>SystemTrack</topic>"
                               "<topic>Clock</topic>"));
+    /* warnings travel on the links, published and subscribed; not on the national domain */
+    {
+        const char *link = strstr(xml, "<id>105</id>"), *pub, *sub;
+        static const char topics[] = "<topics><topic>Track</topic><topic>Assessment</topic>"
+                                     "<topic>NodeStatus</topic><topic>Warning</topic></topics>";
+        assert_non_null(link);
+        pub = strstr(link, "<publish>");
+        sub = strstr(link, "<subscribe>");
+        assert_non_null(pub);
+        assert_non_null(sub);
+        if (strncmp(strstr(pub, "<topics>"), topics, strlen(topics)) != 0 ||
+            strncmp(strstr(sub, "<topics>"), topics, strlen(topics)) != 0)
+            fail_msg("link rule of domain 105 does not grant %s:\n%s", topics, link);
+        *strstr(xml, "<id>105</id>") = '\0'; /* the national rule comes first */
+        assert_null(strstr(xml, "<topic>Warning</topic>"));
+    }
     /* the hub writes what it relays */
     assert_int_equal(tl_pki_permissions_xml(&t, 1, "CN=US-node,OU=US,O=trilink", xml, sizeof xml),
                      TL_OK);
@@ -389,6 +405,255 @@ static void canonical_text_of_system_and_clock(void **state)
     assert_string_equal(a, "Clock|v2|KR|1689123600000000000|1700000000123456789|4|");
 }
 
+/* ---- the Warning topic --------------------------------------------------------------------- */
+
+static const char cap_doc[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>JP-20260701-0007"
+    "</identifier><status>Exercise</status><msgType>Alert</msgType>|</alert>\n";
+
+static struct tl_msg_warning a_warning(void)
+{
+    struct tl_msg_warning m;
+    memset(&m, 0, sizeof m);
+    strcpy(m.origin, "JP");
+    strcpy(m.identifier, "JP-20260701-0007");
+    m.sent_ns = 1782864000000000000LL;
+    m.pub_ns = 1782864000250000000LL;
+    m.system_no = 12;
+    m.msg_type = TL_WARN_ALERT;
+    m.exercise = 1;
+    strcpy(m.areas, "JP-02:overflight:0.97 JP:impact:0.40 JP-01:none:0");
+    m.first_onset_ns = 1782864300000000000LL;
+    m.cap_xml = cap_doc;
+    return m;
+}
+
+/* Expects @p m refused with a reason naming @p field. */
+static void refused(const struct tl_msg_warning *m, const char *field, int line)
+{
+    char why[256] = "";
+    const int rc = tl_msg_warning_check(m, why, sizeof why);
+    if (rc != TL_ERANGE || strstr(why, field) == NULL)
+        fail_msg("line %d: expected TL_ERANGE naming '%s', got %d '%s'", line, field, rc, why);
+}
+#define REFUSED(m, field) refused(&(m), field, __LINE__)
+
+/* A good warning passes; each bad field is refused by name. */
+static void warning_checked(void **state)
+{
+    struct tl_msg_warning m = a_warning();
+    char why[256] = "", big_doc[200];
+    char *huge;
+    (void)state;
+    if (tl_msg_warning_check(&m, why, sizeof why) != TL_OK)
+        fail_msg("a good warning refused: %s", why);
+    m.areas[0] = '\0'; /* an all-clear may name no area */
+    m.all_clear = 1;
+    m.relay[0] = 'U', m.relay[1] = 'S';
+    m.forward = 1;
+    assert_int_equal(tl_msg_warning_check(&m, NULL, 0), TL_OK);
+    m = a_warning(); strcpy(m.origin, "jp"); REFUSED(m, "origin");
+    m = a_warning(); m.origin[0] = '\0'; REFUSED(m, "origin");
+    m = a_warning(); strcpy(m.relay, "U1"); REFUSED(m, "relay");
+    m = a_warning(); m.identifier[0] = '\0'; REFUSED(m, "identifier");
+    m = a_warning(); strcpy(m.identifier, "JP 7"); REFUSED(m, "identifier");
+    m = a_warning(); strcpy(m.identifier, "JP,7"); REFUSED(m, "identifier");
+    m = a_warning(); strcpy(m.identifier, "JP<7"); REFUSED(m, "identifier");
+    m = a_warning(); strcpy(m.identifier, "JP&7"); REFUSED(m, "identifier");
+    m = a_warning(); strcpy(m.identifier, "JP|7"); REFUSED(m, "identifier");
+    m = a_warning(); strcpy(m.identifier, "JP\n7"); REFUSED(m, "identifier");
+    m = a_warning(); memset(m.identifier, 'A', sizeof m.identifier); REFUSED(m, "identifier");
+    m = a_warning(); m.forward = 2; REFUSED(m, "forward");
+    m = a_warning(); m.sent_ns = 0; REFUSED(m, "sent_ns");
+    m = a_warning(); m.system_no = 0; REFUSED(m, "system_no");
+    m = a_warning(); m.system_no = -3; REFUSED(m, "system_no");
+    m = a_warning(); m.msg_type = 3; REFUSED(m, "msg_type");
+    m = a_warning(); m.msg_type = -1; REFUSED(m, "msg_type");
+    m = a_warning(); m.all_clear = -1; REFUSED(m, "all_clear");
+    m = a_warning(); m.exercise = 5; REFUSED(m, "exercise");
+    m = a_warning(); m.first_onset_ns = -1; REFUSED(m, "first_onset_ns");
+    {
+        static const char *const bad_areas[] = {
+            "JP-02:overflight",          /* no probability */
+            "JP-02:flood:0.5",           /* not a threat */
+            "JP-02:impact:1.01",         /* above 1 */
+            "JP-02:impact:-0.1",         /* below 0 */
+            "JP-02:impact:nan",          /* not a number in range */
+            "JP-02:impact:0.5x",         /* trailing junk */
+            "JP-02:impact:",             /* empty probability */
+            "jp-02:impact:0.5",          /* lower case */
+            "J:impact:0.5",              /* too short */
+            "JP-02:impact:0.5  JP:none:0", /* two spaces */
+            "JP-02:impact:0.5 ",         /* trailing space */
+            " JP-02:impact:0.5",         /* leading space */
+            "JP_02:impact:0.5",          /* not ISO 3166 */
+        };
+        for (size_t i = 0; i < sizeof bad_areas / sizeof bad_areas[0]; i++) {
+            m = a_warning();
+            strcpy(m.areas, bad_areas[i]);
+            refused(&m, "areas", (int)i);
+        }
+    }
+    m = a_warning(); m.cap_xml = NULL; REFUSED(m, "cap_xml");
+    m = a_warning(); m.cap_xml = ""; REFUSED(m, "cap_xml");
+    m = a_warning(); m.cap_xml = "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"/>";
+    REFUSED(m, "cap_xml"); /* no XML declaration */
+    m = a_warning(); m.cap_xml = "<?xml version=\"1.0\"?><alert xmlns=\"urn:oasis:names:tc:"
+                                 "emergency:cap:1.1\"/>";
+    REFUSED(m, "cap_xml"); /* CAP 1.1 */
+    snprintf(big_doc, sizeof big_doc, "%s", cap_doc);
+    m = a_warning(); m.cap_xml = big_doc;
+    assert_int_equal(tl_msg_warning_check(&m, why, sizeof why), TL_OK);
+    /* one byte over the wire's string<65536> */
+    huge = malloc(TL_WARNING_CAP_MAX + 2);
+    assert_non_null(huge);
+    memset(huge, ' ', TL_WARNING_CAP_MAX + 1);
+    huge[TL_WARNING_CAP_MAX + 1] = '\0';
+    memcpy(huge, cap_doc, strlen(cap_doc));
+    m.cap_xml = huge;
+    REFUSED(m, "cap_xml");
+    huge[TL_WARNING_CAP_MAX] = '\0'; /* exactly the bound: accepted */
+    assert_int_equal(tl_msg_warning_check(&m, why, sizeof why), TL_OK);
+    free(huge);
+}
+
+/* The canonical text of a warning: every field in IDL order, the document raw at the end; its
+ * size known beforehand; every field changes it. */
+static void canonical_text_of_warning(void **state)
+{
+    const struct tl_msg_warning m = a_warning();
+    char a[1024], b[1024], small[16];
+    char expect[1024];
+    size_t n;
+    (void)state;
+    assert_string_equal(tl_msg_topic(TL_MSG_WARNING), "Warning");
+    n = tl_msg_canonical(TL_MSG_WARNING, &m, a, sizeof a);
+    snprintf(expect, sizeof expect,
+             "Warning|v2|JP|JP-20260701-0007||0|1782864000000000000|1782864000250000000|12|0|0|1|"
+             "JP-02:overflight:0.97 JP:impact:0.40 JP-01:none:0|1782864300000000000|%s|",
+             cap_doc);
+    assert_string_equal(a, expect);
+    assert_int_equal(n, strlen(expect));
+    assert_int_equal(tl_msg_canonical_size(TL_MSG_WARNING, &m), strlen(expect) + 1);
+    /* truncation as snprintf's, and the size still says the whole */
+    assert_int_equal(tl_msg_canonical(TL_MSG_WARNING, &m, small, sizeof small), sizeof small - 1);
+    assert_memory_equal(small, expect, sizeof small - 1);
+    {
+        struct tl_msg_clock c = { "KR", 1, 2, 4.0 };
+        assert_int_equal(tl_msg_canonical_size(TL_MSG_CLOCK, &c), strlen("Clock|v2|KR|1|2|4|") + 1);
+    }
+    for (int f = 0; f < 14; f++) {
+        struct tl_msg_warning m2 = m;
+        switch (f) {
+        case 0: strcpy(m2.origin, "KR"); break;
+        case 1: strcpy(m2.identifier, "JP-20260701-0008"); break;
+        case 2: strcpy(m2.relay, "US"); break;
+        case 3: m2.forward = 1; break;
+        case 4: m2.sent_ns++; break;
+        case 5: m2.pub_ns++; break;
+        case 6: m2.system_no++; break;
+        case 7: m2.msg_type = TL_WARN_CANCEL; break;
+        case 8: m2.all_clear = 1; break;
+        case 9: m2.exercise = 0; break;
+        case 10: m2.areas[strlen(m2.areas) - 1] = '1'; break;
+        case 11: m2.first_onset_ns--; break;
+        case 12: m2.cap_xml = "<?xml version=\"1.0\"?>"; break;
+        default: m2.cap_xml = NULL; break;
+        }
+        tl_msg_canonical(TL_MSG_WARNING, &m2, b, sizeof b);
+        if (strcmp(a, b) == 0)
+            fail_msg("warning field %d changed the message but not its canonical text", f);
+    }
+    {
+        struct tl_msg_warning m3 = m;
+        m3.cap_xml = NULL;
+        tl_msg_canonical(TL_MSG_WARNING, &m3, b, sizeof b);
+        assert_non_null(strstr(b, "|1782864300000000000||"));
+    }
+    tl_msg_warning_free(NULL); /* allowed */
+    {
+        struct tl_msg_warning own = m;
+        own.cap_xml = malloc(8);
+        assert_non_null(own.cap_xml);
+        tl_msg_warning_free(&own);
+        assert_null(own.cap_xml);
+        tl_msg_warning_free(&own); /* and again: a NULL document */
+    }
+}
+
+/* Warnings go to every linked partner with no policy, onward through the hub to the third
+ * nations, on partitions the permissions grant. */
+static void warning_release_groups(void **state)
+{
+    struct tl_topology t = relay(), mesh;
+    struct tl_release_group g[8];
+    struct tl_msg_warning m = a_warning(), out;
+    static char xml[32768];
+    int n;
+    (void)state;
+    n = tl_release_warning_groups(&t, 0, g, 8); /* KR: the US, and JP through it */
+    assert_int_equal(n, 2);
+    assert_string_equal(g[0].partition, "KR.US");
+    assert_int_equal(g[0].forward, 0);
+    assert_int_equal(g[0].next, 1);
+    assert_string_equal(g[1].partition, "KR.US.JP");
+    assert_int_equal(g[1].forward, 1);
+    assert_int_equal(g[1].next, 1);
+    assert_null(g[1].pol[0]);
+    assert_int_equal(tl_release_warning_groups(&t, 0, g, 1), 1); /* max respected */
+    n = tl_release_warning_groups(&t, 1, g, 8); /* the hub: each partner, no onward group */
+    assert_int_equal(n, 2);
+    assert_string_equal(g[0].partition, "US.KR");
+    assert_string_equal(g[1].partition, "US.JP");
+    n = tl_release_warning_groups(&t, 2, g, 8);
+    assert_int_equal(n, 2);
+    assert_string_equal(g[0].partition, "JP.US");
+    assert_string_equal(g[1].partition, "JP.US.KR");
+    /* each is granted for publishing on the link's domain */
+    assert_int_equal(tl_pki_permissions_xml(&t, 2, "CN=JP-node,OU=JP,O=trilink", xml, sizeof xml),
+                     TL_OK);
+    for (int i = 0; i < n; i++) {
+        char want[600];
+        const char *rule = strstr(xml, "<id>105</id>");
+        const char *pub = rule ? strstr(rule, "<publish>") : NULL;
+        const char *end = pub ? strstr(pub, "</publish>") : NULL;
+        snprintf(want, sizeof want, "<partition>%s</partition>", g[i].partition);
+        if (end == NULL || strstr(pub, want) == NULL || strstr(pub, want) > end)
+            fail_msg("warning group %s not in JP's publish grant on the US-JP link", g[i].partition);
+    }
+    assert_int_equal(tl_topology_make("KR,US,JP", NULL, 100, &mesh, NULL), TL_OK);
+    n = tl_release_warning_groups(&mesh, 0, g, 8);
+    assert_int_equal(n, 2);
+    assert_string_equal(g[0].partition, "KR.US");
+    assert_string_equal(g[1].partition, "KR.JP");
+    assert_int_equal(g[1].forward, 0);
+    /* the released copy: the same message, forward from the group, the document borrowed */
+    n = tl_release_warning_groups(&t, 2, g, 8);
+    assert_int_equal(tl_release_group_warning(&g[1], &m, &out), 1);
+    assert_int_equal(out.forward, 1);
+    assert_ptr_equal(out.cap_xml, m.cap_xml);
+    out.forward = 0;
+    {
+        char ta[1024], tb[1024];
+        tl_msg_canonical(TL_MSG_WARNING, &m, ta, sizeof ta);
+        tl_msg_canonical(TL_MSG_WARNING, &out, tb, sizeof tb);
+        assert_string_equal(ta, tb);
+    }
+    assert_int_equal(tl_release_group_warning(&g[0], &m, &m), 1); /* in place */
+    assert_int_equal(m.forward, 0);
+    /* a group of tl_release_groups does too: a policy that withholds every kind does not stop a
+     * warning (public information) */
+    {
+        struct tl_release_policy p[1] = { pol("US", NULL) };
+        p[0].kinds = 0;
+        p[0].n_areas = 1; /* an empty area holds nothing */
+        assert_int_equal(tl_release_groups(&t, 2, p, 1, g, 8), 1);
+        assert_int_equal(tl_release_group_warning(&g[0], &m, &out), 1);
+    }
+    assert_int_equal(tl_release_group_warning(NULL, &m, &out), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +666,9 @@ int main(void)
         cmocka_unit_test(canonical_text_covers_every_field),
         cmocka_unit_test(system_track_checked),
         cmocka_unit_test(canonical_text_of_system_and_clock),
+        cmocka_unit_test(warning_checked),
+        cmocka_unit_test(canonical_text_of_warning),
+        cmocka_unit_test(warning_release_groups),
     };
     return cmocka_run_group_tests_name("share", tests, NULL, NULL);
 }

@@ -626,6 +626,26 @@ static void rnd_msg(unsigned long long *seed, enum tl_msg_kind k, void *msg)
         m->stopping = rnd_int(seed);
         break;
     }
+    case TL_MSG_WARNING: {
+        /* the document (the kind's free string, held by pointer) in a buffer of its own */
+        static char cap[2048];
+        struct tl_msg_warning *m = msg;
+        rnd_str(seed, m->origin, sizeof m->origin, 0);
+        rnd_str(seed, m->identifier, sizeof m->identifier, 0);
+        rnd_str(seed, m->relay, sizeof m->relay, 0);
+        m->forward = rnd_int(seed);
+        m->sent_ns = rnd_i64(seed);
+        m->pub_ns = rnd_i64(seed);
+        m->system_no = (int32_t)rnd_int(seed);
+        m->msg_type = rnd_int(seed);
+        m->all_clear = rnd_int(seed);
+        m->exercise = rnd_int(seed);
+        rnd_str(seed, m->areas, sizeof m->areas, 0);
+        m->first_onset_ns = rnd_i64(seed);
+        rnd_str(seed, cap, sizeof cap, 1);
+        m->cap_xml = cap;
+        break;
+    }
     default:
         break;
     }
@@ -643,6 +663,8 @@ static void canonical_roundtrip(void **state)
                 struct tl_msg_assess c;
                 struct tl_msg_system d;
                 struct tl_msg_status e;
+                struct tl_msg_clock f;
+                struct tl_msg_warning g;
             } in, out;
             char t1[4096], t2[4096];
             memset(&in, 0, sizeof in);
@@ -655,6 +677,8 @@ static void canonical_roundtrip(void **state)
             if (strcmp(t1, t2) != 0)
                 fail_msg("%s %d:\n  in  %s\n  out %s", tl_msg_topic((enum tl_msg_kind)k), i, t1,
                          t2);
+            if (k == TL_MSG_WARNING) /* the parse's own copy of the document */
+                tl_msg_warning_free(&out.g);
         }
     /* and what is not canonical text is refused, leaving the message as it was */
     {
@@ -672,6 +696,87 @@ static void canonical_roundtrip(void **state)
         assert_int_equal(tl__store_parse_canonical(TL_MSG_TRACK, NULL, &m), TL_EINVAL);
         assert_memory_equal(&m, &keep, sizeof m);
     }
+    /* a warning's document may hold '|'; one that fails after it leaves nothing allocated (ASan) */
+    {
+        struct tl_msg_warning w;
+        static const char text[] = "Warning|v2|JP|JP-1||0|5|6|7|0|0|1|JP:impact:0.5|8|<?xml|a|b|";
+        memset(&w, 0, sizeof w);
+        assert_int_equal(tl__store_parse_canonical(TL_MSG_WARNING, text, &w), TL_OK);
+        assert_string_equal(w.cap_xml, "<?xml|a|b");
+        assert_string_equal(w.areas, "JP:impact:0.5");
+        assert_int_equal(w.system_no, 7);
+        assert_int_equal(w.first_onset_ns, 8);
+        tl_msg_warning_free(&w);
+        assert_int_equal(tl__store_parse_canonical(TL_MSG_WARNING,
+                                                   "Warning|v2|JP|JP-1||0|5|6|7|0|0|1|A|8|", &w),
+                         TL_EPARSE); /* no document token */
+        assert_int_equal(tl__store_parse_canonical(TL_MSG_WARNING,
+                                                   "Warning|v1|JP|JP-1||0|5|6|7|0|0|1|A|8|x|", &w),
+                         TL_EPARSE); /* no Warning in wire version 1 */
+        assert_null(w.cap_xml);
+    }
+}
+
+static void sha256(const void *a, size_t na, const void *b, size_t nb, unsigned char out[32]);
+
+/* The audit digest of a Warning covers its whole canonical text, CAP document included: two
+ * warnings that differ only 20 kB into their documents get different digests, each the SHA-256
+ * of the full text (computed here), not of the first 4 kB. */
+static void audit_digest_covers_warning_document(void **state)
+{
+    struct tl_store *st;
+    struct tl_msg_warning w[2];
+    char *doc[2];
+    unsigned char expect[2][32];
+    sqlite3 *h;
+    sqlite3_stmt *q;
+    int row = 0;
+    (void)state;
+    for (int i = 0; i < 2; i++) {
+        size_t need;
+        char *text;
+        doc[i] = malloc(20001);
+        assert_non_null(doc[i]);
+        memset(doc[i], 'x', 20000);
+        memcpy(doc[i], "<?xml version=\"1.0\"?>", 21);
+        doc[i][20000] = '\0';
+        doc[i][19990] = i ? 'B' : 'A';
+        memset(&w[i], 0, sizeof w[i]);
+        strcpy(w[i].origin, "JP");
+        strcpy(w[i].identifier, "JP-20260701-0007");
+        w[i].sent_ns = 1782864000000000000LL;
+        w[i].system_no = 12;
+        w[i].cap_xml = doc[i];
+        need = tl_msg_canonical_size(TL_MSG_WARNING, &w[i]);
+        assert_true(need > 20000);
+        text = malloc(need);
+        assert_non_null(text);
+        assert_int_equal(tl_msg_canonical(TL_MSG_WARNING, &w[i], text, need), need - 1);
+        sha256(text, need - 1, NULL, 0, expect[i]);
+        free(text);
+    }
+    assert_int_equal(tl_store_open(db, &st, NULL), TL_OK);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(tl_store_audit(st, "sent", "US", "JP.US", TL_MSG_WARNING, "JP", 12,
+                                        &w[i]), TL_OK);
+    tl_store_close(st);
+    verify_expect(2, 0, NULL);
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT topic, digest FROM audit ORDER BY seq", -1, &q,
+                                        NULL), SQLITE_OK);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        assert_true(row < 2);
+        assert_string_equal((const char *)sqlite3_column_text(q, 0), "Warning");
+        assert_int_equal(sqlite3_column_bytes(q, 1), 32);
+        assert_memory_equal(sqlite3_column_blob(q, 1), expect[row], 32);
+        row++;
+    }
+    assert_int_equal(row, 2);
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    assert_memory_not_equal(expect[0], expect[1], 32);
+    free(doc[0]);
+    free(doc[1]);
 }
 
 /* ---- migration from the first schema ---------------------------------------------------- */
@@ -1302,6 +1407,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(typed_columns_filled, setup, teardown),
         cmocka_unit_test_setup_teardown(readme_queries_run, setup, teardown),
         cmocka_unit_test(canonical_roundtrip),
+        cmocka_unit_test_setup_teardown(audit_digest_covers_warning_document, setup, teardown),
         cmocka_unit_test_setup_teardown(migrate_first_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(newer_version_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(foreign_files_refused, setup, teardown),
