@@ -29,7 +29,7 @@ enum ftype {
     F_I64,   /* int64_t */
     F_DBL,   /* n doubles */
     F_HEX32, /* 32 bytes as 64 hex digits */
-    F_PFREE, /* the free string held by a pointer (a Warning's cap_xml): parsed into malloc'd text */
+    F_PFREE, /* the free string held by a pointer (a Warning's cap_xml), parsed into malloc'd */
 };
 
 struct field {

@@ -7,7 +7,10 @@
  *    received, not the filter's return value), and nothing arrives where no policy sends it;
  *  - in one process: two bus contexts used from two threads at once (issue 10: a process-global
  *    waitset was shared by the demo's fault thread and its feed), and every field of the
- *    SystemTrack and Clock types of wire version 2 across the bus.
+ *    SystemTrack and Clock types of wire version 2 across the bus;
+ *  - the Warning topic: a CAP document of 20 kB taken back byte for byte, with DDS Security (US
+ *    to KR on their link, in the security test) and without; a bad warning dropped by the
+ *    reader; a late joiner gets every warning held.
  * Domains: 180-185 and 190-195 (the topologies below), 160-164 (the in-process tests). */
 #include <stdarg.h> /* cmocka.h needs these four first */
 #include <stddef.h>
@@ -43,6 +46,62 @@ static int remove_dir(void **state)
     (void)state;
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A deterministic warning of @p origin, number @p no, whose CAP document (written into @p doc, of
+ * @p len bytes) is @p len - 1 bytes: the XML declaration and CAP 1.2 namespace, then filler with
+ * '|' and UTF-8. */
+static struct tl_msg_warning big_warning(const char *origin, int no, char *doc, size_t len)
+{
+    static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                               "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\">";
+    static const char tail[] = "</alert>\n";
+    struct tl_msg_warning m;
+    size_t n = strlen(head);
+    memcpy(doc, head, n);
+    while (n + 40 < len - 1 - strlen(tail))
+        n += (size_t)sprintf(doc + n, "<note>%d|%06zu \xe6\x9d\xb1\xe4\xba\xac</note>", no, n);
+    while (n < len - 1 - strlen(tail))
+        doc[n++] = ' ';
+    memcpy(doc + n, tail, strlen(tail) + 1);
+    memset(&m, 0, sizeof m);
+    snprintf(m.origin, sizeof m.origin, "%s", origin);
+    snprintf(m.identifier, sizeof m.identifier, "%s-20260701-%04d", origin, no);
+    m.sent_ns = 1782864000000000000LL + no;
+    m.pub_ns = 1782864000250000000LL + no;
+    m.system_no = 100 + no;
+    m.msg_type = no % 3;
+    m.all_clear = no % 3 == 2;
+    m.exercise = 1;
+    snprintf(m.areas, sizeof m.areas, "JP-02:overflight:0.97 JP:impact:0.%02d KR:none:0", no % 100);
+    m.first_onset_ns = m.sent_ns + 300000000000LL;
+    m.cap_xml = doc;
+    return m;
+}
+
+/* NULL when @p got is @p sent, every field and every byte of the document; else what differs. */
+static const char *warning_differs(const struct tl_msg_warning *sent,
+                                   const struct tl_msg_warning *got)
+{
+    const size_t na = tl_msg_canonical_size(TL_MSG_WARNING, sent);
+    const size_t nb = tl_msg_canonical_size(TL_MSG_WARNING, got);
+    char *ta = malloc(na), *tb = malloc(nb);
+    const char *why = NULL;
+    if (ta == NULL || tb == NULL)
+        why = "no memory";
+    else if (got->cap_xml == NULL || strlen(got->cap_xml) != strlen(sent->cap_xml))
+        why = "document length";
+    else if (strcmp(got->cap_xml, sent->cap_xml) != 0)
+        why = "document bytes";
+    else {
+        tl_msg_canonical(TL_MSG_WARNING, sent, ta, na);
+        tl_msg_canonical(TL_MSG_WARNING, got, tb, nb);
+        if (na != nb || strcmp(ta, tb) != 0)
+            why = "canonical text (a field)";
+    }
+    free(ta);
+    free(tb);
+    return why;
 }
 
 static struct tl_msg_track simple_track(const char *origin, int no)
@@ -86,16 +145,37 @@ static int child_kr(const struct tl_topology *t)
     struct tl_security sec;
     struct tl_bus_ctx *ctx;
     struct tl_bus *b;
+    struct tl_bus_ep *rw;
+    struct tl_msg_warning w[TL_WARNING_TAKE_MAX];
+    static char doc[20000];
+    const struct tl_msg_warning sent = big_warning("US", 1, doc, sizeof doc);
+    const int64_t end = tl_wall_ns() + 15000000000LL;
+    int got_w = 0, rc = 0;
     tl_pki_security(dir, "KR", &sec);
     if (tl_bus_ctx_create(&ctx, NULL) != TL_OK ||
-        tl_bus_open(ctx, tl_topology_link_domain(t, 0, 1), &sec, "KR", &b, NULL) != TL_OK)
+        tl_bus_open(ctx, tl_topology_link_domain(t, 0, 1), &sec, "KR", &b, NULL) != TL_OK ||
+        tl_bus_reader(b, TL_MSG_WARNING, "US.KR", &rw, NULL) != TL_OK)
         return 10;
-    {
-        const int got = listen(ctx, b, "US.KR", "US", 15.0, 3);
-        tl_bus_close(b);
-        tl_bus_ctx_destroy(ctx);
-        return got >= 3 ? 0 : 11;
+    if (listen(ctx, b, "US.KR", "US", 15.0, 3) < 3)
+        rc = 11;
+    /* the warning, written once before the tracks (transient-local: it waits for us) */
+    while (rc == 0 && got_w == 0 && tl_wall_ns() < end) {
+        int n;
+        tl_bus_wait(ctx, 0.1);
+        while ((n = tl_bus_take(rw, w, TL_WARNING_TAKE_MAX, NULL)) > 0)
+            for (int i = 0; i < n; i++) {
+                const char *why = warning_differs(&sent, &w[i]);
+                if (why != NULL) {
+                    fprintf(stderr, "KR: secure warning changed on the bus: %s\n", why);
+                    rc = 13;
+                }
+                got_w++;
+                tl_msg_warning_free(&w[i]);
+            }
     }
+    tl_bus_close(b);
+    tl_bus_ctx_destroy(ctx);
+    return rc != 0 ? rc : got_w == 1 ? 0 : 12;
 }
 
 static int child_impostor(const struct tl_topology *t)
@@ -145,6 +225,11 @@ static int child_jp(const struct tl_topology *t)
         rc |= 8; /* writing as the US */
     if (tl_bus_reader(b, TL_MSG_TRACK, "KR.US.JP", &r, NULL) != TL_OK)
         rc |= 16; /* what Korea released onward: granted */
+    if (tl_bus_reader(b, TL_MSG_WARNING, "KR.US.JP", &r, NULL) != TL_OK ||
+        tl_bus_writer(b, TL_MSG_WARNING, "JP.US.KR", &r, NULL) != TL_OK)
+        rc |= 32; /* warnings, relayed and onward: granted on the link */
+    if (tl_bus_writer(b, TL_MSG_WARNING, "US.JP", &r, NULL) != TL_EACCESS)
+        rc |= 64; /* a warning as the US */
     tl_bus_close(b);
     tl_bus_ctx_destroy(ctx);
     return rc ? 40 + rc : 0;
@@ -175,6 +260,14 @@ static void security_grants_and_denials(void **state)
         assert_int_equal(tl_bus_open(ctx, tl_topology_link_domain(&t, 0, 1), &sec, "US", &b, &d),
                          TL_OK);
         assert_int_equal(tl_bus_writer(b, TL_MSG_TRACK, "US.KR", &w, &d), TL_OK);
+        {
+            /* a CAP warning of 20 kB, encrypted on the link: KR checks every byte */
+            static char doc[20000];
+            struct tl_bus_ep *ww;
+            const struct tl_msg_warning m = big_warning("US", 1, doc, sizeof doc);
+            assert_int_equal(tl_bus_writer(b, TL_MSG_WARNING, "US.KR", &ww, &d), TL_OK);
+            assert_int_equal(tl_bus_write(ww, &m), TL_OK);
+        }
         for (int k = 0; k < 120; k++) {
             struct tl_msg_track m = simple_track("US", 1 + k % 5);
             tl_bus_write(w, &m);
@@ -187,7 +280,8 @@ static void security_grants_and_denials(void **state)
         int ws;
         assert_int_equal(waitpid(kids[i], &ws, 0), kids[i]);
         if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
-            fail_msg("child %d (%s) failed with %d", i, i == 0 ? "KR receives" : i == 1 ?
+            fail_msg("child %d (%s) failed with %d", i,
+                     i == 0 ? "KR receives tracks, warning" : i == 1 ?
                      "impostor gets nothing" : "JP denied", WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
     }
 }
@@ -611,6 +705,89 @@ static void system_and_clock_round_trip(void **state)
     tl_bus_ctx_destroy(ctx); /* closes the bus too */
 }
 
+/* Warnings without security: what was written is taken back byte for byte, a 20 kB document
+ * included; a bad one is dropped by the reader, what the wire cannot carry refused by the writer;
+ * a reader that joins later gets every warning held (transient-local, one instance per CAP
+ * message), at most TL_WARNING_TAKE_MAX per take. */
+static void warning_round_trip(void **state)
+{
+    enum { N_LATE = 18 };
+    struct tl_bus_ctx *ctx;
+    struct tl_bus *b;
+    struct tl_bus_ep *ww, *rw, *late;
+    static char doc[N_LATE][20000];
+    static struct tl_msg_warning got[N_LATE + 4];
+    struct tl_msg_warning sent[N_LATE], bad;
+    char *huge;
+    int n, seen[N_LATE] = { 0 };
+    (void)state;
+    assert_int_equal(tl_bus_ctx_create(&ctx, NULL), TL_OK);
+    assert_int_equal(tl_bus_open(ctx, 164, NULL, "warn", &b, NULL), TL_OK);
+    assert_int_equal(tl_bus_writer(b, TL_MSG_WARNING, "JP.US", &ww, NULL), TL_OK);
+    assert_int_equal(tl_bus_reader(b, TL_MSG_WARNING, "JP.US", &rw, NULL), TL_OK);
+    assert_int_equal(tl_bus_wait_matched(ww, 1, 10.0), TL_OK);
+    sent[0] = big_warning("JP", 0, doc[0], sizeof doc[0]);
+    sent[1] = big_warning("JP", 1, doc[1], 300);
+    bad = sent[1];
+    strcpy(bad.identifier, "JP 2"); /* a space: not a CAP identifier */
+    assert_int_equal(tl_bus_write(ww, &sent[0]), TL_OK);
+    assert_int_equal(tl_bus_write(ww, &bad), TL_OK);
+    assert_int_equal(tl_bus_write(ww, &sent[1]), TL_OK);
+    /* what the wire's string<65536> cannot hold is not sent truncated */
+    huge = malloc(TL_WARNING_CAP_MAX + 2);
+    assert_non_null(huge);
+    memset(huge, 'x', TL_WARNING_CAP_MAX + 1);
+    huge[TL_WARNING_CAP_MAX + 1] = '\0';
+    bad = sent[1];
+    bad.cap_xml = huge;
+    assert_int_equal(tl_bus_write(ww, &bad), TL_ERANGE);
+    bad.cap_xml = NULL;
+    assert_int_equal(tl_bus_write(ww, &bad), TL_EINVAL);
+    free(huge);
+    assert_int_equal(take_n(ctx, rw, got, sizeof got[0], 2), 2);
+    for (int i = 0; i < 2; i++) {
+        const char *why = warning_differs(&sent[i], &got[i]);
+        if (why != NULL)
+            fail_msg("warning %d changed on the bus: %s", i, why);
+        assert_true(got[i].cap_xml != sent[i].cap_xml); /* the caller's own copy */
+        assert_int_equal(strlen(got[i].cap_xml), i == 0 ? sizeof doc[0] - 1 : 299);
+        tl_msg_warning_free(&got[i]);
+    }
+    /* nothing else came: the bad one was dropped */
+    tl_bus_wait(ctx, 0.5);
+    assert_int_equal(tl_bus_take(rw, got, N_LATE, NULL), 0);
+    /* a late joiner gets all the warnings held, in takes of at most TL_WARNING_TAKE_MAX */
+    for (int i = 2; i < N_LATE; i++) {
+        sent[i] = big_warning("JP", i, doc[i], 1000 + 1000 * (size_t)i);
+        assert_int_equal(tl_bus_write(ww, &sent[i]), TL_OK);
+    }
+    assert_int_equal(tl_bus_reader(b, TL_MSG_WARNING, "JP.US", &late, NULL), TL_OK);
+    {
+        const int64_t end = tl_wall_ns() + 10000000000LL;
+        int total = 0;
+        while (total < N_LATE && tl_wall_ns() < end) {
+            tl_bus_wait(ctx, 0.1);
+            while ((n = tl_bus_take(late, got, N_LATE + 4, NULL)) > 0) {
+                if (n > TL_WARNING_TAKE_MAX)
+                    fail_msg("one take returned %d warnings, above %d", n, TL_WARNING_TAKE_MAX);
+                for (int i = 0; i < n; i++) {
+                    const int no = got[i].system_no - 100;
+                    const char *why;
+                    if (no < 0 || no >= N_LATE || seen[no]++)
+                        fail_msg("late joiner: unexpected or repeated warning %s",
+                                 got[i].identifier);
+                    if ((why = warning_differs(&sent[no], &got[i])) != NULL)
+                        fail_msg("late joiner: warning %d changed: %s", no, why);
+                    tl_msg_warning_free(&got[i]);
+                }
+                total += n;
+            }
+        }
+        assert_int_equal(total, N_LATE);
+    }
+    tl_bus_ctx_destroy(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -618,6 +795,7 @@ int main(void)
         cmocka_unit_test(release_property_on_the_wire),
         cmocka_unit_test(two_contexts_two_threads),
         cmocka_unit_test(system_and_clock_round_trip),
+        cmocka_unit_test(warning_round_trip),
     };
     return cmocka_run_group_tests_name("bus", tests, NULL, NULL);
 }

@@ -620,7 +620,8 @@ static void warning_release_groups(void **state)
         const char *end = pub ? strstr(pub, "</publish>") : NULL;
         snprintf(want, sizeof want, "<partition>%s</partition>", g[i].partition);
         if (end == NULL || strstr(pub, want) == NULL || strstr(pub, want) > end)
-            fail_msg("warning group %s not in JP's publish grant on the US-JP link", g[i].partition);
+            fail_msg("warning group %s not in JP's publish grant on the US-JP link",
+                     g[i].partition);
     }
     assert_int_equal(tl_topology_make("KR,US,JP", NULL, 100, &mesh, NULL), TL_OK);
     n = tl_release_warning_groups(&mesh, 0, g, 8);
