@@ -20,9 +20,10 @@
  *    Update or Cancel included, has an identifier of its own, so keep-last 1 loses nothing, and
  *    the writer's cache holds every message it wrote; a node that joins late gets all of them at
  *    once and reads which are in force from their references (what an Update or Cancel
- *    supersedes). A message withdrawn from the cache is written with a dispose. A Warning sample
- *    is up to 66 kB (string<65536>): readers take TL_WARNING_TAKE_MAX per call, not TAKE_MAX,
- *    and writers keep one wire sample on the heap rather than on the stack.
+ *    supersedes). A message to withdraw from the cache goes with tl_bus_write_dispose, as an
+ *    ended track does. A Warning sample is up to 66 kB (string<65536>): readers take
+ *    TL_WARNING_TAKE_MAX per call, not TAKE_MAX, and writers keep one wire sample on the heap
+ *    rather than on the stack.
  *
  * Threads: no state outside the objects. A context owns one waitset; the readers of every bus
  * opened in it are attached to it, so one thread waits on its national domain and its links at
@@ -681,6 +682,8 @@ int tl_bus_take(struct tl_bus_ep *r, void *msgs, int max, long *bad_version)
         if (from_wire(r->kind, ptr[i], m) != TL_WIRE_VERSION) {
             if (bad_version)
                 (*bad_version)++;
+            if (r->kind == TL_MSG_WARNING) /* no pointer into the wire sample left behind */
+                ((struct tl_msg_warning *)m)->cap_xml = NULL;
             continue;
         }
         /* Tracks and assessments are checked by the node, which counts and audits what it
