@@ -391,6 +391,33 @@ static GEOSGeometry *land_near(const struct build *b, const GEOSGeometry *zone)
     return u;
 }
 
+/* The polygons of @p g of at least 10 km^2: what remains of the gaps between adjacent land
+ * polygons (the vendoring simplified each region's border on its own) is not sea. */
+static GEOSGeometry *drop_slivers(GEOSContextHandle_t ctx, const GEOSGeometry *g)
+{
+    const GEOSGeometry **v = NULL;
+    GEOSGeometry **keep, *m = NULL;
+    int n = 0, cap = 0, nk = 0;
+
+    if (tl__polygons_of(ctx, g, &v, &n, &cap) != TL_OK ||
+        (keep = malloc((size_t)(n > 0 ? n : 1) * sizeof *keep)) == NULL) {
+        free((void *)v);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        double a = 0, y0 = 0, y1 = 0;
+        GEOSArea_r(ctx, v[i], &a);
+        GEOSGeom_getYMin_r(ctx, v[i], &y0);
+        GEOSGeom_getYMax_r(ctx, v[i], &y1);
+        if (a * cos(0.5 * (y0 + y1) * DEG) * 111.32 * 111.32 >= 10.0)
+            keep[nk++] = GEOSGeom_clone_r(ctx, v[i]);
+    }
+    m = GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, keep, (unsigned)nk);
+    free(keep);
+    free((void *)v);
+    return m;
+}
+
 /* The EEZ of nation index @p own: the cells' zones united, land subtracted, on a 1e-4 degree
  * grid (as the land files), valid. */
 static GEOSGeometry *nation_zone(const struct build *b, int own)
@@ -418,8 +445,10 @@ static GEOSGeometry *nation_zone(const struct build *b, int own)
     sea = land != NULL ? GEOSDifference_r(ctx, u, land) : NULL;
     GEOSGeom_destroy_r(ctx, land);
     GEOSGeom_destroy_r(ctx, u);
-    out = sea != NULL ? GEOSGeom_setPrecision_r(ctx, sea, 1e-4, 0) : NULL;
+    u = sea != NULL ? GEOSGeom_setPrecision_r(ctx, sea, 1e-4, 0) : NULL;
     GEOSGeom_destroy_r(ctx, sea);
+    out = u != NULL ? drop_slivers(ctx, u) : NULL;
+    GEOSGeom_destroy_r(ctx, u);
     return out;
 }
 
