@@ -53,7 +53,7 @@ test: build
 
 bench: deps
 	@$(call configure,$(BENCH),$(BENCH_OPTS))
-	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_bench_track trilink_bench_share trilink_cli trilinkd
+	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_bench_track trilink_bench_share trilink_bench_areas trilink_cli trilinkd
 	@echo "command: make bench ($(BENCH)/trilink_bench, $(BENCH)/trilink_bench_track, bench/share.sh)"
 	@$(BENCH)/trilink_bench
 	@echo
@@ -62,6 +62,7 @@ bench: deps
 	@echo "| figure | value |"
 	@echo "|---|---|"
 	@$(BENCH)/trilink_bench_track scenarios/srbm-salvo-2022-06-05.yaml 240 24 100
+	@$(BENCH)/trilink_bench_areas data/areas
 	@echo
 	@sh bench/share.sh $(BENCH)
 

@@ -12,6 +12,12 @@ foreach(f IN LISTS TL_SCENARIO_FILES)
     configure_file(${f} ${TL_BUILD_DATA_DIR}/scenarios/${name} COPYONLY)
 endforeach()
 configure_file(${CMAKE_SOURCE_DIR}/data/vehicles.yaml ${TL_BUILD_DATA_DIR}/vehicles.yaml COPYONLY)
+file(GLOB TL_AREA_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/data/areas/*.geojson
+     ${CMAKE_SOURCE_DIR}/data/areas/README.md)
+foreach(f IN LISTS TL_AREA_FILES)
+    get_filename_component(name ${f} NAME)
+    configure_file(${f} ${TL_BUILD_DATA_DIR}/areas/${name} COPYONLY)
+endforeach()
 
 # Relative paths from the folder of the executables to the data: installed (BINDIR ->
 # DATADIR/trilink, ../share/trilink with the default layout) and in the build tree (the

@@ -3,7 +3,7 @@
 #   LIBDIR/libtrilink.a, .so.0.1.0       the library, SONAME libtrilink.so.0
 #   include/trilink/*.h                  its API, with the generated trilink/version.h
 #   LIBDIR/pkgconfig/trilink.pc          relocatable (prefix from ${pcfiledir})
-#   share/trilink/                       vehicles.yaml, scenarios/*.yaml
+#   share/trilink/                       vehicles.yaml, scenarios/*.yaml, areas/ (land, EEZ)
 #   share/man/man{1,5,8}/                trilink(1), trilink-scenario(5), trilinkd(8)
 #   share/bash-completion/completions/   trilink, trilinkd
 #   share/doc/trilink/                   README.md, LICENSE, CHANGELOG.md
@@ -32,6 +32,9 @@ install(FILES ${CMAKE_BINARY_DIR}/trilink.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}
 
 install(FILES ${CMAKE_SOURCE_DIR}/data/vehicles.yaml DESTINATION ${CMAKE_INSTALL_DATADIR}/trilink)
 install(FILES ${TL_SCENARIO_FILES} DESTINATION ${CMAKE_INSTALL_DATADIR}/trilink/scenarios)
+# The warning areas (data/areas, vendored by scripts/vendor-areas), read by tl_areas_load.
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/data/areas/ DESTINATION ${CMAKE_INSTALL_DATADIR}/trilink/areas
+        FILES_MATCHING PATTERN "*.geojson" PATTERN "README.md")
 
 if(TARGET trilink_man)
     install(FILES ${TL_MAN_DIR}/trilink.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
