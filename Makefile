@@ -9,6 +9,8 @@ JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN  ?= build-asan
 BENCH ?= build-bench
+# Monte Carlo runs per scenario and mode of the warning figures (bench/warn.sh)
+WARN_RUNS ?= 50
 FUZZ  ?= build-fuzz
 TSAN  ?= build-tsan
 FUZZ_SECONDS ?= 30
@@ -53,8 +55,8 @@ test: build
 
 bench: deps
 	@$(call configure,$(BENCH),$(BENCH_OPTS))
-	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_bench_track trilink_bench_share trilink_bench_areas trilink_cli trilinkd
-	@echo "command: make bench ($(BENCH)/trilink_bench, $(BENCH)/trilink_bench_track, bench/share.sh)"
+	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_bench_track trilink_bench_share trilink_bench_areas trilink_bench_warn trilink_cli trilinkd
+	@echo "command: make bench ($(BENCH)/trilink_bench, $(BENCH)/trilink_bench_track, bench/share.sh, $(BENCH)/trilink_bench_warn, bench/warn.sh)"
 	@$(BENCH)/trilink_bench
 	@echo
 	@echo "## tracker"
@@ -65,6 +67,11 @@ bench: deps
 	@$(BENCH)/trilink_bench_areas data/areas
 	@echo
 	@sh bench/share.sh $(BENCH)
+	@echo
+	@echo "## warnings"
+	@echo
+	@rm -rf $(BENCH)/warn-out && $(BENCH)/trilink_bench_warn scenarios/irbm-2022-10-04.yaml data/areas $(BENCH)/warn-out
+	@sh bench/warn.sh $(BENCH) $(WARN_RUNS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(BENCH) $(FUZZ) $(TSAN) out

@@ -23,6 +23,7 @@ int cmd_pki(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_warn(int argc, char **argv);
 
 /** Prints "trilink <cmd>: <message>" to stderr; returns @p code. */
 int cli_error(const char *cmd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -63,6 +64,9 @@ const char *cli_data_dir(void);
  *         every path tried ("x.yaml: no such file (tried x.yaml and /usr/share/trilink/...)"),
  *         to print with cli_error(cmd, TL_EXIT_USAGE, "%s", out). */
 int cli_data_file(const char *name, char *out, size_t size);
+/** @p rel inside the data directory ("areas", "warn-rules.yaml") into @p out; 0, or -1 with
+ * the reason in @p out. */
+int cli_data_path(const char *rel, char *out, size_t size);
 /** Prints the reference of the scenario and sensors file formats (trilink help scenario, and
  * the manual page trilink-scenario(5)); returns TL_EXIT_OK or TL_EXIT_FAIL. */
 int cli_help_scenario(FILE *out);

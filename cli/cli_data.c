@@ -150,3 +150,20 @@ int cli_data_file(const char *name, char *out, size_t size)
     snprintf(out, size, "%s: no such file (tried %s and %s)", name, name, cand);
     return -1;
 }
+
+int cli_data_path(const char *rel, char *out, size_t size)
+{
+    const char *dir = cli_data_dir();
+    struct stat st;
+
+    if (dir == NULL) {
+        snprintf(out, size, "%s: no data directory (%s)", rel, data_why);
+        return -1;
+    }
+    snprintf(out, size, "%s/%s", dir, rel);
+    if (stat(out, &st) != 0) {
+        snprintf(out, size, "%s/%s: %s", dir, rel, strerror(errno));
+        return -1;
+    }
+    return 0;
+}

@@ -47,7 +47,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: trilink demo [--scenario FILE] [--speed X] [--skip-quiet] [--summary FILE.json]\n"
             "                    [--workdir DIR] [--domain-base N] [--seed N] [--no-security]\n"
-            "                    [--mesh] [--fault KIND:NATION:T[:D]]...\n"
+            "                    [--mesh] [--no-share] [--fault KIND:NATION:T[:D]]...\n"
             "\n"
             "The three-nation exercise: starts KR, US and JP nodes (trilinkd) as separate\n"
             "processes on loopback with DDS Security (a fresh test PKI), Korea and Japan linked\n"
@@ -62,6 +62,10 @@ static void usage(FILE *out)
             "from whom and through the relay, end-to-end latency, fusion gain) and per missile\n"
             "(its system track at each nation, and the impact-point miss at the first prediction,\n"
             "at burnout + 60 s and at the last prediction before impact, with the 95 %% ellipse).\n"
+            "Each node warns its own public (CAP 1.2, status Exercise: the demo is a drill) into\n"
+            "DIR/NN-warnings/; each warning is printed as it is sent, and the summary scores them\n"
+            "per nation and area against the truth: when the missile flew over (above 100 km) or\n"
+            "fell in each area, the first alert after launch, the lead time, how it was closed.\n"
             "\n"
             "  --scenario FILE  a scenario with sensors (default " DEFAULT_SCENARIO ", from the\n"
             "                   data folder when not in the working folder: trilink-scenario(5))\n"
@@ -76,6 +80,8 @@ static void usage(FILE *out)
             "  --seed N         measurement noise seed (default 1)\n"
             "  --no-security    plain DDS (for the benchmark's baseline only)\n"
             "  --mesh           every pair linked directly (no relay)\n"
+            "  --no-share       each nation alone on its own sensors (links up, nothing released):\n"
+            "                   the warnings' lead times without sharing, to compare\n"
             "  --fault F        up to 4 faults, T scenario seconds after the first launch:\n"
             "                   kill:NN:T:D    SIGKILL nation NN's node, restart it D s later\n"
             "                   stop:NN:T:D    SIGSTOP it for D s (then SIGCONT)\n"
@@ -113,6 +119,7 @@ static int parse_args(int argc, char **argv, struct demo_run *r)
         { "domain-base", required_argument, NULL, 'd' }, { "seed", required_argument, NULL, 'e' },
         { "no-security", no_argument, NULL, 'n' },    { "mesh", no_argument, NULL, 'm' },
         { "fault", required_argument, NULL, 'f' },    { "skip-quiet", no_argument, NULL, 'q' },
+        { "no-share", no_argument, NULL, 'N' },
         { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
     };
     int c;
@@ -145,6 +152,7 @@ static int parse_args(int argc, char **argv, struct demo_run *r)
             break;
         case 'n': r->security = 0; break;
         case 'm': r->mesh = 1; break;
+        case 'N': r->no_share = 1; break;
         case 'q': r->skip_quiet = 1; break;
         case 'f':
             if (x.n_faults == MAX_FAULTS || demo_parse_fault(optarg, &x.fault[x.n_faults]) != 0)
@@ -200,6 +208,10 @@ static int setup(struct demo_run *r)
                          r->scen_abs);
     if (tl_sim_run(r->sc, &earth, &r->sim, &diag) != TL_OK)
         return cli_diag("demo", &diag);
+    if (cli_data_path("areas", found, sizeof found) != 0)
+        return cli_error("demo", TL_EXIT_USAGE, "areas: %s", found);
+    if (realpath(found, r->areas_dir) == NULL)
+        return cli_error("demo", TL_EXIT_USAGE, "areas: '%s': %s", found, strerror(errno));
     snprintf(path, sizeof path, "mkdir -p '%s'", r->workdir);
     if (strchr(r->workdir, '\'') != NULL || system(path) != 0 ||
         realpath(r->workdir, r->dir) == NULL)
@@ -219,6 +231,9 @@ static int setup(struct demo_run *r)
     }
     for (int i = 0; i < 3; i++) { /* a fresh exercise: no databases or logs of an earlier run */
         static const char *const ext[] = { ".db", ".db-wal", ".db-shm", "-summary.json", ".log" };
+        snprintf(path, sizeof path, "rm -rf '%s/%s-warnings'", r->dir, nations[i]);
+        if (system(path) != 0)
+            return cli_error("demo", TL_EXIT_FAIL, "--workdir: cannot empty '%s'", path);
         for (size_t e = 0; e < sizeof ext / sizeof ext[0]; e++) {
             snprintf(path, sizeof path, "%s/%s%s", r->dir, nations[i], ext[e]);
             unlink(path);
@@ -283,8 +298,7 @@ static int plan_feed(struct demo_run *r)
 static int start_nodes(const struct demo_run *r)
 {
     for (int i = 0; i < 3; i++) {
-        if (demo_write_node_cfg(r->dir, i, r->scen_abs, (int)r->base, r->security, r->mesh,
-                                r->speed) != 0)
+        if (demo_write_node_cfg(r, i) != 0)
             return cli_error("demo", TL_EXIT_FAIL, "cannot write node configuration in %s",
                              r->dir);
         x.pid[i] = demo_spawn(i);

@@ -17,6 +17,7 @@
 #include "trilink/feed.h"
 #include "trilink/node.h"
 #include "trilink/share.h"
+#include <jansson.h>
 
 /* ---- faults: a node killed and restarted, a node stopped, a malformed sample injected ------ */
 
@@ -63,7 +64,8 @@ extern const char *const nations[3];
 struct demo_run {
     const char *scenario, *summary, *workdir;
     double speed, base, seed;
-    int security, mesh, skip_quiet;
+    int security, mesh, skip_quiet, no_share;
+    char areas_dir[PATH_MAX];   /* the area data (the data folder's areas/) */
     char daemon[PATH_MAX + 16], scen_abs[PATH_MAX], dir[PATH_MAX], pki[PATH_MAX + 8];
     struct tl_scenario *sc;
     struct tl_sim *sim;
@@ -93,9 +95,8 @@ void demo_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Starts nation @p i's node (trilinkd --config DIR/NN.yaml); its output into DIR/NN.log, its
  * events printed. Returns the pid, or -1. */
 pid_t demo_spawn(int i);
-/** Writes DIR/NN.yaml for nation @p i. Returns 0, or -1. */
-int demo_write_node_cfg(const char *dir, int i, const char *scenario, int base, int security,
-                        int mesh, double speed);
+/** Writes DIR/NN.yaml for nation @p i of run @p r. Returns 0, or -1. */
+int demo_write_node_cfg(const struct demo_run *r, int i);
 
 /* demo_faults.c */
 /** kind:NN:T or kind:NN:T:D, exactly, into @p f. Returns 0, or -1 for anything else. */
@@ -110,5 +111,10 @@ void *demo_fault_thread(void *arg);
 /** The summary per nation and per missile from the nodes' summaries and databases, printed and
  * (with --summary) written as JSON. Returns an exit status. */
 int demo_report(const struct demo_run *r);
+
+/* demo_warn.c */
+/** The warnings of each nation scored against the truth: printed, and as "warnings" into each
+ * nation's object of @p nations_json. Returns 0, or an exit status. */
+int demo_warnings(const struct demo_run *r, json_t *nations_json);
 
 #endif

@@ -187,12 +187,12 @@ void demo_say(const char *fmt, ...)
     pthread_mutex_unlock(&x.mu);
 }
 
-int demo_write_node_cfg(const char *dir, int i, const char *scenario, int base, int security,
-                        int mesh, double speed)
+int demo_write_node_cfg(const struct demo_run *r, int i)
 {
     char path[PATH_MAX + 32];
     FILE *f;
-    const char *me = nations[i];
+    const char *me = nations[i], *dir = r->dir;
+    const int mesh = r->mesh;
 
     snprintf(path, sizeof path, "%s/%s.yaml", dir, me);
     f = fopen(path, "w");
@@ -201,15 +201,17 @@ int demo_write_node_cfg(const char *dir, int i, const char *scenario, int base, 
     fprintf(f, "# %s node of the trilink demo (written by trilink demo)\n", me);
     fprintf(f, "nation: %s\n", me);
     fprintf(f, "coalition: {nations: [KR, US, JP], %sdomain_base: %d}\n", mesh ? "" : "hub: US, ",
-            base);
-    fprintf(f, "sensors: %s\n", scenario);
+            (int)r->base);
+    fprintf(f, "sensors: %s\n", r->scen_abs);
     fprintf(f, "storage: %s/%s.db\n", dir, me);
     fprintf(f, "summary: %s/%s-summary.json\n", dir, me);
-    if (security)
+    if (r->security)
         fprintf(f, "security: {pki: %s/pki}\n", dir);
     else
         fprintf(f, "security: off\n");
-    fprintf(f, "speed: %g\n", speed);
+    fprintf(f, "speed: %g\n", r->speed);
+    /* the demo is a drill: its warnings say Exercise */
+    fprintf(f, "warn: {out: %s/%s-warnings, areas: %s, exercise: true}\n", dir, me, r->areas_dir);
     fprintf(f, "partners:\n");
     for (int j = 0; j < 3; j++) {
         const int k = 3 - i - j; /* the third nation */
@@ -217,12 +219,13 @@ int demo_write_node_cfg(const char *dir, int i, const char *scenario, int base, 
             continue;
         /* sensor identities and sites stay national; everything else is shared and may be
          * passed on to the third ally */
-        fprintf(f, "  - nation: %s\n    release: [tracks, assessments]\n"
-                   "    withhold: [sensor_ids, sensor_position]\n", nations[j]);
-        if (!mesh && j == 1)
+        fprintf(f, "  - nation: %s\n    release: [%s]\n"
+                   "    withhold: [sensor_ids, sensor_position]\n", nations[j],
+                r->no_share ? "" : "tracks, assessments");
+        if (!mesh && !r->no_share && j == 1)
             fprintf(f, "    forward: [%s]\n", nations[k]);
     }
-    if (!mesh && i == 1)
+    if (!mesh && !r->no_share && i == 1)
         fprintf(f, "relay: true\n");
     return fclose(f);
 }

@@ -346,6 +346,7 @@ static void report_head(const struct report *p, json_t *out)
     json_object_set_new(out, "skip_quiet", json_boolean(r->skip_quiet));
     json_object_set_new(out, "security", json_boolean(r->security));
     json_object_set_new(out, "topology", json_string(r->mesh ? "mesh" : "relay via US"));
+    json_object_set_new(out, "sharing", json_boolean(!r->no_share));
     json_object_set_new(out, "measurements", json_integer((json_int_t)r->n_items));
     for (int m = 0; m < p->nm; m++) {
         const struct tl_sim_object *o = tl_sim_object(r->sim, m);
@@ -514,6 +515,7 @@ int demo_report(const struct demo_run *r)
         status = report_nation(&p, i, jn);
     if (status != TL_EXIT_OK)
         goto out;
+    demo_warnings(r, jn);
     json_object_set_new(out, "nations", jn);
     jn = NULL;
     report_missiles(&p, jm);

@@ -17,6 +17,7 @@ static void usage(FILE *out)
             "  analyze  reconstruct a flight from its published apogee and range\n"
             "  track    track missiles from measurements; assess launch and impact points\n"
             "  score    score tracks and assessments against the truth (GOSPA, RMSE, ellipses)\n"
+            "  warn     CAP 1.2 warnings of threatened areas from tracks and assessments\n"
             "  demo     the three-nation exercise: KR, US and JP nodes (trilinkd) on loopback with\n"
             "           DDS Security, a scenario replayed in real time, a summary per nation\n"
             "  pki      create the coalition's test PKI for DDS Security\n"
@@ -88,6 +89,8 @@ int main(int argc, char **argv)
         return cmd_track(argc - 1, argv + 1);
     if (strcmp(argv[1], "score") == 0)
         return cmd_score(argc - 1, argv + 1);
+    if (strcmp(argv[1], "warn") == 0)
+        return cmd_warn(argc - 1, argv + 1);
     if (strcmp(argv[1], "demo") == 0)
         return cmd_demo(argc - 1, argv + 1);
     if (strcmp(argv[1], "pki") == 0)

@@ -12,6 +12,8 @@ foreach(f IN LISTS TL_SCENARIO_FILES)
     configure_file(${f} ${TL_BUILD_DATA_DIR}/scenarios/${name} COPYONLY)
 endforeach()
 configure_file(${CMAKE_SOURCE_DIR}/data/vehicles.yaml ${TL_BUILD_DATA_DIR}/vehicles.yaml COPYONLY)
+# The warning stage's rules (defaults).
+configure_file(${CMAKE_SOURCE_DIR}/data/warn-rules.yaml ${TL_BUILD_DATA_DIR}/warn-rules.yaml COPYONLY)
 file(GLOB TL_AREA_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/data/areas/*.geojson
      ${CMAKE_SOURCE_DIR}/data/areas/README.md)
 foreach(f IN LISTS TL_AREA_FILES)

@@ -3,7 +3,7 @@
 #   LIBDIR/libtrilink.a, .so.0.1.0       the library, SONAME libtrilink.so.0
 #   include/trilink/*.h                  its API, with the generated trilink/version.h
 #   LIBDIR/pkgconfig/trilink.pc          relocatable (prefix from ${pcfiledir})
-#   share/trilink/                       vehicles.yaml, scenarios/*.yaml, areas/ (land, EEZ)
+#   share/trilink/                       vehicles.yaml, warn-rules.yaml, scenarios/*.yaml, areas/
 #   share/man/man{1,5,8}/                trilink(1), trilink-scenario(5), trilinkd(8)
 #   share/bash-completion/completions/   trilink, trilinkd
 #   share/doc/trilink/                   README.md, LICENSE, CHANGELOG.md
@@ -23,7 +23,8 @@ string(REGEX REPLACE "/$" "" TL_PC_TO_PREFIX "${TL_PC_TO_PREFIX}")
 # libtrilink.a's own dependencies, as the linker names them: proj, yaml, sqlite3 (from their
 # pkg-config modules), jansson, libcrypto, Cyclone DDS, threads, libm.
 set(TL_PC_LIBS_PRIVATE "")
-foreach(l IN LISTS PROJ_LIBRARIES YAML_LIBRARIES SQLITE_LIBRARIES JANSSON_LIBRARIES ITEMS crypto ddsc)
+foreach(l IN LISTS PROJ_LIBRARIES YAML_LIBRARIES SQLITE_LIBRARIES JANSSON_LIBRARIES GEOS_LIBRARIES
+               LIBXML2_LIBRARIES ITEMS crypto ddsc)
     string(APPEND TL_PC_LIBS_PRIVATE "-l${l} ")
 endforeach()
 string(APPEND TL_PC_LIBS_PRIVATE "-pthread -lm")
@@ -35,6 +36,7 @@ install(FILES ${TL_SCENARIO_FILES} DESTINATION ${CMAKE_INSTALL_DATADIR}/trilink/
 # The warning areas (data/areas, vendored by scripts/vendor-areas), read by tl_areas_load.
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/data/areas/ DESTINATION ${CMAKE_INSTALL_DATADIR}/trilink/areas
         FILES_MATCHING PATTERN "*.geojson" PATTERN "README.md")
+install(FILES ${CMAKE_SOURCE_DIR}/data/warn-rules.yaml DESTINATION ${CMAKE_INSTALL_DATADIR}/trilink)
 
 if(TARGET trilink_man)
     install(FILES ${TL_MAN_DIR}/trilink.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)

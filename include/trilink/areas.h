@@ -11,7 +11,7 @@
 enum tl_area_kind { TL_AREA_LAND = 0, TL_AREA_EEZ = 1 };
 
 /** One area. */
-struct tl_area {
+struct tl_area_info {
     char code[16];        /**< ISO 3166-2 ("JP-02") for land; ISO alpha-2 ("JP") for an EEZ */
     char nation[4];       /**< ISO alpha-2 of the state it belongs to ("JP", "KR", "KP", "US") */
     enum tl_area_kind kind;
@@ -34,7 +34,7 @@ TL_API int tl_areas_load(const char *dir, struct tl_areas **out, struct tl_diag 
 TL_API void tl_areas_destroy(struct tl_areas *a);
 
 TL_API int tl_areas_count(const struct tl_areas *a);
-TL_API const struct tl_area *tl_areas_get(const struct tl_areas *a, int i);
+TL_API const struct tl_area_info *tl_areas_get(const struct tl_areas *a, int i);
 /** Index of the area with @p code and @p kind, or -1. */
 TL_API int tl_areas_find(const struct tl_areas *a, const char *code, enum tl_area_kind kind);
 

@@ -12,6 +12,7 @@
 #include "trilink/err.h"
 #include "trilink/sensor.h"
 #include "trilink/share.h"
+#include "trilink/warn.h"
 
 struct tl_node_cfg {
     char file[256];
@@ -31,6 +32,14 @@ struct tl_node_cfg {
     int64_t wall0_ns;             /**< wall time of scenario time 0 at the feed's speed (for the
                                        printed scenario clock; 0: unknown) */
     double speed;
+    /** The `warn:` block: the nation's public warnings (enabled only when the block is there). */
+    struct tl_node_warn_cfg {
+        int enabled;
+        char out[512];            /**< folder of the CAP files and warnings.csv */
+        char areas[512];          /**< the area data (land.geojson, eez.geojson) */
+        int exercise;             /**< every message has status Exercise */
+        struct tl_warn_rules rules;
+    } warn;
 };
 
 /** Reads and validates a node's YAML configuration: errors name the file, line and field. */

@@ -25,7 +25,7 @@ struct part {
 struct tl_areas {
     GEOSContextHandle_t ctx;
     int n;
-    struct tl_area *info;
+    struct tl_area_info *info;
     GEOSGeometry **geom; /* one (Multi)Polygon per area, lon/lat degrees */
     int nparts;
     struct part *parts;
@@ -90,7 +90,7 @@ static int add_parts(struct tl_areas *a, int i, int *cap)
     GEOSContextHandle_t ctx = a->ctx;
     const GEOSGeometry **v = NULL;
     int n = 0, vcap = 0;
-    struct tl_area *d = &a->info[i];
+    struct tl_area_info *d = &a->info[i];
     double x0, y0, x1, y1, cx = 0, cy = 0;
     GEOSGeometry *pos;
 
@@ -143,7 +143,7 @@ static int add_parts(struct tl_areas *a, int i, int *cap)
 static int take_features(struct tl_areas *a, struct tl__feature *f, int n, const char *path,
                          const char *kind, struct tl_diag *diag)
 {
-    struct tl_area *info = realloc(a->info, (size_t)(a->n + n) * sizeof *info);
+    struct tl_area_info *info = realloc(a->info, (size_t)(a->n + n) * sizeof *info);
     GEOSGeometry **geom = realloc(a->geom, (size_t)(a->n + n) * sizeof *geom);
 
     if (info != NULL)
@@ -160,7 +160,7 @@ static int take_features(struct tl_areas *a, struct tl__feature *f, int n, const
                                 f[k].kind, kind);
         }
     for (int k = 0; k < n; k++) {
-        struct tl_area *d = &a->info[a->n];
+        struct tl_area_info *d = &a->info[a->n];
         memset(d, 0, sizeof *d);
         memcpy(d->code, f[k].code, sizeof d->code);
         memcpy(d->nation, f[k].nation, sizeof d->nation);
@@ -245,7 +245,7 @@ int tl_areas_count(const struct tl_areas *a)
     return a != NULL ? a->n : 0;
 }
 
-const struct tl_area *tl_areas_get(const struct tl_areas *a, int i)
+const struct tl_area_info *tl_areas_get(const struct tl_areas *a, int i)
 {
     return a != NULL && i >= 0 && i < a->n ? &a->info[i] : NULL;
 }
@@ -426,7 +426,7 @@ int tl_areas_nearest(const struct tl_areas *a, double lat_rad, double lon_rad,
         return -1;
     for (int p = 0; p < a->nparts; p++) {
         const struct part *q = &a->parts[p];
-        const struct tl_area *d = &a->info[q->area];
+        const struct tl_area_info *d = &a->info[q->area];
         GEOSCoordSequence *np;
         double nx, ny, s, az;
         if (d->kind != kind || (nation != NULL && nation[0] != '\0' && strcmp(d->nation, nation) != 0))

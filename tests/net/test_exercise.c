@@ -120,6 +120,40 @@ static void at_least(const char *who, const char *what, double value, double bou
         fail_msg("%s: %s = %.6g, expected at least %.6g", who, what, value, bound);
 }
 
+/* The area @p code in nation @p n's warnings of the summary, or NULL. */
+static json_t *warned_area(json_t *j, const char *n, const char *code)
+{
+    json_t *a = json_object_get(json_object_get(nation(j, n), "warnings"), "areas");
+    for (size_t i = 0; i < json_array_size(a); i++)
+        if (strcmp(json_string_value(json_object_get(json_array_get(a, i), "area")), code) == 0)
+            return json_array_get(a, i);
+    return NULL;
+}
+
+/* Every nation's warnings: nothing missed, nothing wrongly warned after burnout + 120 s, every
+ * warning closed; every CAP message valid against the OASIS schema and a drill's (Exercise). */
+static void warnings_sound(json_t *j)
+{
+    char cmd[1024];
+    for (int i = 0; i < 3; i++) {
+        json_t *w = json_object_get(nation(j, nations[i]), "warnings");
+        if (!json_is_object(w))
+            fail_msg("%s: no warnings in the summary", nations[i]);
+        below(nations[i], "warnings.missed", num(w, "missed"), 0.5);
+        below(nations[i], "warnings.wrong_after_burnout_120s", num(w, "wrong_after_burnout_120s"),
+              0.5);
+        below(nations[i], "warnings.left_open", num(w, "left_open"), 0.5);
+        snprintf(cmd, sizeof cmd,
+                 "cd '%s/w/%s-warnings' && for f in *.xml; do [ -e \"$f\" ] || continue; "
+                 "xmllint --noout --schema '%s/tests/data/schemas/cap-1.2.xsd' \"$f\" 2>/dev/null "
+                 "&& grep -q '<status>Exercise</status>' \"$f\" || exit 1; done",
+                 dir, nations[i], TL_SOURCE_DIR);
+        if (system(cmd) != 0)
+            fail_msg("%s: a CAP message does not validate or is not an Exercise (%s/w/%s-warnings)",
+                     nations[i], dir, nations[i]);
+    }
+}
+
 /* Every nation holds one system track of the missile, fused from all three nations' tracks,
  * with a launch point and an impact point near the truth; the three pictures agree; Japan got
  * Korea's data only through the US (and Korea Japan's); nothing was rejected; every audit chain
@@ -129,6 +163,11 @@ static void exercise_common_picture(void **state)
     json_t *j;
     (void)state;
     j = run_demo("icbm-2023-07-12.yaml", "--skip-quiet", 200); /* as make run */
+    /* the warnings: Japan warns of the fall in its EEZ at least 10 minutes before it */
+    warnings_sound(j);
+    if (warned_area(j, "JP", "JP") == NULL)
+        fail_msg("JP: its EEZ not warned of the ICBM's impact");
+    at_least("JP", "EEZ impact lead_s", num(warned_area(j, "JP", "JP"), "lead_s"), 600.0);
     for (int i = 0; i < 3; i++) {
         json_t *o = nation(j, nations[i]);
         const struct tl_node_summary *ns = &node_summary[i];
@@ -307,9 +346,30 @@ static void exercise_salvo(void **state)
     assert_int_equal(n, 8);
 }
 
+/* The IRBM over northern Japan (2022-10-04): Japan warns Aomori of the overflight at least
+ * 60 s before the missile is over it (4 minutes is the goal: J-Alert gave none in 2022), and the
+ * partners see Japan's warnings (KR through the US relay). */
+static void exercise_irbm_warnings(void **state)
+{
+    json_t *j, *a;
+    char cmd[512];
+    (void)state;
+    j = run_demo("irbm-2022-10-04.yaml", "--skip-quiet", 218);
+    warnings_sound(j);
+    a = warned_area(j, "JP", "JP-02");
+    if (a == NULL || strcmp(json_string_value(json_object_get(a, "reached")), "overflight") != 0)
+        fail_msg("JP: Aomori (JP-02) not among the areas flown over");
+    at_least("JP", "Aomori overflight lead_s", num(a, "lead_s"), 60.0);
+    snprintf(cmd, sizeof cmd, "grep -Eq '^KR t=.*partner JP warned its public \\(via relay\\)' '%s/demo.log'",
+             dir);
+    if (system(cmd) != 0)
+        fail_msg("KR did not see JP's warnings through the relay (%s/demo.log)", dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(exercise_irbm_warnings, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(exercise_common_picture, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(exercise_with_faults, make_dir, remove_dir),
         cmocka_unit_test_setup_teardown(exercise_salvo, make_dir, remove_dir),

@@ -247,8 +247,9 @@ static void stage_keys_have_one_owner(void **state)
             seen[n++] = o->keys[k];
         }
     }
-    /* the keys of today's node files: storage, summary, partners, relay, lag_s, status_every_s */
-    assert_int_equal(n, 11);
+    /* the keys of today's node files: storage, summary, partners, relay, lag_s, status_every_s,
+     * warn */
+    assert_int_equal(n, 12);
 }
 
 int main(void)
