@@ -297,8 +297,12 @@ static int make_groups(const struct tl_cap_msg *m, struct tl__cap_group *g)
                 g[ng++] = (struct tl__cap_group){ .threat = a->threat, .urgency = a->urgency,
                                                   .severity = a->severity,
                                                   .certainty = a->certainty };
+                /* all-clear: the areas it passed over (certainty Observed) are told it passed;
+                 * the others only that their warning is lifted */
                 if (m->all_clear)
-                    g[k].kind = m->fallen ? TL__CAP_K_FALLEN : TL__CAP_K_PASSED;
+                    g[k].kind = m->fallen                              ? TL__CAP_K_FALLEN
+                                : strcmp(a->certainty, "Observed") == 0 ? TL__CAP_K_PASSED
+                                                                        : TL__CAP_K_RELEASED;
                 else
                     g[k].kind = a->threat == TL_CAP_IMPACT       ? TL__CAP_K_IMPACT
                                 : a->threat == TL_CAP_OVERFLIGHT ? TL__CAP_K_OVERFLIGHT

@@ -43,8 +43,17 @@ static int outline(struct tl_warn *w, int i, double **pairs)
     return w->n_outline[i];
 }
 
+/* On closing: did the missile (as tracked) pass over the area while it was warned? Then the
+ * all-clear says it passed (certainty Observed); else only that the warning is lifted. */
+static int passed_over(const struct tl__warn_area *s, double now_s)
+{
+    const double until = isnan(s->released_s) ? now_s : s->released_s;
+    return s->threat == TL_CAP_OVERFLIGHT && isfinite(s->onset_s) &&
+           s->onset_s <= until + HAPPENED_MARGIN_S && s->onset_s <= now_s;
+}
+
 static void fill_area(struct tl_warn *w, const struct tl__warn_area *s, int i, int released,
-                      struct tl_cap_area *c)
+                      double now_s, struct tl_cap_area *c)
 {
     const struct tl_area_info *a = tl_areas_get(w->cfg.areas, i);
     double *pairs;
@@ -66,7 +75,7 @@ static void fill_area(struct tl_warn *w, const struct tl__warn_area *s, int i, i
         c->probability = 0.0;
         c->urgency = "Past";
         c->severity = "Minor";
-        c->certainty = "Unlikely";
+        c->certainty = passed_over(s, now_s) ? "Observed" : "Unlikely";
     } else {
         const struct tl_warn_rule *r = &w->cfg.rules.rule[rule_of(a, s->threat)];
         c->threat = s->threat;
@@ -170,9 +179,9 @@ static int send(struct tl_warn *w, struct tl__warn_event *ev, double now_s, enum
         const int closing = k != OPEN_OR_UPDATE;
         const int released = !s->warned && s->ever && !isnan(s->below_since_s);
         if (s->warned && !closing)
-            fill_area(w, s, w->own[q], 0, &m->areas[m->n_areas++]);
+            fill_area(w, s, w->own[q], 0, now_s, &m->areas[m->n_areas++]);
         else if (s->ever && (closing || released))
-            fill_area(w, s, w->own[q], 1, &m->areas[m->n_areas++]);
+            fill_area(w, s, w->own[q], 1, now_s, &m->areas[m->n_areas++]);
     }
     rc = w->sink(w->ctx, m);
     w->st.messages++;
@@ -276,6 +285,7 @@ static int area_step(struct tl_warn *w, struct tl__warn_event *ev, int q, double
         if (!on)
             return 0;
         s->warned = s->ever = 1;
+        s->released_s = NAN;
         s->first_s = now_s;
         news = 1;
     } else if (!keep) {
@@ -284,6 +294,7 @@ static int area_step(struct tl_warn *w, struct tl__warn_event *ev, int q, double
         if (now_s - s->below_since_s < w->cfg.rules.release_after_s)
             return 0;
         s->warned = 0;
+        s->released_s = now_s;
         return 2;
     } else {
         news = t != s->threat ? 3 : 0;
@@ -343,10 +354,35 @@ int tl_warn_observe(struct tl_warn *w, const struct tl_warn_obs *o, double now_s
     }
     if (ev->closed)
         return TL_OK; /* a late estimate of a missile whose warning is over */
+    if (o->ended) { /* the last sample may carry only the state: keep what was known */
+        const struct tl_warn_obs known = ev->last;
+        ev->last = *o;
+        if (!o->has_impact && known.has_impact) {
+            ev->last.has_impact = 1;
+            ev->last.impact_t_s = known.impact_t_s;
+            ev->last.impact_lat_rad = known.impact_lat_rad;
+            ev->last.impact_lon_rad = known.impact_lon_rad;
+            ev->last.semi_major_m = known.semi_major_m;
+            ev->last.semi_minor_m = known.semi_minor_m;
+            ev->last.major_az_rad = known.major_az_rad;
+        }
+        if (!o->has_launch && known.has_launch) {
+            ev->last.has_launch = 1;
+            ev->last.launch_t_s = known.launch_t_s;
+            ev->last.launch_lat_rad = known.launch_lat_rad;
+            ev->last.launch_lon_rad = known.launch_lon_rad;
+            ev->last.launch_err_m = known.launch_err_m;
+        }
+        if (o->cls < 0) {
+            ev->last.cls = known.cls;
+            ev->last.loft = known.loft;
+        }
+        if (!isfinite(o->apogee_m))
+            ev->last.apogee_m = known.apogee_m;
+        return end_event(w, ev, now_s, o->merged_into);
+    }
     ev->last = *o;
     ev->last_seen_s = now_s;
-    if (o->ended)
-        return end_event(w, ev, now_s, o->merged_into);
     rc = tl__warn_evaluate(w, o, ev->first_seen_s);
     if (rc == TL_ENOMEM)
         return rc;

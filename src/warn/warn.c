@@ -205,7 +205,7 @@ struct tl__warn_event *tl__warn_new_event(struct tl_warn *w, int32_t no, double 
     if ((e->area = calloc((size_t)w->n_own, sizeof *e->area)) == NULL)
         return NULL;
     for (int q = 0; q < w->n_own; q++)
-        e->area[q].onset_s = e->area[q].below_since_s = NAN;
+        e->area[q].onset_s = e->area[q].below_since_s = e->area[q].released_s = NAN;
     e->system_no = no;
     e->first_seen_s = t_s;
     w->n_ev++;

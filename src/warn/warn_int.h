@@ -37,6 +37,7 @@ struct tl__warn_area {
     double onset_s;        /* its time (impact or first overflight), NaN unknown */
     double below_since_s;  /* NaN while above the release threshold */
     double first_s;        /* time of the first message naming it */
+    double released_s;     /* when it was last released (NaN: warned until the end) */
 };
 
 /* One warning: the life of one system track's messages. */
