@@ -45,8 +45,8 @@ one() { # scenario epoch mode(shared|alone)
             }
             next
         }
-        $3 == "overflight" || $3 == "impact" {
-            key = $2 " " $3; lead[key, ++nl[key]] = $12; keys[key] = 1
+        $3 == "overflown" || $3 == "impact" {
+            key = $2 " " $3; lead[key, ++nl[key]] = $11; keys[key] = 1
         }
         function median(a, n, k,   i, j, t, v) {
             for (i = 1; i <= n; i++) v[i] = a[k, i] + 0

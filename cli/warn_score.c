@@ -145,16 +145,21 @@ static void print_score(const struct tl_areas *areas, const struct tl_warn_score
         return;
     }
     printf("score: %d areas reached, %d missed, %d wrongly warned after burnout + 120 s, %d of %d "
-           "warnings left open, %.1f area-minutes warned in vain; first alert %.1f s after launch\n",
+           "warnings left open, %.1f area-minutes warned in vain; first alert %.1f s after launch "
+           "(every time below is after launch too)\n",
            s->needed, s->missed, s->wrong_after, s->open_chains, s->chains, s->unneeded_area_min,
            s->first_alert_s - launch_s);
     for (int i = 0; i < s->n; i++) {
         const struct tl_warn_area_score *a = &s->area[i];
-        printf("  %-6s %-10s reached %8.1f s  first alert %8.1f s  lead %7.1f s  in force %6.1f s  "
-               "%s\n",
-               tl_areas_get(areas, a->area)->code,
-               a->needed ? (a->impact ? "impact" : "overflight") : "not needed", a->arrive_s,
-               a->first_alert_s, a->lead_s, a->warned_s, a->closed);
+        char at[32] = "never reached", lead[24] = "-";
+        if (a->needed)
+            snprintf(at, sizeof at, "%s %7.1f s", a->impact ? "impact" : "overflown",
+                     a->arrive_s - launch_s);
+        if (isfinite(a->lead_s))
+            snprintf(lead, sizeof lead, "%.1f s", a->lead_s);
+        printf("  %-6s %-19s first alert %7.1f s  lead %8s  in force %6.1f s  %s\n",
+               tl_areas_get(areas, a->area)->code, at, a->first_alert_s - launch_s, lead, a->warned_s,
+               a->closed);
     }
 }
 

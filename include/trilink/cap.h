@@ -68,6 +68,7 @@ struct tl_cap_msg {
     int loft;              /**< 0 minimum energy, 1 lofted, 2 depressed */
     double apogee_km;      /**< NaN unknown */
     double heading_deg;    /**< of the ground track, NaN unknown */
+    int powered;           /**< still in boost: class, apogee and impact are not told */
     int has_impact;
     int64_t impact_ns;
     double impact_lat_deg, impact_lon_deg, semi_major_m, semi_minor_m, major_az_deg;

@@ -154,6 +154,11 @@ TL_API int tl_warn_out_open(const char *dir, int64_t epoch_ns, struct tl_warn_ou
 TL_API int tl_warn_out_write(struct tl_warn_out *o, const struct tl_cap_msg *m, char *path,
                              size_t path_size, struct tl_diag *diag);
 TL_API int tl_warn_out_close(struct tl_warn_out *o, struct tl_diag *diag); /**< NULL allowed */
+/** Opens a folder an earlier run of the same warner left (after a restart): warnings.csv is
+ * appended to (created with its header if absent) and the files are numbered on from the
+ * highest `NNNNNN-` already there. @retval TL_OK, TL_EINVAL, TL_EIO. */
+TL_API int tl_warn_out_resume(const char *dir, int64_t epoch_ns, struct tl_warn_out **out,
+                              struct tl_diag *diag);
 
 /* ---- scoring warnings against what the missile did (tests, benchmarks, trilink warn --truth) */
 
@@ -184,6 +189,15 @@ struct tl_warn_row {
 /** Reads a warnings.csv (times relative to @p epoch_ns). @retval TL_OK, TL_EIO, TL_EPARSE. */
 TL_API int tl_warn_rows_read(const char *csv, int64_t epoch_ns, struct tl_warn_row **rows,
                              size_t *n, struct tl_diag *diag);
+/** Takes up the warnings an earlier run of this warner sent (@p rows, from its warnings.csv,
+ * times on the warner's epoch), before any observation: each system track's chain of references
+ * and message count, the areas it last warned, open or closed. The next message for such a
+ * track is an Update (or the all-clear) referencing the earlier ones, never a second Alert;
+ * an open one no estimate reaches again is closed once what it warned of has passed. The number
+ * still open in @p n_open (may be NULL). @retval TL_OK, TL_EINVAL (already started), TL_EPARSE
+ * (a row not of this nation's warner, or an area it does not have; names the row), TL_ENOMEM. */
+TL_API int tl_warn_resume(struct tl_warn *w, const struct tl_warn_row *rows, size_t n,
+                          int *n_open, struct tl_diag *diag);
 
 struct tl_warn_area_score {
     int area;                /**< index in the tl_areas */

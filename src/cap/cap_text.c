@@ -35,6 +35,7 @@ struct tl__cap_lang {
     const char *pair;            /* Y latitude, X longitude */
     /* M class name, H direction; K apogee km */
     const char *cls_dir, *loft[2], *apogee;
+    const char *powered; /* still under power: what it is and where it falls not yet known */
     /* impact and fallen: T time, D distance from the launch point (km), W where, C coordinates,
      * X, Y full axes of the 95 % ellipse (km); cancel: A areas, R reason */
     const char *impact, *fallen, *cancel;
@@ -77,6 +78,8 @@ static const struct tl__cap_lang EN = {
     .cls_dir = "<It is {M} flying {H}.|It is {M}.|It is flying {H}.>",
     .loft = { "It is on a lofted trajectory.", "It is on a depressed trajectory." },
     .apogee = "Its apogee is about {K} km.",
+    .powered = "It is still under power: how far it will fly and where it will fall are not yet "
+               "known.",
     .impact = "Predicted impact< at {T}><, about {D} km from the launch point><, {W}>: {C}, inside "
               "an ellipse {X} by {Y} km.",
     .fallen = "The missile fell< at {T}>< {W}> ({C}).",
@@ -155,6 +158,7 @@ static const struct tl__cap_lang JA = {
     .cls_dir = "<{M}とみられ、{H}方向に飛行しています。|{M}とみられます。|{H}方向に飛行しています。>",
     .loft = { "ロフテッド軌道で発射されたとみられます。", "ディプレスト軌道で発射されたとみられます。" },
     .apogee = "最高高度は約{K}キロです。",
+    .powered = "ミサイルはまだ推進中で、飛翔距離と落下地点はまだ分かりません。",
     .impact = "<{T}頃、><発射地点から約{D}キロの><{W}|地点>に落下すると予測されます（{C}、予測範囲は"
               "約{X}×{Y}キロの楕円内）。",
     .fallen = "ミサイルは<{T}頃、><{W}|次の地点>に落下したものとみられます（{C}）。",
@@ -225,6 +229,7 @@ static const struct tl__cap_lang KO = {
     .cls_dir = "<{M}로 추정되며 {H}쪽으로 비행 중입니다.|{M}로 추정됩니다.|{H}쪽으로 비행 중입니다.>",
     .loft = { "고각으로 발사된 것으로 보입니다.", "저각으로 발사된 것으로 보입니다." },
     .apogee = "정점고도는 약 {K} km입니다.",
+    .powered = "미사일은 아직 추진 중이며 사거리와 낙하 지점은 아직 알 수 없습니다.",
     .impact = "<{T}경 ><발사 지점에서 약 {D} km 떨어진 ><{W}|지점>에 낙하할 것으로 예측됩니다({C}, "
               "예상 범위 약 {X}×{Y} km 타원 내).",
     .fallen = "탄도미사일은 <{T}경 ><{W}|다음 지점>에 낙하한 것으로 추정됩니다({C}).",
@@ -519,13 +524,18 @@ static void desc_launch(const struct tl_cap_msg *m, const struct tl__cap_lang *L
     if (isfinite(m->heading_deg))
         dir = L->dir[(int)floor(fmod(fmod(m->heading_deg + 22.5, 360.0) + 360.0, 360.0) / 45.0) %
                      DIR_N];
-    V(v, 'M') = cls_name(L, m->cls);
+    /* under power, the class, the trajectory's shape and the impact of a burn cut off now
+     * describe a missile that does not exist: only its direction is told */
+    V(v, 'M') = m->powered ? NULL : cls_name(L, m->cls);
     V(v, 'H') = dir;
     if (V(v, 'M') != NULL || dir != NULL)
         sentence(d, L->space, L->cls_dir, v);
-    if (m->loft == 1 || m->loft == 2)
+    if (m->powered) {
+        sentence(d, L->space, L->powered, v);
+    } else if (m->loft == 1 || m->loft == 2) {
         sentence(d, L->space, L->loft[m->loft - 1], v);
-    if (isfinite(m->apogee_km) && m->apogee_km > 0) {
+    }
+    if (!m->powered && isfinite(m->apogee_km) && m->apogee_km > 0) {
         fmt_km(m->apogee_km, k);
         V(v, 'K') = k;
         sentence(d, L->space, L->apogee, v);
@@ -615,7 +625,7 @@ void tl__cap_text(const struct tl_cap_msg *m, const struct tl__cap_lang *L,
         sentence(description, L->space, L->cancel, v);
     } else {
         desc_launch(m, L, description);
-        if (m->has_impact && g->kind != TL__CAP_K_PASSED)
+        if (m->has_impact && g->kind != TL__CAP_K_PASSED && !m->powered)
             desc_impact(m, L, g->kind == TL__CAP_K_FALLEN, description);
         desc_areas(m, L, g, description);
     }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "trilink/store.h"
 #include "trilink/warn.h"
@@ -257,6 +258,31 @@ static void warn_poll(void *self)
     }
 }
 
+/* The warning folder. A node restarted on the folder its earlier run wrote (the same store
+ * restores its system track numbers) takes up those warnings: it updates and closes them
+ * rather than opening a second warning for the same missile. */
+static int take_up(struct warn_stage *s, const char *dir, struct tl_diag *diag)
+{
+    char csv[sizeof s->n->cfg->warn.out + 16];
+    struct tl_warn_row *rows = NULL;
+    struct stat st;
+    size_t n_rows = 0;
+    int n_open = 0, rc;
+
+    snprintf(csv, sizeof csv, "%s/warnings.csv", dir);
+    if (stat(csv, &st) != 0)
+        return tl_warn_out_open(dir, 0, &s->out, diag);
+    if ((rc = tl_warn_rows_read(csv, 0, &rows, &n_rows, diag)) != TL_OK)
+        return rc;
+    rc = tl_warn_resume(s->w, rows, n_rows, &n_open, diag);
+    free(rows);
+    if (rc != TL_OK)
+        return rc;
+    fprintf(stderr, "%s: restart: %zu warning rows taken up (%d warnings open) from %s\n",
+            s->n->cfg->nation, n_rows, n_open, csv);
+    return tl_warn_out_resume(dir, 0, &s->out, diag);
+}
+
 static int warn_start(void *self, struct tl__node *n, struct tl_diag *diag)
 {
     struct warn_stage *s = self;
@@ -279,7 +305,7 @@ static int warn_start(void *self, struct tl__node *n, struct tl_diag *diag)
     wc.rules = c->warn.rules;
     wc.areas = s->areas;
     if ((rc = tl_warn_create(&wc, sink, s, &s->w, diag)) != TL_OK ||
-        (rc = tl_warn_out_open(c->warn.out, 0, &s->out, diag)) != TL_OK)
+        (rc = take_up(s, c->warn.out, diag)) != TL_OK)
         return rc;
     return open_endpoints(s, diag);
 }

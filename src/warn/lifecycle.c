@@ -123,7 +123,8 @@ static void fill_missile(struct tl_warn *w, const struct tl__warn_event *ev, str
     snprintf(m->cls, sizeof m->cls, "%s", o->cls >= 0 ? tl_class_name((enum tl_class)o->cls) : "");
     m->loft = o->loft;
     m->apogee_km = isfinite(o->apogee_m) ? o->apogee_m / 1000.0 : NAN;
-    m->heading_deg = heading_deg(w, o->x);
+    m->heading_deg = ev->stateless ? NAN : heading_deg(w, o->x);
+    m->powered = ev->powered && !ev->stateless;
     m->has_impact = o->has_impact;
     if (o->has_impact) {
         m->impact_ns = to_ns(w, o->impact_t_s);
@@ -161,7 +162,7 @@ static int send(struct tl_warn *w, struct tl__warn_event *ev, double now_s, enum
     /* identifier: nation, UTC of sending, system track, message number: unique per sender */
     snprintf(m->identifier, sizeof m->identifier, "%s-%.4s%.2s%.2sT%.2s%.2s%.2s-S%d-%d",
              w->cfg.nation, stamp, stamp + 5, stamp + 8, stamp + 11, stamp + 14, stamp + 17,
-             (int)ev->system_no, ev->n_refs + 1);
+             (int)ev->system_no, ev->n_msgs + 1);
     m->exercise = w->cfg.exercise != 0;
     m->type = type;
     m->all_clear = k == ALL_CLEAR;
@@ -193,12 +194,8 @@ static int send(struct tl_warn *w, struct tl__warn_event *ev, double now_s, enum
         w->st.all_clears++;
     else
         w->st.updates++;
-    if (ev->n_refs == TL_CAP_MAX_REFS) /* keep the Alert and the newest: drop the second */
-        memmove(&ev->refs[1], &ev->refs[2], (TL_CAP_MAX_REFS - 2) * sizeof ev->refs[0]),
-            ev->n_refs--;
-    snprintf(ev->refs[ev->n_refs].sender, sizeof ev->refs[0].sender, "%s", m->sender);
-    snprintf(ev->refs[ev->n_refs].identifier, sizeof ev->refs[0].identifier, "%s", m->identifier);
-    ev->refs[ev->n_refs++].sent_ns = m->sent_ns;
+    tl__warn_add_ref(ev, m->sender, m->identifier, m->sent_ns);
+    ev->n_msgs++;
     ev->open = 1;
     ev->last_msg_s = now_s;
     ev->last_msg_major_m = ev->last.has_impact ? ev->last.semi_major_m : 0.0;
@@ -357,6 +354,7 @@ int tl_warn_observe(struct tl_warn *w, const struct tl_warn_obs *o, double now_s
     if (o->ended) { /* the last sample may carry only the state: keep what was known */
         const struct tl_warn_obs known = ev->last;
         ev->last = *o;
+        ev->stateless = ev->powered = 0;
         if (!o->has_impact && known.has_impact) {
             ev->last.has_impact = 1;
             ev->last.impact_t_s = known.impact_t_s;
@@ -382,8 +380,11 @@ int tl_warn_observe(struct tl_warn *w, const struct tl_warn_obs *o, double now_s
         return end_event(w, ev, now_s, o->merged_into);
     }
     ev->last = *o;
+    ev->stateless = 0;
     ev->last_seen_s = now_s;
+    w->fanned = 0;
     rc = tl__warn_evaluate(w, o, ev->first_seen_s);
+    ev->powered = w->fanned;
     if (rc == TL_ENOMEM)
         return rc;
     if (rc != TL_OK) /* not flyable (no impact, diverging): no news from this estimate */

@@ -1,5 +1,6 @@
 /* A warning folder: one CAP file per message, named so that `ls` sorts them in the order sent,
  * and warnings.csv with one row per message and area. */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -44,6 +45,50 @@ int tl_warn_out_open(const char *dir, int64_t epoch_ns, struct tl_warn_out **out
         return tl__warn_diag(diag, TL_EIO, "out", "cannot write '%s': %s", path, strerror(e));
     }
     fputs("sent,identifier,msg_type,threat,area,probability,event_time_s\n", o->csv);
+    fflush(o->csv);
+    *out = o;
+    return TL_OK;
+}
+
+int tl_warn_out_resume(const char *dir, int64_t epoch_ns, struct tl_warn_out **out,
+                       struct tl_diag *diag)
+{
+    struct tl_warn_out *o;
+    char path[1100];
+    struct stat st;
+    struct dirent *e;
+    DIR *d;
+    int fresh;
+
+    *out = NULL;
+    if (strlen(dir) >= sizeof o->dir - 32)
+        return tl__warn_diag(diag, TL_EINVAL, "out", "'%s': path too long", dir);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return tl__warn_diag(diag, TL_EIO, "out", "cannot create '%s': %s", dir, strerror(errno));
+    if ((d = opendir(dir)) == NULL)
+        return tl__warn_diag(diag, TL_EIO, "out", "cannot read '%s': %s", dir, strerror(errno));
+    if ((o = calloc(1, sizeof *o)) == NULL) {
+        closedir(d);
+        return TL_ENOMEM;
+    }
+    while ((e = readdir(d)) != NULL) { /* number on from the last file written */
+        char *end;
+        const long seq = strtol(e->d_name, &end, 10);
+        if (end == e->d_name + 6 && *end == '-' && seq > o->seq)
+            o->seq = seq;
+    }
+    closedir(d);
+    snprintf(o->dir, sizeof o->dir, "%s", dir);
+    o->epoch_ns = epoch_ns;
+    snprintf(path, sizeof path, "%s/warnings.csv", dir);
+    fresh = stat(path, &st) != 0 || st.st_size == 0;
+    if ((o->csv = fopen(path, "a")) == NULL) {
+        const int err = errno;
+        free(o);
+        return tl__warn_diag(diag, TL_EIO, "out", "cannot write '%s': %s", path, strerror(err));
+    }
+    if (fresh)
+        fputs("sent,identifier,msg_type,threat,area,probability,event_time_s\n", o->csv);
     fflush(o->csv);
     *out = o;
     return TL_OK;

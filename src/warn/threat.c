@@ -235,7 +235,8 @@ static int fly_members(struct tl_warn *w, const struct tl_warn_obs *o, double fi
     /* Time since launch: from the launch estimate, else at least the time seen (the smaller,
      * the more burn is left: the cautious side). */
     const double tau = fmax(0.0, o->has_launch ? o->t_s - o->launch_t_s : o->t_s - first_seen_s);
-    if (o->phase == TL_PHASE_BOOST || possibly_boosting(w, o, tau, sub.h_m))
+    w->fanned = o->phase == TL_PHASE_BOOST || possibly_boosting(w, o, tau, sub.h_m);
+    if (w->fanned)
         rc = fly_fan(w, o, tau, beta);
     for (int m = 0; m < w->n_members; m++)
         finish_along(&w->member[m], sub.lat_rad, sub.lon_rad);

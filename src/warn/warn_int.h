@@ -44,6 +44,9 @@ struct tl__warn_area {
 struct tl__warn_event {
     int32_t system_no;
     int open, closed;
+    int n_msgs;                  /* messages sent: numbers the identifiers */
+    int stateless;               /* taken up after a restart: no estimate seen since */
+    int powered;                 /* judged still boosting at the last estimate */
     double first_seen_s, last_seen_s;
     struct tl_warn_obs last;     /* newest accepted estimate */
     double last_msg_s, last_msg_major_m;
@@ -69,6 +72,7 @@ struct tl_warn {
     double *p_imp, *p_ovf, *t_ovf;   /* per area */
     struct tl__warn_track member[TL__WARN_MAX_MEMBERS];
     int n_members;
+    int fanned;                  /* the last evaluation flew the boost fan */
     /* CAP outlines, computed once per own area */
     int *n_outline;              /* -1: not yet */
     double *outline;             /* TL_CAP_MAX_OUTLINE pairs per own area */
@@ -99,5 +103,9 @@ struct tl__warn_event *tl__warn_new_event(struct tl_warn *w, int32_t no, double 
 void tl__warn_eez_names(const char *nation, const char *warner, char *en, size_t en_n, char *loc,
                         size_t loc_n);
 void tl__warn_track_free(struct tl__warn_track *g);
+/* Appends a message's reference to @p ev's chain (past TL_CAP_MAX_REFS the Alert and the newest
+ * are kept). */
+void tl__warn_add_ref(struct tl__warn_event *ev, const char *sender, const char *identifier,
+                      int64_t sent_ns);
 
 #endif

@@ -64,7 +64,7 @@ score_is() { # file missed wrong open
 # lead_at_least file kind seconds: every reached area of that kind warned that long before
 lead_at_least() {
     awk -v kind="$2" -v min="$3" -v f="$1" '
-        $2 == kind && $1 ~ /^[A-Z][A-Z]/ { n++; if ($11 + 0 < min) { bad = 1; print "lead of " $1 " " $11 " s < " min " s (" f ")" } }
+        $2 == kind && $1 ~ /^[A-Z][A-Z]/ { n++; if ($10 + 0 < min) { bad = 1; print "lead of " $1 " " $10 " s < " min " s (" f ")" } }
         END { if (n == 0) { print "no area reached by " kind " in " f; exit 1 } exit bad }' "$1" &&
         ok || bad "$1: $2 lead under $3 s"
 }
@@ -73,8 +73,8 @@ lead_at_least() {
 warn irbm JP $irbm_epoch --exercise
 validate "$tmp/irbm-JP"
 score_is "$tmp/irbm-JP.score" 0 0 0
-lead_at_least "$tmp/irbm-JP.score" overflight 60
-grep -q 'JP-02 *overflight' "$tmp/irbm-JP.score" && ok || bad "Aomori (JP-02) not reached?"
+lead_at_least "$tmp/irbm-JP.score" overflown 60
+grep -q 'JP-02 *overflown' "$tmp/irbm-JP.score" && ok || bad "Aomori (JP-02) not reached?"
 # a drill: Exercise in every message, never Actual
 grep -L '<status>Exercise</status>' "$tmp"/irbm-JP/*.xml | grep -q . && bad "a drill message without Exercise" || ok
 grep -l '<status>Actual</status>' "$tmp"/irbm-JP/*.xml | grep -q . && bad "a drill message says Actual" || ok

@@ -295,6 +295,21 @@ static void exercise_with_faults(void **state)
             fail_msg("the demo's events lack the link losses or KR's log the restart (%s/demo.log, "
                      "%s/w/KR.log)", dir, dir);
     }
+    /* Korea restarted on its own warning folder: what it warned before is taken up (updated
+     * and closed, never a second Alert for the same missile), every warning closed */
+    warnings_sound(j);
+    {
+        char cmd[768];
+        snprintf(cmd, sizeof cmd,
+                 "c='%s/w/KR-warnings/warnings.csv'; grep -q 'KR: restart: .* warning rows taken up' "
+                 "'%s/w/KR.log' && ids() { cut -d, -f2 \"$c\" | sort -u; } && "
+                 "[ \"$(grep ',Alert,' \"$c\" | cut -d, -f2 | sort -u | wc -l)\" = "
+                 "\"$(ids | grep -c -- '-1$')\" ] && [ \"$(ids | grep -c -- '-S1-1$')\" -le 1 ]",
+                 dir, dir);
+        if (system(cmd) != 0)
+            fail_msg("KR's warnings after its restart: not taken up, or a second Alert for system "
+                     "track 1 (%s/w/KR-warnings/warnings.csv, %s/w/KR.log)", dir, dir);
+    }
     /* relayed data after the hub came back (it stopped at t+1000 s for 1,000 scenario s) */
     if (!(num(nation(j, "KR"), "last_relayed_s.JP") > 2000.0))
         fail_msg("no relayed JP data at KR after the hub resumed (last at %.0f s)",

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -23,6 +24,7 @@
 #include "tl_test.h"
 
 static struct tl_areas *areas;
+static struct tl_warn_out *record; /* when set, the sink also writes each message there */
 
 /* What the sink received. */
 struct got {
@@ -34,6 +36,7 @@ struct got {
     char ids[64][96];
     char refs0[64][96];
     int xml_exercise_only;
+    int under_power[64], predicted[64]; /* the English text says so */
 };
 
 static int sink(void *ctx, const struct tl_cap_msg *m)
@@ -56,6 +59,10 @@ static int sink(void *ctx, const struct tl_cap_msg *m)
         g->first_threat[g->n] = m->areas[0].threat;
     }
     assert_int_equal(tl_cap_xml(m, &xml, &len, &d), TL_OK);
+    g->under_power[g->n] = strstr(xml, "It is still under power") != NULL;
+    g->predicted[g->n] = strstr(xml, "Predicted impact") != NULL;
+    if (record != NULL)
+        assert_int_equal(tl_warn_out_write(record, m, NULL, 0, &d), TL_OK);
     if (m->exercise && (strstr(xml, "<status>Exercise</status>") == NULL ||
                         strstr(xml, "<status>Actual</status>") != NULL))
         g->xml_exercise_only = -1;
@@ -341,6 +348,20 @@ static void boost_fan_is_never_harmless_downrange(void **state)
     if (!(p_of(t, n, "JP-02", 0) > 0.05))
         fail_msg("IRBM at 60 s called midcourse: p(overflight of Aomori) = %.3f, expected > 0.05",
                  p_of(t, n, "JP-02", 0));
+    /* told to the public: still under power, no class, apogee or impact of a burn cut off now
+     * (which would put it in North Korea, next to the launch point) */
+    o.has_impact = 1;
+    o.impact_t_s = 200.0;
+    o.impact_lat_rad = tl_deg2rad(40.7);
+    o.impact_lon_rad = tl_deg2rad(126.5);
+    o.semi_major_m = 5000.0;
+    o.semi_minor_m = 3000.0;
+    o.cls = TL_CLASS_SRBM;
+    o.apogee_m = 5e3;
+    assert_int_equal(tl_warn_observe(w, &o, o.t_s, &d), TL_OK);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.under_power[0], 1);
+    assert_int_equal(g.predicted[0], 0);
     /* 100 s after burnout (269.5 s), ballistic */
     o.t_s = 370.0;
     assert_int_equal(tl_sim_state(sim, 0, o.t_s, o.x, &ph), TL_OK);
@@ -365,8 +386,115 @@ static void boost_fan_is_never_harmless_downrange(void **state)
             fail_msg("ballistic IRBM falling near 30 N 176 E: impact in %s (p %.3f)", code,
                      t[i].p_impact);
     }
+    /* ballistic: the predicted impact is told, not "under power" */
+    o.cls = TL_CLASS_IRBM;
+    o.apogee_m = 970e3;
+    assert_int_equal(tl_warn_observe(w, &o, o.t_s, &d), TL_OK);
+    assert_true(g.n >= 2);
+    assert_int_equal(g.under_power[g.n - 1], 0);
+    assert_int_equal(g.predicted[g.n - 1], 1);
     tl_warn_destroy(w);
     tl_sim_destroy(sim);
+}
+
+/* A node killed with a warning in force and restarted on the same folder: the new warner takes
+ * the chain up from warnings.csv. Its next message for that missile is an Update referencing
+ * the Alert sent before the restart, numbered on (-2); a warning the first run closed stays
+ * closed; one no estimate reaches again is closed once its event time has passed. The folder is
+ * appended to, its files numbered on. Rows of another nation's warner, or naming an area this
+ * nation does not have, are refused and named. */
+static void restart_takes_up_warnings(void **state)
+{
+    char dir[] = "/tmp/tl-warn-resume-XXXXXX", csv[64], file[160];
+    struct got g1 = { 0 }, g2 = { 0 };
+    struct tl_warn *w1 = make("JP", 0, &g1), *w2, *w3;
+    struct tl_warn_obs o = falling(7, 100.0, 40.60, 140.46, 5000.0, 3000.0);
+    struct tl_warn_obs gone = falling(8, 100.0, 41.0, 140.8, 5000.0, 3000.0);
+    struct tl_warn_row *rows = NULL;
+    struct tl_warn_stats st;
+    struct tl_diag d = { 0 };
+    size_t n = 0;
+    int n_open = -1;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(csv, sizeof csv, "%s/warnings.csv", dir);
+    assert_int_equal(tl_warn_out_open(dir, 1664835600LL * 1000000000LL, &record, &d), TL_OK);
+    o.impact_t_s = gone.impact_t_s = 700.0;
+    o.phase = gone.phase = TL_PHASE_MIDCOURSE;
+    assert_int_equal(tl_warn_observe(w1, &o, 100.0, &d), TL_OK); /* Alert, S7 */
+    assert_int_equal(tl_warn_observe(w1, &gone, 100.0, &d), TL_OK); /* Alert, S8 */
+    gone.ended = 1;
+    gone.t_s = 150.0;
+    assert_int_equal(tl_warn_observe(w1, &gone, 150.0, &d), TL_OK); /* Cancel, S8 */
+    assert_int_equal(g1.n, 3);
+    assert_int_equal(g1.type[2], TL_CAP_CANCEL);
+    assert_int_equal(tl_warn_out_close(record, &d), TL_OK);
+    tl_warn_destroy(w1); /* killed: no all-clear */
+
+    assert_int_equal(tl_warn_rows_read(csv, 1664835600LL * 1000000000LL, &rows, &n, &d), TL_OK);
+    assert_true(n >= 3);
+    w2 = make("JP", 0, &g2);
+    assert_int_equal(tl_warn_resume(w2, rows, n, &n_open, &d), TL_OK);
+    assert_int_equal(n_open, 1);
+    tl_warn_stats(w2, &st);
+    assert_int_equal(st.open, 1);
+    assert_int_equal(tl_warn_out_resume(dir, 1664835600LL * 1000000000LL, &record, &d), TL_OK);
+    /* S7 now over the open Pacific: released after release_after_s, by an Update */
+    for (double t = 200.0; t <= 240.0; t += 2.0) {
+        o = falling(7, t, 35.0, 170.0, 5000.0, 3000.0);
+        assert_int_equal(tl_warn_observe(w2, &o, t, &d), TL_OK);
+    }
+    assert_int_equal(g2.n, 1);
+    assert_int_equal(g2.type[0], TL_CAP_UPDATE);
+    assert_string_equal(g2.first_area[0], "JP-02");
+    assert_int_equal(g2.first_threat[0], TL_CAP_NONE);
+    assert_string_equal(g2.refs0[0], g1.ids[0]);
+    assert_non_null(strstr(g2.ids[0], "-S7-2"));
+    /* S8 was cancelled before the restart: still closed, nothing sent at the end */
+    assert_int_equal(tl_warn_finish(w2, 300.0), TL_OK);
+    assert_int_equal(g2.n, 2); /* S7's all-clear only */
+    assert_int_equal(g2.all_clear[1], 1);
+    assert_int_equal(tl_warn_out_close(record, &d), TL_OK);
+    record = NULL;
+    snprintf(file, sizeof file, "%s/000005-%s.xml", dir, g2.ids[1]);
+    if (access(file, R_OK) != 0)
+        fail_msg("expected the 5th file of the folder at %s", file);
+
+    /* taken up again but never seen: closed only after its event time (700 s) + stale_s */
+    tl_warn_destroy(w2);
+    memset(&g2, 0, sizeof g2);
+    w3 = make("JP", 0, &g2);
+    assert_int_equal(tl_warn_resume(w3, rows, 3, &n_open, &d), TL_OK);
+    assert_int_equal(n_open, 1);
+    assert_int_equal(tl_warn_tick(w3, 400.0), TL_OK);
+    assert_int_equal(g2.n, 0);
+    assert_int_equal(tl_warn_tick(w3, 761.0), TL_OK);
+    assert_int_equal(g2.n, 1);
+    assert_int_equal(g2.all_clear[0], 1);
+    assert_string_equal(g2.refs0[0], g1.ids[0]);
+    /* a started warner is not taken up again */
+    assert_int_equal(tl_warn_resume(w3, rows, n, NULL, &d), TL_EINVAL);
+    tl_warn_destroy(w3);
+
+    /* rows not of this warner */
+    w3 = make("KR", 0, &g2);
+    assert_int_equal(tl_warn_resume(w3, rows, n, NULL, &d), TL_EPARSE);
+    assert_string_equal(d.field, "identifier");
+    assert_non_null(strstr(d.message, "JP-"));
+    tl_warn_destroy(w3);
+    w3 = make("JP", 0, &g2);
+    snprintf(rows[0].area, sizeof rows[0].area, "XX-99");
+    assert_int_equal(tl_warn_resume(w3, rows, n, NULL, &d), TL_EPARSE);
+    assert_string_equal(d.field, "area");
+    assert_non_null(strstr(d.message, "XX-99"));
+    tl_warn_destroy(w3);
+    free(rows);
+    {
+        char cmd[96];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0)
+            print_message("could not remove %s\n", dir);
+    }
 }
 
 static int setup(void **state)
@@ -395,6 +523,7 @@ int main(void)
         cmocka_unit_test(lifecycle_alert_release_all_clear),
         cmocka_unit_test(lost_track_is_cancelled),
         cmocka_unit_test(boost_fan_is_never_harmless_downrange),
+        cmocka_unit_test(restart_takes_up_warnings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
