@@ -49,6 +49,7 @@ static void usage(FILE *out)
             "                      fell in, when it got there, the first alert and the lead time;\n"
             "                      areas missed, areas still warned after burnout + 120 s that it\n"
             "                      never reached, warnings left open, area-minutes warned in vain\n"
+            "                      (times in seconds after the launch)\n"
             "  --json              print a JSON summary instead of text (with --truth: the score)\n"
             "\n"
             "Bad input (a NaN, an ellipse that is not positive definite, an unknown nation,\n"

@@ -85,11 +85,12 @@ static json_t *nation_warnings(const struct demo_run *r, const struct tl_areas *
                a->arrive_s - launch_s, a->first_alert_s - launch_s, a->lead_s,
                a->warned_s / 60.0, a->closed);
         json_array_append_new(
-            list, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s}", "area", ar->code, "name", ar->name,
+            list, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:s}", "area", ar->code, "name", ar->name,
                             "reached", a->needed ? (a->impact ? "impact" : "overflight") : "no",
                             "reached_after_launch_s", num(a->arrive_s - launch_s),
                             "first_alert_after_launch_s", num(a->first_alert_s - launch_s),
                             "lead_s", num(a->lead_s), "warned_min", num(a->warned_s / 60.0),
+                            "warned_after_settle_min", num(a->warned_after_s / 60.0),
                             "closed", a->closed));
     }
     out = json_pack("{s:i,s:i,s:i,s:i,s:i,s:o,s:o,s:o}", "messages", (int)n, "areas_reached",
@@ -110,8 +111,8 @@ int demo_warnings(const struct demo_run *r, json_t *nations_json)
         return cli_diag("demo", &d);
     printf("\n== warnings per nation and area (seconds after the first launch%s)\n",
            r->no_share ? "; each nation alone: --no-share" : "");
-    printf("%-3s %-6s %-18s %-11s %9s %9s %8s %8s  %s\n", "", "area", "name", "reached",
-           "reached", "1st alert", "lead", "warn min", "closed");
+    printf("%-3s %-6s %-18s %-11s %9s %9s %8s %8s  %s\n", "", "area", "name", "reached by",
+           "at", "1st alert", "lead", "warn min", "closed");
     for (int i = 0; i < 3; i++) {
         json_t *nj = json_object_get(nations_json, nations[i]);
         if (nj != NULL)

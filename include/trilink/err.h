@@ -5,6 +5,8 @@
 #ifndef TRILINK_ERR_H
 #define TRILINK_ERR_H
 
+#include <stdarg.h>
+
 #include "trilink/api.h"
 
 /* One table: the enum, tl_strerror() and tl_errname() are generated from it, so they cannot drift. */
@@ -40,6 +42,17 @@ struct tl_diag {
     char field[128];  /**< dotted path of the offending field, e.g. "launches[2].site.lat_deg" */
     char message[256]; /**< what is wrong, naming the value */
 };
+
+/** Fills @p diag (NULL allowed: nothing done) with where and why, the message from @p fmt;
+ * returns @p rc, so that a failing path is `return tl_diag_set(diag, TL_EINVAL, ...)`.
+ * @p file and @p field may be NULL (""). */
+TL_API int tl_diag_set(struct tl_diag *diag, int rc, const char *file, int line,
+                       const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/** tl_diag_set with a va_list, for a module's own wrappers. */
+TL_API int tl_diag_vset(struct tl_diag *diag, int rc, const char *file, int line,
+                        const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 
 /** Writes "file:line: field: message" (omitting empty parts) into @p buf of @p size bytes. */
 TL_API void tl_diag_format(const struct tl_diag *diag, char *buf, unsigned long size);

@@ -16,14 +16,8 @@ int tl__diag_set(struct tl_diag *diag, int rc, const char *file, const char *fie
                  const char *fmt, ...)
 {
     va_list ap;
-
-    if (diag == NULL)
-        return rc;
-    memset(diag, 0, sizeof *diag);
-    snprintf(diag->file, sizeof diag->file, "%s", file != NULL ? file : "");
-    snprintf(diag->field, sizeof diag->field, "%s", field != NULL ? field : "");
     va_start(ap, fmt);
-    vsnprintf(diag->message, sizeof diag->message, fmt, ap);
+    rc = tl_diag_vset(diag, rc, file, 0, field, fmt, ap);
     va_end(ap);
     return rc;
 }

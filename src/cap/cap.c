@@ -68,15 +68,11 @@ static int bad(struct tl_diag *diag, const char *field, const char *fmt, ...)
 static int bad(struct tl_diag *diag, const char *field, const char *fmt, ...)
 {
     va_list ap;
-
-    if (diag != NULL) {
-        memset(diag, 0, sizeof *diag);
-        snprintf(diag->field, sizeof diag->field, "%s", field);
-        va_start(ap, fmt);
-        vsnprintf(diag->message, sizeof diag->message, fmt, ap);
-        va_end(ap);
-    }
-    return TL_EINVAL;
+    int rc;
+    va_start(ap, fmt);
+    rc = tl_diag_vset(diag, TL_EINVAL, NULL, 0, field, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 /* A text field of @p cap bytes: NUL-terminated inside its array, UTF-8, no control characters

@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,4 +53,27 @@ void tl_diag_format(const struct tl_diag *diag, char *buf, unsigned long size)
         n += (size_t)snprintf(buf + n, size - n, "%s: ", diag->field);
     if (n < size)
         snprintf(buf + n, size - n, "%s", diag->message);
+}
+
+int tl_diag_vset(struct tl_diag *diag, int rc, const char *file, int line, const char *field,
+                 const char *fmt, va_list ap)
+{
+    if (diag == NULL)
+        return rc;
+    memset(diag, 0, sizeof *diag);
+    snprintf(diag->file, sizeof diag->file, "%s", file != NULL ? file : "");
+    diag->line = line;
+    snprintf(diag->field, sizeof diag->field, "%s", field != NULL ? field : "");
+    vsnprintf(diag->message, sizeof diag->message, fmt, ap);
+    return rc;
+}
+
+int tl_diag_set(struct tl_diag *diag, int rc, const char *file, int line, const char *field,
+                const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rc = tl_diag_vset(diag, rc, file, line, field, fmt, ap);
+    va_end(ap);
+    return rc;
 }
