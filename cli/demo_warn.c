@@ -64,7 +64,7 @@ static json_t *nation_warnings(const struct demo_run *r, const struct tl_areas *
     struct tl_diag d = { 0 };
     char csv[PATH_MAX + 64];
     size_t n = 0;
-    int n_ta = 0;
+    int n_ta = 0, n_msgs = 0;
     double settle_s;
     json_t *list, *out;
 
@@ -93,7 +93,9 @@ static json_t *nation_warnings(const struct demo_run *r, const struct tl_areas *
                             "warned_after_settle_min", num(a->warned_after_s / 60.0),
                             "closed", a->closed));
     }
-    out = json_pack("{s:i,s:i,s:i,s:i,s:i,s:o,s:o,s:o}", "messages", (int)n, "areas_reached",
+    for (size_t k = 0; k < n; k++) /* a message is a run of rows of one identifier */
+        n_msgs += k == 0 || strcmp(rows[k].identifier, rows[k - 1].identifier) != 0;
+    out = json_pack("{s:i,s:i,s:i,s:i,s:i,s:o,s:o,s:o}", "messages", n_msgs, "areas_reached",
                     s.needed, "missed", s.missed, "wrong_after_burnout_120s", s.wrong_after,
                     "left_open", s.open_chains, "unneeded_area_min", num(s.unneeded_area_min),
                     "first_alert_after_launch_s", num(s.first_alert_s - launch_s), "areas", list);

@@ -227,8 +227,13 @@ perl -MJSON::PP -e '
     for (@n) {
         my $st = $s->{nations}{$_}{system_tracks};
         die "$_ has $st system tracks, expected 1\n" unless defined $st && $st == 1;
-        printf "%s: %d system track\n", $_, $st;
-    }' "$work/s.json" || fail "demo summary s.json"
+        my $w = $s->{nations}{$_}{warnings};
+        die "$_: no warnings in the summary\n" unless ref $w eq "HASH";
+        die "$_: $w->{left_open} warnings left open\n" if $w->{left_open};
+        printf "%s: %d system track, %d warning messages\n", $_, $st, $w->{messages};
+    }
+    die "JP sent no warning of the EEZ impact\n" unless $s->{nations}{JP}{warnings}{messages} > 0;
+    ' "$work/s.json" || fail "demo summary s.json"
 
 step "cpack -G DEB, installed into a scratch root"
 mkdir -p "$scratch/pack"
@@ -239,7 +244,7 @@ deb=$scratch/pack/trilink_${version}_$(dpkg --print-architecture).deb
 dpkg-deb -I "$deb" >"$work/info"
 depends=$(sed -n 's/^ Depends: //p' "$work/info")
 echo "Depends: $depends"
-for lib in libc6 libddsc0debian libjansson4 libproj25 libsqlite3-0 libssl3 libyaml-0-2; do
+for lib in libc6 libddsc0debian libgeos-c1v5 libjansson4 libproj25 libsqlite3-0 libssl3 libxml2 libyaml-0-2; do
     echo "$depends" | grep -q "\b$lib\b" || fail "Depends lacks $lib: $depends"
 done
 # dpkg into a scratch root with its own database. --unpack, not -i: configuring would run the
