@@ -292,6 +292,8 @@ static int take_up(struct warn_stage *s, const char *dir, struct tl_diag *diag)
     snprintf(csv, sizeof csv, "%s/warnings.csv", dir);
     if (stat(csv, &st) != 0)
         return tl_warn_out_open(dir, 0, &s->out, diag);
+    if (st.st_size == 0) /* killed before its header was written: nothing sent */
+        return tl_warn_out_resume(dir, 0, &s->out, diag);
     if ((rc = tl_warn_rows_read(csv, 0, &rows, &n_rows, diag)) != TL_OK)
         return rc;
     rc = tl_warn_resume(s->w, rows, n_rows, &n_open, diag);

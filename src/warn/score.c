@@ -1,6 +1,7 @@
 /* Scoring warnings against what the missile did: which of the nation's areas it flew over (above
  * the overflight height) or fell in, when it got there, and for each area the first warning,
  * the lead time, the time warned in vain, and whether every warning was closed. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,9 +58,23 @@ static int parse_cap_time(const char *s, int64_t *ns)
     return TL_OK;
 }
 
-static int row_of(char *line, int64_t epoch_ns, struct tl_warn_row *r)
+static const char *const ROW_HEADER = "sent,identifier,msg_type,threat,area,probability,event_time_s";
+
+static int one_of(const char *v, const char *const *set)
 {
-    char *cell[8];
+    for (; *set != NULL; set++)
+        if (strcmp(v, *set) == 0)
+            return 1;
+    return 0;
+}
+
+/* One row of warnings.csv into @p r; on a bad cell its column name in *field and why in why. */
+static int row_of(char *line, int64_t epoch_ns, struct tl_warn_row *r, const char **field,
+                  char *why, size_t why_n)
+{
+    static const char *const TYPES[] = { "Alert", "Update", "Cancel", NULL };
+    static const char *const THREATS[] = { "impact", "overflight", "none", "allclear", NULL };
+    char *cell[8], *end;
     int n = 0;
     int64_t ns;
     const char *sp;
@@ -69,18 +84,36 @@ static int row_of(char *line, int64_t epoch_ns, struct tl_warn_row *r)
             break;
         *p++ = '\0';
     }
-    if (n != 7 || parse_cap_time(cell[0], &ns) != TL_OK)
-        return TL_EPARSE;
+#define BAD(f, ...) return *field = (f), snprintf(why, why_n, __VA_ARGS__), TL_EPARSE
+    if (n != 7)
+        BAD("row", "%d cells, expected 7", n);
+    if (parse_cap_time(cell[0], &ns) != TL_OK)
+        BAD("sent", "'%.40s' is not a CAP time", cell[0]);
     memset(r, 0, sizeof *r);
     r->sent_s = (double)(ns - epoch_ns) * 1e-9;
-    snprintf(r->identifier, sizeof r->identifier, "%s", cell[1]);
     sp = strstr(cell[1], "-S");
-    r->system_no = sp != NULL ? atoi(sp + 2) : 0;
+    if (cell[1][0] == '\0' || strlen(cell[1]) >= sizeof r->identifier || sp == NULL ||
+        (r->system_no = (int32_t)strtol(sp + 2, &end, 10)) <= 0 || *end != '-')
+        BAD("identifier", "'%.96s' is not NN-<time>-S<system track>-<n>", cell[1]);
+    snprintf(r->identifier, sizeof r->identifier, "%s", cell[1]);
+    if (!one_of(cell[2], TYPES))
+        BAD("msg_type", "'%.20s' is not Alert, Update or Cancel", cell[2]);
     snprintf(r->msg_type, sizeof r->msg_type, "%s", cell[2]);
+    if (!one_of(cell[3], THREATS))
+        BAD("threat", "'%.20s' is not impact, overflight, none or allclear", cell[3]);
     snprintf(r->threat, sizeof r->threat, "%s", cell[3]);
+    if (strlen(cell[4]) >= sizeof r->area)
+        BAD("area", "'%.40s' is too long", cell[4]);
     snprintf(r->area, sizeof r->area, "%s", cell[4]);
-    r->probability = atof(cell[5]);
-    r->event_t_s = cell[6][0] != '\0' ? atof(cell[6]) : NAN;
+    r->probability = strtod(cell[5], &end);
+    if (end == cell[5] || *end != '\0' || !(r->probability >= 0.0 && r->probability <= 1.0))
+        BAD("probability", "'%.40s' is not a number in [0, 1]", cell[5]);
+    r->event_t_s = NAN;
+    if (cell[6][0] != '\0' &&
+        ((r->event_t_s = strtod(cell[6], &end)), end == cell[6] || *end != '\0' ||
+                                                     !isfinite(r->event_t_s)))
+        BAD("event_time_s", "'%.40s' is not a finite number of seconds", cell[6]);
+#undef BAD
     return TL_OK;
 }
 
@@ -88,40 +121,53 @@ int tl_warn_rows_read(const char *csv, int64_t epoch_ns, struct tl_warn_row **ro
                       struct tl_diag *diag)
 {
     FILE *f = fopen(csv, "r");
-    char line[512];
+    char line[512], why[160];
     size_t cap = 0;
-    int ln = 0;
+    int ln = 0, rc = TL_OK;
 
     *rows = NULL;
     *n = 0;
     if (f == NULL)
-        return tl__warn_diag(diag, TL_EIO, csv, "cannot open");
-    while (fgets(line, sizeof line, f) != NULL) {
+        return tl_diag_set(diag, TL_EIO, csv, 0, "", "cannot open: %s", strerror(errno));
+    while (rc == TL_OK && fgets(line, sizeof line, f) != NULL) {
         struct tl_warn_row r;
+        const char *field = "";
+        ln++;
+        if (strchr(line, '\n') == NULL && !feof(f)) {
+            rc = tl_diag_set(diag, TL_EPARSE, csv, ln, "row", "longer than %zu bytes",
+                             sizeof line - 2);
+            break;
+        }
         line[strcspn(line, "\r\n")] = '\0';
-        if (ln++ == 0)
+        if (ln == 1) {
+            if (strcmp(line, ROW_HEADER) != 0)
+                rc = tl_diag_set(diag, TL_EPARSE, csv, ln, "header", "'%.80s', expected '%s'",
+                                 line, ROW_HEADER);
             continue;
-        if (row_of(line, epoch_ns, &r) != TL_OK) {
-            fclose(f);
-            free(*rows);
-            *rows = NULL;
-            *n = 0;
-            if (diag != NULL)
-                diag->line = ln;
-            return tl__warn_diag(diag, TL_EPARSE, csv, "line %d: not a warnings.csv row", ln);
+        }
+        if (row_of(line, epoch_ns, &r, &field, why, sizeof why) != TL_OK) {
+            rc = tl_diag_set(diag, TL_EPARSE, csv, ln, field, "%s", why);
+            break;
         }
         if (*n == cap) {
             struct tl_warn_row *p = realloc(*rows, (cap = cap ? 2 * cap : 256) * sizeof *p);
             if (p == NULL) {
-                fclose(f);
-                return TL_ENOMEM;
+                rc = TL_ENOMEM;
+                break;
             }
             *rows = p;
         }
         (*rows)[(*n)++] = r;
     }
+    if (rc == TL_OK && ln == 0)
+        rc = tl_diag_set(diag, TL_EPARSE, csv, 0, "header", "empty file");
     fclose(f);
-    return TL_OK;
+    if (rc != TL_OK) {
+        free(*rows);
+        *rows = NULL;
+        *n = 0;
+    }
+    return rc;
 }
 
 static int active(const struct tl_warn_row *r)

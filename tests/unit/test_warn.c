@@ -489,6 +489,36 @@ static void restart_takes_up_warnings(void **state)
     assert_non_null(strstr(d.message, "XX-99"));
     tl_warn_destroy(w3);
     free(rows);
+    /* a damaged record is refused, naming the line and the column, nothing returned */
+    {
+        static const char *const bad[][2] = {
+            { "2022-10-04T07:21:40+09:00,JP-20221003T222140-S7-1,Alert,impact,JP-02,1.5,700\n",
+              "probability" },
+            { "2022-10-04T07:21:40+09:00,JP-20221003T222140-S7-1,Alarm,impact,JP-02,1,700\n",
+              "msg_type" },
+            { "2022-10-04T07:21:40+09:00,JP-20221003T222140-1,Alert,impact,JP-02,1,700\n",
+              "identifier" },
+            { "2022-10-04T07:21:40+09:00,JP-20221003T222140-S7-1,Alert,impact,JP-02,1,nan\n",
+              "event_time_s" },
+            { "yesterday,JP-20221003T222140-S7-1,Alert,impact,JP-02,1,700\n", "sent" },
+            { "2022-10-04T07:21:40+09:00,JP-20221003T222140-S7-1,Alert,impact,JP-02\n", "row" },
+        };
+        for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+            FILE *f = fopen(csv, "w");
+            assert_non_null(f);
+            fprintf(f, "sent,identifier,msg_type,threat,area,probability,event_time_s\n%s",
+                    bad[k][0]);
+            fclose(f);
+            rows = (struct tl_warn_row *)&n; /* must come back NULL */
+            memset(&d, 0, sizeof d);
+            assert_int_equal(tl_warn_rows_read(csv, 0, &rows, &n, &d), TL_EPARSE);
+            if (strcmp(d.field, bad[k][1]) != 0 || d.line != 2)
+                fail_msg("row '%s': field '%s' line %d, expected '%s' line 2 (%s)", bad[k][0],
+                         d.field, d.line, bad[k][1], d.message);
+            assert_null(rows);
+            assert_int_equal(n, 0);
+        }
+    }
     {
         char cmd[96];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
