@@ -197,6 +197,10 @@ int cmd_warn(int argc, char **argv)
         goto done;
     }
     for (size_t i = 0; i < n && !r.write_failed; i++) {
+        /* the clock runs between estimates as in a node (ticked each second): releases and
+         * silence are timed by it, not by the next estimate */
+        for (double t = i > 0 ? floor(obs[i - 1].t_s) + 1.0 : obs[i].t_s; t < obs[i].t_s; t += 1.0)
+            tl_warn_tick(w, t);
         tl_warn_tick(w, obs[i].t_s);
         if (tl_warn_observe(w, &obs[i], obs[i].t_s, &d) == TL_ENOMEM) {
             rc = cli_error("warn", TL_EXIT_FAIL, "out of memory");

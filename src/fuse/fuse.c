@@ -34,6 +34,7 @@ struct tl_fuse {
     struct tl_fused *s;
     size_t n_gain, cap_gain;
     double *gain; /* fused / best single semi-major axis, one per fused impact prediction */
+    int64_t now_ns; /* the clock of the last tl_fuse_expire (0: none yet) */
 };
 
 struct tl_fuse_cfg tl_fuse_cfg_default(void)
@@ -609,6 +610,11 @@ int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_t *syst
                 s = &f->s[i];
             }
         }
+        /* A sample older than drop_s starts nothing: a system track with nothing newer would
+         * end at once, and one made from a partner's backlog (a node that lagged, a link that
+         * stalled) after the missile's own track ended is a duplicate of a missile that fell. */
+        if (s == NULL && f->now_ns > 0 && (double)(f->now_ns - m->t_ns) * NS > f->cfg.drop_s)
+            return TL_OK;
         if (s == NULL && (s = new_system(f, f->next_no)) == NULL)
             return TL_ENOMEM;
         k = s->n_contrib++;
@@ -724,6 +730,8 @@ int tl_fuse_expire(struct tl_fuse *f, int64_t now_ns)
 {
     int merges = 0;
 
+    if (now_ns > f->now_ns)
+        f->now_ns = now_ns;
     /* A ballistic missile may go unseen for most of its flight (the midcourse between the
      * launch-area and the impact-area radars): a system track ends when its predicted impact
      * is drop_s past, or when no contribution is left and none came for drop_s. */

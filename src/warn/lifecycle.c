@@ -392,11 +392,33 @@ int tl_warn_observe(struct tl_warn *w, const struct tl_warn_obs *o, double now_s
     return decide(w, ev, now_s);
 }
 
+/* Areas the last estimate put below their release threshold are released once release_after_s
+ * has passed, whether another estimate came or not: a missile out of every radar's reach (the
+ * ICBM's hour in midcourse) must not keep a prefecture sheltering for that hour. */
+static int release_due(struct tl_warn *w, struct tl__warn_event *ev, double now_s)
+{
+    int n = 0;
+    if (!ev->open || ev->closed)
+        return TL_OK;
+    for (int q = 0; q < w->n_own; q++) {
+        struct tl__warn_area *s = &ev->area[q];
+        if (s->warned && !isnan(s->below_since_s) &&
+            now_s - s->below_since_s >= w->cfg.rules.release_after_s) {
+            s->warned = 0;
+            s->released_s = now_s;
+            n++;
+        }
+    }
+    return n > 0 ? send(w, ev, now_s, OPEN_OR_UPDATE, NULL, NULL, 0) : TL_OK;
+}
+
 int tl_warn_tick(struct tl_warn *w, double now_s)
 {
     int rc = TL_OK;
     for (int i = 0; i < w->n_ev; i++) {
         struct tl__warn_event *ev = &w->ev[i];
+        const int released = release_due(w, ev, now_s);
+        rc = rc != TL_OK ? rc : released;
         /* a missile unseen in midcourse (the ICBM's hour out of every radar's reach) is still
          * flying: only once its predicted impact has passed is silence the end */
         const double until = ev->last.has_impact ? ev->last.impact_t_s : ev->last_seen_s;

@@ -383,6 +383,34 @@ static void issue10_restore_fails_unchanged(void **state)
     tl_fuse_destroy(f);
 }
 
+/* A partner's backlog arriving after the missile's system track ended (a lagging node: 100 s
+ * late in a sanitized fault exercise) starts no new system track; a fresh sample does. */
+static void stale_sample_starts_nothing(void **state)
+{
+    struct tl_fuse_cfg c = tl_fuse_cfg_default();
+    struct tl_fuse *f;
+    struct tl_msg_track m;
+    int32_t no = -1;
+    int upd = -1;
+    (void)state;
+    c.assess_every_s = 1e9;
+    assert_int_equal(tl_fuse_create(&c, "US", 1, &f), TL_OK);
+    assert_int_equal(tl_fuse_expire(f, T0 + 100000000000LL), 0); /* the clock: T0 + 100 s */
+    m = nat("KR", 7, 39.0, 100.0, 0.0);                             /* 61 s old */
+    assert_int_equal(tl_fuse_track(f, &m, &no, &upd), TL_OK);
+    assert_int_equal(no, 0);
+    assert_int_equal(upd, 0);
+    assert_int_equal(tl_fuse_count(f), 0);
+    m = nat("KR", 7, 41.0, 100.0, 0.0);                             /* 59 s old */
+    assert_int_equal(tl_fuse_track(f, &m, &no, &upd), TL_OK);
+    assert_int_equal(no, 1);
+    /* once it exists, older samples of it still count (association is not refused) */
+    m = nat("JP", 3, 30.0, 100.0, 0.0);
+    assert_int_equal(tl_fuse_track(f, &m, &no, &upd), TL_OK);
+    assert_int_equal(no, 1);
+    tl_fuse_destroy(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +419,7 @@ int main(void)
         cmocka_unit_test(association_numbers_and_incest),
         cmocka_unit_test(missed_association_merged),
         cmocka_unit_test(compact_removes_ended),
+        cmocka_unit_test(stale_sample_starts_nothing),
         cmocka_unit_test(issue10_restore_fails_unchanged),
     };
     return cmocka_run_group_tests_name("fuse", tests, NULL, NULL);

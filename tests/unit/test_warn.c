@@ -527,6 +527,37 @@ static void restart_takes_up_warnings(void **state)
     }
 }
 
+/* The last estimate before a coverage gap puts Aomori below the release threshold: the area is
+ * released release_after_s (30 s) later by the clock alone, not held until the next estimate. */
+static void release_needs_no_new_estimate(void **state)
+{
+    struct got g = { 0 };
+    struct tl_warn *w = make("JP", 0, &g);
+    struct tl_warn_obs o = falling(5, 100.0, 40.60, 140.46, 5000.0, 3000.0);
+    struct tl_diag d = { 0 };
+    (void)state;
+    o.phase = TL_PHASE_MIDCOURSE;
+    o.impact_t_s = 2000.0;
+    assert_int_equal(tl_warn_observe(w, &o, 100.0, &d), TL_OK);
+    assert_int_equal(g.n, 1);
+    o = falling(5, 102.0, 35.0, 170.0, 5000.0, 3000.0);
+    o.phase = TL_PHASE_MIDCOURSE;
+    o.impact_t_s = 2000.0;
+    assert_int_equal(tl_warn_observe(w, &o, 102.0, &d), TL_OK);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(tl_warn_tick(w, 131.0), TL_OK); /* 29 s below: still in force */
+    assert_int_equal(g.n, 1);
+    assert_int_equal(tl_warn_tick(w, 132.5), TL_OK);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.type[1], TL_CAP_UPDATE);
+    assert_int_equal(g.all_clear[1], 0);
+    assert_string_equal(g.first_area[1], "JP-02");
+    assert_int_equal(g.first_threat[1], TL_CAP_NONE);
+    assert_int_equal(tl_warn_tick(w, 200.0), TL_OK); /* told once */
+    assert_int_equal(g.n, 2);
+    tl_warn_destroy(w);
+}
+
 static int setup(void **state)
 {
     struct tl_diag d = { 0 };
@@ -554,6 +585,7 @@ int main(void)
         cmocka_unit_test(lost_track_is_cancelled),
         cmocka_unit_test(boost_fan_is_never_harmless_downrange),
         cmocka_unit_test(restart_takes_up_warnings),
+        cmocka_unit_test(release_needs_no_new_estimate),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
