@@ -108,11 +108,14 @@ TL_API void tl_fuse_destroy(struct tl_fuse *f); /**< NULL allowed */
 /**
  * Enters a national track sample (already checked). Tentative tracks are ignored; a deleted one
  * leaves its system track. A sample that joins no system track starts one, unless it is older
- * than drop_s by the clock of the last tl_fuse_expire (a partner's backlog). On return *@p system_no is its system track (0: none) and
+ * than drop_s by the clock (tl_fuse_clock, tl_fuse_expire: a partner's backlog). On return *@p system_no is its system track (0: none) and
  * *@p updated whether the fused estimate changed.
  */
 TL_API int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_t *system_no,
                          int *updated);
+/** The scenario clock now (UTC ns), which only moves forward: samples older than drop_s by it
+ * start no system track. tl_fuse_expire sets it too. NULL allowed. */
+TL_API void tl_fuse_clock(struct tl_fuse *f, int64_t now_ns);
 /** Enters an assessment: kept with its contribution, for the launch point. */
 TL_API int tl_fuse_assess(struct tl_fuse *f, const struct tl_msg_assess *a);
 /**

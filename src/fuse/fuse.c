@@ -34,7 +34,7 @@ struct tl_fuse {
     struct tl_fused *s;
     size_t n_gain, cap_gain;
     double *gain; /* fused / best single semi-major axis, one per fused impact prediction */
-    int64_t now_ns; /* the clock of the last tl_fuse_expire (0: none yet) */
+    int64_t now_ns; /* the newest clock of tl_fuse_clock or tl_fuse_expire (0: none yet) */
 };
 
 struct tl_fuse_cfg tl_fuse_cfg_default(void)
@@ -726,12 +726,17 @@ static int same_object(struct tl_fuse *f, const struct tl_fused *a, const struct
     return gate_d2(f, a, b->x, b->p, &b->dyn, b->t_ns) < f->gate;
 }
 
+void tl_fuse_clock(struct tl_fuse *f, int64_t now_ns)
+{
+    if (f != NULL && now_ns > f->now_ns)
+        f->now_ns = now_ns;
+}
+
 int tl_fuse_expire(struct tl_fuse *f, int64_t now_ns)
 {
     int merges = 0;
 
-    if (now_ns > f->now_ns)
-        f->now_ns = now_ns;
+    tl_fuse_clock(f, now_ns);
     /* A ballistic missile may go unseen for most of its flight (the midcourse between the
      * launch-area and the impact-area radars): a system track ends when its predicted impact
      * is drop_s past, or when no contribution is left and none came for drop_s. */

@@ -100,6 +100,7 @@ static void fuse_track(struct fusion *f, const struct tl_msg_track *m, int partn
     int32_t no;
     int upd;
 
+    tl_fuse_clock(f->fu, tl__node_scen_now(f->n));
     if (tl_fuse_track(f->fu, m, &no, &upd) != TL_OK || no <= 0)
         return;
     if (upd && partner_data) {
