@@ -270,18 +270,6 @@ static json_t *summary_json(struct wr *w, const struct tl_node_summary *s)
     return o;
 }
 
-static int diag_set(struct tl_diag *diag, int rc, const char *file, int line, const char *field,
-                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static int diag_set(struct tl_diag *diag, int rc, const char *file, int line, const char *field,
-                    const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    rc = tl_diag_vset(diag, rc, file, line, field, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 int tl_node_summary_write(const struct tl_node_summary *s, const char *path, struct tl_diag *diag)
 {
     struct wr w = { TL_OK, "", "" };
@@ -290,20 +278,20 @@ int tl_node_summary_write(const struct tl_node_summary *s, const char *path, str
     int bad;
 
     if (s == NULL || path == NULL)
-        return diag_set(diag, TL_EINVAL, path, 0, "", "NULL argument");
+        return tl_diag_set(diag, TL_EINVAL, path, 0, "", "NULL argument");
     if (s->n_system_numbers < 0 || s->n_system_numbers > TL_SUMMARY_MAX_SYSTEMS)
-        return diag_set(diag, TL_EINVAL, path, 0, "system_numbers", "%d entries, not 0..%d",
+        return tl_diag_set(diag, TL_EINVAL, path, 0, "system_numbers", "%d entries, not 0..%d",
                         s->n_system_numbers, TL_SUMMARY_MAX_SYSTEMS);
     if (s->n_partners < 0 || s->n_partners > TL_MAX_NATIONS)
-        return diag_set(diag, TL_EINVAL, path, 0, "received", "%d partners, not 0..%d",
+        return tl_diag_set(diag, TL_EINVAL, path, 0, "received", "%d partners, not 0..%d",
                         s->n_partners, TL_MAX_NATIONS);
     if ((root = summary_json(&w, s)) == NULL)
-        return diag_set(diag, w.rc, path, 0, w.field, "%s", w.why);
+        return tl_diag_set(diag, w.rc, path, 0, w.field, "%s", w.why);
     /* one line, as the node always wrote latency_ms (bench/share.sh reads it with sed) */
     f = fopen(path, "w");
     if (f == NULL) {
         json_decref(root);
-        return diag_set(diag, TL_EIO, path, 0, "", "cannot write: %s", strerror(errno));
+        return tl_diag_set(diag, TL_EIO, path, 0, "", "cannot write: %s", strerror(errno));
     }
     errno = 0;
     bad = json_dumpf(root, f, JSON_REAL_PRECISION(15)) != 0;
@@ -311,7 +299,7 @@ int tl_node_summary_write(const struct tl_node_summary *s, const char *path, str
     bad |= ferror(f) != 0;
     json_decref(root);
     if ((fclose(f) != 0) | bad)
-        return diag_set(diag, TL_EIO, path, 0, "", "write failed: %s",
+        return tl_diag_set(diag, TL_EIO, path, 0, "", "write failed: %s",
                         strerror(errno != 0 ? errno : EIO));
     return TL_OK;
 }
@@ -340,7 +328,7 @@ static void rd_fail(struct rd *r, int rc, const char *pfx, const char *key, cons
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    diag_set(r->diag, rc, r->path, 0, field, "%s", msg);
+    tl_diag_set(r->diag, rc, r->path, 0, field, "%s", msg);
 }
 
 static const char *type_name(const json_t *v)
@@ -595,20 +583,20 @@ int tl_node_summary_read(const char *path, struct tl_node_summary *out, struct t
     json_t *root;
 
     if (path == NULL || out == NULL)
-        return diag_set(diag, TL_EINVAL, path, 0, "", "NULL argument");
+        return tl_diag_set(diag, TL_EINVAL, path, 0, "", "NULL argument");
     root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
     if (root == NULL)
-        return diag_set(diag,
+        return tl_diag_set(diag,
                         json_error_code(&err) == json_error_cannot_open_file ? TL_EIO : TL_EPARSE,
                         path, err.line > 0 ? err.line : 0, "", "%s", err.text);
     if (!json_is_object(root)) {
         json_decref(root);
-        return diag_set(diag, TL_EPARSE, path, 0, "", "expected an object, found %s",
+        return tl_diag_set(diag, TL_EPARSE, path, 0, "", "expected an object, found %s",
                         type_name(root));
     }
     if ((s = calloc(1, sizeof *s)) == NULL) {
         json_decref(root);
-        return diag_set(diag, TL_ENOMEM, path, 0, "", "out of memory");
+        return tl_diag_set(diag, TL_ENOMEM, path, 0, "", "out of memory");
     }
     get_str(&r, root, "", "nation", s->nation, sizeof s->nation);
     s->system_tracks = GET_INT(&r, root, "", "system_tracks");
