@@ -130,11 +130,11 @@ static int read_tracks(const char *path, struct trow **rows, size_t *n, struct t
         double v;
         if ((rc = num(&r, 0, &t.t_s)) != TL_OK || (rc = num(&r, 1, &v)) != TL_OK)
             break;
-        t.track = (int)v;
-        if (v != floor(v) || v < 1 || v > 2e9) {
+        if (v != floor(v) || v < 1 || v > 2e9) { /* checked before the cast: (int)1e122 is UB */
             rc = fail(&r, 1, "'%s': not a track number", r.cell[1]);
             break;
         }
+        t.track = (int)v;
         t.deleted = strcmp(r.cell[2], "deleted") == 0;
         if (t.deleted) { /* a deleted track's row has no state */
             memset(t.x, 0, sizeof t.x);
@@ -292,7 +292,8 @@ int tl_warn_obs_read(const char *tracks_csv, const char *assess_csv, struct tl_w
         free(rows);
         return rc;
     }
-    qsort(rows, nrows, sizeof *rows, cmp_trow);
+    if (nrows > 0) /* qsort's array may not be NULL, even for no rows */
+        qsort(rows, nrows, sizeof *rows, cmp_trow);
     rc = open_reader(&r, assess_csv, ASSESS_HEADER, nb, names, diag);
     while (rc == TL_OK && (got = next_row(&r, 15)) > 0) {
         struct tl_warn_obs o;
@@ -327,6 +328,7 @@ int tl_warn_obs_read(const char *tracks_csv, const char *assess_csv, struct tl_w
         *n = 0;
         return rc;
     }
-    qsort(*out, *n, sizeof **out, cmp_obs);
+    if (*n > 0)
+        qsort(*out, *n, sizeof **out, cmp_obs);
     return TL_OK;
 }
