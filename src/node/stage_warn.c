@@ -25,27 +25,29 @@ struct warn_ep {
     struct tl_release_group group;
 };
 
-/* The warner is the node's costliest consumer (a boosting missile's fan: 7 ms median, 17 ms
- * p99 per estimate, BENCHMARKS.md), and system track updates come several per track and
- * scenario second, a hundred times that in a fast replay. Evaluated as they come they would
- * hold the loop, and with it tracking and sharing. So each track's newest estimate waits here:
- * it is evaluated once a scenario second at most, and at most half the wall time goes to the
- * warner (a track is evaluated again only after as long as its last evaluation took). A first
- * estimate, a phase change and an ended track go first; an ended one is never held. */
+/* The warner is the node's costliest consumer (a boosting missile's fan: 14 ms median per
+ * estimate in a Release build, 100-300 ms under ASan at -O0; BENCHMARKS.md), and system track
+ * updates come several per track and scenario second, a hundred times that in a fast replay.
+ * Evaluated as they come they would hold the loop, and with it tracking and sharing: three
+ * sanitized nodes on two cores then split system tracks. So each track's newest estimate waits
+ * here: it is evaluated once a scenario second at most, and the warner as a whole takes at most
+ * a fifth of the wall time (after an evaluation of d, none for 4 d; the longest-waiting track
+ * first). A first estimate or a phase change goes first; an ended track is never held. */
 #define WARN_EVAL_PERIOD_S 1.0
+#define WARN_IDLE_PER_BUSY 4
 #define WARN_MAX_PENDING 256
 struct warn_pending {
     int32_t no;          /* 0: free */
     int has_obs, urgent, phase;
     struct tl_warn_obs obs;
     double last_eval_s;  /* scenario */
-    int64_t next_wall_ns;
 };
 
 struct warn_stage {
     struct tl__node *n;
     struct warn_pending pend[WARN_MAX_PENDING];
     long evaluated, coalesced;
+    int64_t next_eval_wall_ns; /* the warner's wall-time budget: no evaluation before */
     double eval_ms_sum, eval_ms_max;
     int n_out, n_in;
     struct warn_ep out_ep[MAX_WARN_EP], in_ep[MAX_WARN_EP];
@@ -384,12 +386,12 @@ static void evaluate(struct warn_stage *s, struct warn_pending *p, const struct 
     s->evaluated++;
     s->eval_ms_sum += ms;
     s->eval_ms_max = fmax(s->eval_ms_max, ms);
+    s->next_eval_wall_ns = tl_wall_ns() + (int64_t)(ms * 1e6) * WARN_IDLE_PER_BUSY;
     if (p == NULL)
         return;
     p->has_obs = p->urgent = 0;
     p->phase = o->phase;
     p->last_eval_s = now;
-    p->next_wall_ns = tl_wall_ns() + (int64_t)(ms * 1e6);
     if (o->ended || o->merged_into != 0)
         p->no = 0;
 }
@@ -430,21 +432,30 @@ static void warn_system(void *self, const struct tl__system_update *u)
     p->urgent |= o.phase != p->phase;
     p->obs = o;
     p->has_obs = 1;
-    if (o.ended || o.merged_into != 0 || (p->urgent && tl_wall_ns() >= p->next_wall_ns))
+    if (o.ended || o.merged_into != 0 || (p->urgent && tl_wall_ns() >= s->next_eval_wall_ns))
         evaluate(s, p, &p->obs);
 }
 
-/* The held estimates whose time has come (all of them at @p flush). */
+/* The held estimates whose time has come (all of them at @p flush): within the budget, the
+ * track whose last evaluation is oldest, urgent ones first. */
 static void evaluate_pending(struct warn_stage *s, int flush)
 {
-    const int64_t wall = tl_wall_ns();
-    for (int i = 0; i < WARN_MAX_PENDING; i++) {
-        struct warn_pending *p = &s->pend[i];
-        if (p->no == 0 || !p->has_obs)
-            continue;
-        if (flush || (wall >= p->next_wall_ns &&
-                      (p->urgent || now_s(s, p->obs.t_s) - p->last_eval_s >= WARN_EVAL_PERIOD_S)))
-            evaluate(s, p, &p->obs);
+    for (;;) {
+        struct warn_pending *best = NULL;
+        for (int i = 0; i < WARN_MAX_PENDING; i++) {
+            struct warn_pending *p = &s->pend[i];
+            if (p->no == 0 || !p->has_obs)
+                continue;
+            if (!flush && !p->urgent &&
+                now_s(s, p->obs.t_s) - p->last_eval_s < WARN_EVAL_PERIOD_S)
+                continue;
+            if (best == NULL || p->urgent > best->urgent ||
+                (p->urgent == best->urgent && p->last_eval_s < best->last_eval_s))
+                best = p;
+        }
+        if (best == NULL || (!flush && tl_wall_ns() < s->next_eval_wall_ns))
+            return;
+        evaluate(s, best, &best->obs);
     }
 }
 

@@ -408,7 +408,7 @@ static void exercise_salvo(void **state)
  * Iwate and Akita until the ballistic estimate releases them (30 s below the release threshold),
  * 45-85 s before burnout + 120 s when every estimate is evaluated. The fan costs 7 ms per
  * estimate in a Release build but 100-300 ms under ASan+UBSan (-O0), and the node gives the warner
- * at most half its time: at 50x a sanitized JP node evaluated 119 of 478 estimates, 20-25
+ * at most half its time (a fifth now): at 50x a sanitized JP node evaluated 119 of 478 estimates, 20-25
  * scenario seconds apart during the burn, and released Iwate 50 s after burnout + 120 s. At 20x
  * such a gap is 6-12 s. */
 static void exercise_irbm_warnings(void **state)
