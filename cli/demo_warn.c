@@ -18,6 +18,25 @@
 
 #define MAX_REACHED 256
 
+/* @p s cut or padded to @p width columns, counting UTF-8 characters (not bytes: "Kyōto"). */
+static void columns(const char *s, int width, char *out, size_t size)
+{
+    size_t o = 0;
+    int cols = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0' && cols < width;) {
+        size_t len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : 4;
+        if (o + len + 1 > size)
+            break;
+        for (size_t k = 0; k < len && p[k] != '\0'; k++)
+            out[o++] = (char)p[k];
+        p += len;
+        cols++;
+    }
+    while (cols++ < width && o + 1 < size)
+        out[o++] = ' ';
+    out[o] = '\0';
+}
+
 /* The areas of @p nation the simulated missiles reached (truth sampled every second). */
 static int reached(const struct demo_run *r, const struct tl_areas *areas, const char *nation,
                    struct tl_warn_truth_area *out, int *n_out, double *settle_s)
@@ -80,8 +99,9 @@ static json_t *nation_warnings(const struct demo_run *r, const struct tl_areas *
     for (int k = 0; k < s.n; k++) {
         const struct tl_warn_area_score *a = &s.area[k];
         const struct tl_area_info *ar = tl_areas_get(areas, a->area);
-        printf("%-3s %-6s %-18.18s %-11s %9.1f %9.1f %8.1f %8.1f  %s\n", nations[i], ar->code,
-               ar->name, a->needed ? (a->impact ? "impact" : "overflight") : "not reached",
+        char name[80];
+        columns(ar->name, 18, name, sizeof name);
+        printf("%-3s %-6s %s %-11s %9.1f %9.1f %8.1f %8.1f  %s\n", nations[i], ar->code, name, a->needed ? (a->impact ? "impact" : "overflight") : "not reached",
                a->arrive_s - launch_s, a->first_alert_s - launch_s, a->lead_s,
                a->warned_s / 60.0, a->closed);
         json_array_append_new(
