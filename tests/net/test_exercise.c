@@ -153,6 +153,17 @@ static int land_warned_in_vain(json_t *w, const char *who)
     return n;
 }
 
+/* In the sanitizer leg (ASan+UBSan at -O0) the boost fan costs 100-300 ms per estimate and the
+ * nodes replay at 20-100x: a release due within burnout + 120 s (1.2-6 s of wall time) is a
+ * timing bound such a node cannot hold (measured: Hokkaido and Aomori released 16 min late, the
+ * stage evaluating once every 1-2 s of wall time), so there the land areas warned in vain are
+ * reported, not asserted; nothing missed and every warning closed are asserted in both legs. */
+#if defined(__SANITIZE_ADDRESS__)
+static const int sanitized = 1;
+#else
+static const int sanitized = 0;
+#endif
+
 /* Every nation's warnings: nothing missed, no land area wrongly warned after burnout + 120 s
  * (but for @p blind, a nation that was down: reported only), every warning closed; every CAP
  * message valid against the OASIS schema and a drill's (Exercise). */
@@ -174,7 +185,7 @@ static void warnings_sound(json_t *j, const char *blind)
                 print_error("no %s/w/%s-warnings/warnings.csv\n", dir, nations[i]);
         }
         below(nations[i], "warnings.missed", num(w, "missed"), 0.5);
-        if (blind == NULL || strcmp(blind, nations[i]) != 0)
+        if (!sanitized && (blind == NULL || strcmp(blind, nations[i]) != 0))
             below(nations[i], "land areas warned in vain after burnout + 120 s", land_wrong, 0.5);
         if (num(w, "wrong_after_burnout_120s") > land_wrong)
             print_message("%s: %.0f sea area(s) warned after burnout + 120 s, never reached\n",
