@@ -292,18 +292,17 @@ static int take_up(struct warn_stage *s, const char *dir, struct tl_diag *diag)
     int n_open = 0, rc;
 
     snprintf(csv, sizeof csv, "%s/warnings.csv", dir);
-    if (stat(csv, &st) != 0)
-        return tl_warn_out_open(dir, 0, &s->out, diag);
-    if (st.st_size == 0) /* killed before its header was written: nothing sent */
-        return tl_warn_out_resume(dir, 0, &s->out, diag);
-    if ((rc = tl_warn_rows_read(csv, 0, &rows, &n_rows, diag)) != TL_OK)
-        return rc;
-    rc = tl_warn_resume(s->w, rows, n_rows, &n_open, diag);
-    free(rows);
-    if (rc != TL_OK)
-        return rc;
-    fprintf(stderr, "%s: restart: %zu warning rows taken up (%d warnings open) from %s\n",
-            s->n->cfg->nation, n_rows, n_open, csv);
+    /* absent, or empty (killed before its header was written): nothing was sent */
+    if (stat(csv, &st) == 0 && st.st_size > 0) {
+        if ((rc = tl_warn_rows_read(csv, 0, &rows, &n_rows, diag)) != TL_OK)
+            return rc;
+        rc = tl_warn_resume(s->w, rows, n_rows, &n_open, diag);
+        free(rows);
+        if (rc != TL_OK)
+            return rc;
+        fprintf(stderr, "%s: restart: %zu warning rows taken up (%d warnings open) from %s\n",
+                s->n->cfg->nation, n_rows, n_open, csv);
+    }
     return tl_warn_out_resume(dir, 0, &s->out, diag);
 }
 

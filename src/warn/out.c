@@ -20,34 +20,17 @@ struct tl_warn_out {
 int tl_warn_out_open(const char *dir, int64_t epoch_ns, struct tl_warn_out **out,
                      struct tl_diag *diag)
 {
-    struct tl_warn_out *o;
     char path[1100];
     struct stat st;
 
     *out = NULL;
-    if (strlen(dir) >= sizeof o->dir - 32)
-        return tl__warn_diag(diag, TL_EINVAL, "out", "'%s': path too long", dir);
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        return tl__warn_diag(diag, TL_EIO, "out", "cannot create '%s': %s", dir, strerror(errno));
     snprintf(path, sizeof path, "%s/warnings.csv", dir);
     /* never overwrite an earlier run's warnings: they are a record */
-    if (stat(path, &st) == 0)
+    if (strlen(dir) < sizeof path - 32 && stat(path, &st) == 0)
         return tl__warn_diag(diag, TL_EINVAL, "out",
                              "'%s' already holds warnings (warnings.csv): choose an empty folder",
                              dir);
-    if ((o = calloc(1, sizeof *o)) == NULL)
-        return TL_ENOMEM;
-    snprintf(o->dir, sizeof o->dir, "%s", dir);
-    o->epoch_ns = epoch_ns;
-    if ((o->csv = fopen(path, "w")) == NULL) {
-        const int e = errno;
-        free(o);
-        return tl__warn_diag(diag, TL_EIO, "out", "cannot write '%s': %s", path, strerror(e));
-    }
-    fputs("sent,identifier,msg_type,threat,area,probability,event_time_s\n", o->csv);
-    fflush(o->csv);
-    *out = o;
-    return TL_OK;
+    return tl_warn_out_resume(dir, epoch_ns, out, diag);
 }
 
 int tl_warn_out_resume(const char *dir, int64_t epoch_ns, struct tl_warn_out **out,
