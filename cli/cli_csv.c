@@ -55,7 +55,9 @@ void cli_csv_assess_header(FILE *f)
 {
     fputs("time_s,track,class,launch_time_s,launch_lat_deg,launch_lon_deg,launch_err_m,"
           "impact_time_s,impact_lat_deg,impact_lon_deg,impact_semi_major_m,impact_semi_minor_m,"
-          "impact_major_azimuth_deg,apogee_km,range_km\n",
+          "impact_major_azimuth_deg,apogee_km,range_km,launch_time_sigma_s,launch_semi_major_m,"
+          "launch_semi_minor_m,launch_major_azimuth_deg,orbit_perigee_km,orbit_apogee_km,"
+          "orbit_inclination_deg\n",
           f);
 }
 
@@ -78,6 +80,13 @@ void cli_csv_assess_row(FILE *f, const struct tl_store_assess_row *a)
     cell(f, "%.1f", a->semi_minor_m, 1);
     cell(f, "%.2f", a->major_az_deg, 1);
     cell(f, "%.3f", a->apogee_km, 1);
-    cell(f, "%.3f", a->range_km, 0);
+    cell(f, "%.3f", a->range_km, 1);
+    cell(f, "%.2f", a->has_launch ? a->launch_t_sigma_s : NAN, 1);
+    cell(f, "%.1f", a->has_launch ? a->launch_semi_major_m : NAN, 1);
+    cell(f, "%.1f", a->has_launch ? a->launch_semi_minor_m : NAN, 1);
+    cell(f, "%.2f", a->has_launch ? a->launch_major_az_deg : NAN, 1);
+    cell(f, "%.3f", a->orbit_perigee_km, 1);
+    cell(f, "%.3f", a->orbit_apogee_km, 1);
+    cell(f, "%.3f", a->orbit_incl_deg, 0);
     fputc('\n', f);
 }

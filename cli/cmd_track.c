@@ -37,7 +37,12 @@ static void usage(FILE *out)
             "  --assessments FILE   time_s,track,class,launch_time_s,launch_lat_deg,launch_lon_deg,\n"
             "                       launch_err_m,impact_time_s,impact_lat_deg,impact_lon_deg,\n"
             "                       impact_semi_major_m,impact_semi_minor_m,\n"
-            "                       impact_major_azimuth_deg,apogee_km,range_km\n"
+            "                       impact_major_azimuth_deg,apogee_km,range_km,\n"
+            "                       launch_time_sigma_s,launch_semi_major_m,launch_semi_minor_m,\n"
+            "                       launch_major_azimuth_deg,orbit_perigee_km,orbit_apogee_km,\n"
+            "                       orbit_inclination_deg (ellipses 95 %%, the launch time's\n"
+            "                       sigma 1-sigma; an object that will not come down has class\n"
+            "                       slv, empty impact cells and its orbit filled)\n"
             "  --filter ekf|ukf     extended (default) or unscented Kalman filter\n"
             "  --no-imm             ballistic model only (default: IMM of boost, ballistic, reentry)\n"
             "  --lag S              reports up to S seconds late are processed in validity order\n"
@@ -57,11 +62,10 @@ struct ctx {
     struct {
         int id;
         double next_t;
-        int have_launch;
-        struct tl_launch_est launch;
+        struct tl_launch_keeper launch;
         int confirmed;
     } known[MAX_KNOWN];
-    long rows, assessments, assess_failures;
+    long rows, assessments, assess_failures, orbits;
     int max_confirmed_id;
 };
 
@@ -92,31 +96,37 @@ static void on_report(void *vc, const struct tl_track_report *r)
     if (r->status != TL_TRACK_CONFIRMED || g->t_s < c->known[k].next_t)
         return;
     c->known[k].next_t = g->t_s + c->every;
-    if (!c->known[k].have_launch && r->first != NULL &&
-        tl_assess_launch(&c->cfg.earth, r->first, r->first_phase_boost, &c->known[k].launch) ==
-            TL_OK)
-        c->known[k].have_launch = 1;
+    tl_assess_launch_keep(&c->cfg.earth, &c->known[k].launch, r);
     {
         struct tl_impact_pred ip;
         struct tl_store_assess_row a = { 0 };
         char cls_text[32];
         double range = NAN, std_range;
-        int loft;
+        int loft, rc;
         enum tl_class cls;
-        const struct tl_launch_est *le = c->known[k].have_launch ? &c->known[k].launch : NULL;
+        const struct tl_launch_est *le = c->known[k].launch.have ? &c->known[k].launch.est : NULL;
 
-        if (tl_assess_impact(&c->cfg.earth, g, &ip) != TL_OK) {
-            c->assess_failures++;
-            return;
+        struct tl_orbit orb;
+        int in_orbit = 0;
+
+        a.orbit_perigee_km = a.orbit_apogee_km = a.orbit_incl_deg = NAN;
+        if ((rc = tl_assess_impact(&c->cfg.earth, g, &ip)) != TL_OK) {
+            /* One that will not come down is a satellite (or a stage in orbit): its orbit. */
+            if (rc != TL_ENOSOL || !tl_assess_orbit(&c->cfg.earth, g->x, &orb)) {
+                c->assess_failures++;
+                return;
+            }
+            in_orbit = 1;
+            c->orbits++;
         }
-        if (le != NULL)
+        if (le != NULL && !in_orbit)
             tl_geo_inverse(&TL_WGS84, le->point.lat_rad, le->point.lon_rad, ip.point.lat_rad,
                            ip.point.lon_rad, &range, NULL, NULL);
-        cls = tl_assess_class(&c->cfg.earth, g->x, isnan(range) ? 0.0 : range, ip.apogee_m, &loft,
-                              &std_range);
+        cls = tl_assess_class(&c->cfg.earth, g->x, isnan(range) ? 0.0 : range,
+                              in_orbit ? NAN : ip.apogee_m, &loft, &std_range);
         c->assessments++;
-        snprintf(cls_text, sizeof cls_text, "%s%s", tl_class_name(cls),
-                 tl_msg_loft_suffix(tl_msg_loft_of(loft)));
+        snprintf(cls_text, sizeof cls_text, "%s%s", in_orbit ? "slv" : tl_class_name(cls),
+                 in_orbit ? "" : tl_msg_loft_suffix(tl_msg_loft_of(loft)));
         a.t_s = g->t_s;
         a.track = r->id;
         a.cls = cls_text;
@@ -126,14 +136,26 @@ static void on_report(void *vc, const struct tl_track_report *r)
             a.launch_lat_deg = tl_rad2deg(le->point.lat_rad);
             a.launch_lon_deg = tl_rad2deg(le->point.lon_rad);
             a.launch_err_m = le->err_m;
+            a.launch_t_sigma_s = le->t_sigma_s;
+            a.launch_semi_major_m = le->semi_major_m;
+            a.launch_semi_minor_m = le->semi_minor_m;
+            a.launch_major_az_deg = tl_rad2deg(le->major_az_rad);
         }
-        a.impact_t_s = ip.t_s;
-        a.impact_lat_deg = tl_rad2deg(ip.point.lat_rad);
-        a.impact_lon_deg = tl_rad2deg(ip.point.lon_rad);
-        a.semi_major_m = ip.semi_major_m;
-        a.semi_minor_m = ip.semi_minor_m;
-        a.major_az_deg = tl_rad2deg(ip.major_az_rad);
-        a.apogee_km = ip.apogee_m / 1000.0;
+        if (in_orbit) {
+            a.impact_t_s = a.impact_lat_deg = a.impact_lon_deg = a.semi_major_m = NAN;
+            a.semi_minor_m = a.major_az_deg = a.apogee_km = NAN;
+            a.orbit_perigee_km = orb.perigee_m / 1000.0;
+            a.orbit_apogee_km = orb.apogee_m / 1000.0;
+            a.orbit_incl_deg = tl_rad2deg(orb.incl_rad);
+        } else {
+            a.impact_t_s = ip.t_s;
+            a.impact_lat_deg = tl_rad2deg(ip.point.lat_rad);
+            a.impact_lon_deg = tl_rad2deg(ip.point.lon_rad);
+            a.semi_major_m = ip.semi_major_m;
+            a.semi_minor_m = ip.semi_minor_m;
+            a.major_az_deg = tl_rad2deg(ip.major_az_rad);
+            a.apogee_km = ip.apogee_m / 1000.0;
+        }
         a.range_km = range / 1000.0; /* NaN without a launch point: an empty cell */
         cli_csv_assess_row(c->assess, &a);
     }
@@ -270,6 +292,7 @@ int cmd_track(int argc, char **argv)
                               (json_int_t)st.late_beyond_lag, "rejected", (json_int_t)st.rejected,
                               "track_rows", (json_int_t)c.rows, "assessments",
                               (json_int_t)c.assessments);
+        json_object_set_new(o, "orbits", json_integer(c.orbits));
         char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         printf("%s\n", text);
         free(text);
@@ -282,6 +305,8 @@ int cmd_track(int argc, char **argv)
                "rejected\n",
                st.late_in_window, c.cfg.lag_s, st.late_beyond_lag, st.rejected);
         printf("%ld track rows -> %s, %ld assessments -> %s", c.rows, tp, c.assessments, ap);
+        if (c.orbits > 0)
+            printf(" (%ld of them an orbit: no impact)", c.orbits);
         if (c.assess_failures > 0)
             printf(" (%ld impact predictions failed: no impact within 4 h)", c.assess_failures);
         printf("\n");

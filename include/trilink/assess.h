@@ -39,19 +39,59 @@ struct tl_launch_est {
     double t_s;               /**< launch time, seconds after the epoch */
     struct tl_lla point;
     double err_m;             /**< 1-sigma horizontal uncertainty, sqrt(sigma_e^2 + sigma_n^2) */
-    int from_boost;           /**< 1: traced back through boost; 0: ballistic arc to the ground */
+    double t_sigma_s;         /**< 1-sigma uncertainty of the launch time */
+    double semi_major_m, semi_minor_m; /**< 95 % ellipse of the launch point */
+    double major_az_rad;      /**< azimuth of its major axis, clockwise from north, [0, pi) */
+    double cov_en[2][2];      /**< covariance of the launch point, east-north (m^2) */
+    int from_boost;           /**< 1: traced back through boost; 0: from a state after burnout */
 };
 
 /**
- * Launch point and time from the earliest estimate of a track: traced back in time with the
- * estimated thrust acceleration held along the velocity (a gravity turn flown backwards) until
- * the speed falls to 30 m/s or the height to 0; when the track began after burnout
- * (@p boost_prob < 0.5), back along the ballistic arc to the ground, which puts the point
- * downrange of the true pad. Uncertainty by sigma points of the same estimate.
- * @retval TL_OK, TL_EINVAL, TL_ENOTPD.
+ * Launch point and time from an estimate of a track. A track seen in boost (@p boost_prob >= 0.5)
+ * is traced back in time with its estimated thrust held along the velocity (a gravity turn
+ * flown backwards) until the speed falls to 30 m/s or the height to 0. A track first seen after
+ * burnout is run back along its ballistic arc to the burnout heights of the catalogue's boost
+ * profiles (every vehicle flown over the lofts and energies its guidance allows), each matched
+ * by its burnout speed and flight-path angle, and finished with that profile's burn time and
+ * ground distance; the profiles' spread is part of the uncertainty. Uncertainty by sigma points
+ * of the estimate: the time's 1-sigma and the point's 95 % ellipse.
+ * @retval TL_OK, TL_EINVAL, TL_ENOTPD, TL_ENOSOL (no boost profile fits the arc).
  */
 TL_API int tl_assess_launch(const struct tl_earth *e, const struct tl_gauss *first,
                             double boost_prob, struct tl_launch_est *out);
+
+/** A track's launch estimate as its reports come in. Plain value; zero it for a new track. */
+struct tl_launch_keeper {
+    int have;                 /**< est is set */
+    double next_t_s;          /**< next refinement, track time */
+    double first_t_s;         /**< time of the estimate the first launch came from */
+    struct tl_launch_est est;
+};
+
+/**
+ * Keeps @p k up to date with report @p r: the launch from the track's earliest estimate; then,
+ * for a track first seen after burnout, re-derived from its current state while it coasts in
+ * midcourse (its arc is known better with every report; the boost it never saw stays what the
+ * profiles allow) at track ages growing by a quarter each time.
+ * @return 1 when k->est changed, else 0.
+ */
+TL_API int tl_assess_launch_keep(const struct tl_earth *e, struct tl_launch_keeper *k,
+                                 const struct tl_track_report *r);
+
+/** The two-body orbit of a state (inertial velocity v_ecef + w x r): perigee and apogee as
+ * heights above the equatorial radius, and the inclination. */
+struct tl_orbit {
+    double perigee_m, apogee_m; /**< apogee +inf for an escape */
+    double incl_rad;            /**< [0, pi] */
+};
+
+/**
+ * Orbit of ECEF state @p y (Bate, Mueller & White 2.4: a = 1 / (2/r - v^2/mu), e from the angular
+ * momentum).
+ * @return 1 when its perigee is above TL_REENTRY_H_M (it will not come down: a satellite or a
+ *         stage in orbit), 0 otherwise (or on NaN input); @p out is written either way.
+ */
+TL_API int tl_assess_orbit(const struct tl_earth *e, const double y[6], struct tl_orbit *out);
 
 /** Class names by standard range (US DoD bins): srbm < 1,000 km <= mrbm < 3,000 km <= irbm <
  * 5,500 km <= icbm. */

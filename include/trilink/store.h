@@ -146,6 +146,11 @@ struct tl_store_assess_row {
     double semi_major_m, semi_minor_m; /**< 95 % impact ellipse */
     double major_az_deg;      /**< major axis, clockwise from north */
     double apogee_km, range_km; /**< range: geodesic launch -> impact when both are known */
+    /* Launch uncertainty (NaN: not known; a node database before issue 12 has none). */
+    double launch_t_sigma_s;  /**< 1-sigma launch time */
+    double launch_semi_major_m, launch_semi_minor_m, launch_major_az_deg; /**< 95 % ellipse */
+    /* An object that will not come down (impact fields NaN): its orbit. NaN otherwise. */
+    double orbit_perigee_km, orbit_apogee_km, orbit_incl_deg;
 };
 
 /** Receives one exported row (borrowed for the call); a non-zero return (a TL_E* code) stops the

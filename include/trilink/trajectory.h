@@ -54,6 +54,15 @@ TL_API int tl_traj_fly(const struct tl_earth *e, const struct tl_vehicle *v,
                        const struct tl_launch *launch, struct tl_path *path,
                        struct tl_flight_summary *sum);
 
+/**
+ * Powered flight of @p launch only, from ignition to cut-off: *sum has the burnout fields set and
+ * the later ones NaN. Cheap beside tl_traj_fly (no coast); the launch estimator's boost profiles.
+ * @retval as tl_traj_fly (TL_ENOSOL: the vehicle came down under thrust).
+ */
+TL_API int tl_traj_boost(const struct tl_earth *e, const struct tl_vehicle *v,
+                         const struct tl_launch *launch, struct tl_path *path,
+                         struct tl_flight_summary *sum);
+
 /** Which quantity sets the flight's energy during design. */
 enum tl_energy_knob {
     TL_ENERGY_CUTOFF,  /**< nominal payload, engines cut off early as needed */

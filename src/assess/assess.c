@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "trilink/assess.h"
+#include "assess_int.h"
 #include "estim.h"
 
 #define N_IPP 7 /* r, v, k */
@@ -27,6 +28,31 @@ static double apogee_radius(const struct tl_earth *e, const double y[6])
     const double ecc = sqrt(fmax(0.0, 1.0 - h2 / (e->mu * a)));
 
     return a > 0 ? a * (1.0 + ecc) : INFINITY;
+}
+
+int tl_assess_orbit(const struct tl_earth *e, const double y[6], struct tl_orbit *out)
+{
+    const double w = e->omega;
+    const double v[3] = { y[3] - w * y[1], y[4] + w * y[0], y[5] };
+    const double r = sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
+    const double v2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+    const double h[3] = { y[1] * v[2] - y[2] * v[1], y[2] * v[0] - y[0] * v[2],
+                          y[0] * v[1] - y[1] * v[0] };
+    const double hn = sqrt(h[0] * h[0] + h[1] * h[1] + h[2] * h[2]);
+    const double a = 1.0 / (2.0 / r - v2 / e->mu);
+    const double ecc = sqrt(fmax(0.0, 1.0 - hn * hn / (e->mu * a)));
+    const double re = e->shape.a;
+
+    if (a > 0.0) {
+        out->perigee_m = a * (1.0 - ecc) - re;
+        out->apogee_m = a * (1.0 + ecc) - re;
+    } else { /* hyperbolic: perigee h^2 / (mu (1 + e)), no apogee */
+        const double eh = sqrt(1.0 + hn * hn * (v2 / e->mu - 2.0 / r) / e->mu);
+        out->perigee_m = hn * hn / (e->mu * (1.0 + eh)) - re;
+        out->apogee_m = INFINITY;
+    }
+    out->incl_rad = hn > 0.0 ? acos(fmax(-1.0, fmin(1.0, h[2] / hn))) : NAN;
+    return out->perigee_m > TL_REENTRY_H_M;
 }
 
 /* Height above which drag no longer changes the orbit measurably (density < 2e-9 kg/m^3): the
@@ -86,8 +112,9 @@ enum tl_class tl_assess_class(const struct tl_earth *e, const double y[6], doubl
     return c;
 }
 
-/* Eigen-decomposition of a symmetric 2x2 covariance into the 95 % ellipse. */
-static void ellipse(const double c[2][2], struct tl_impact_pred *out)
+/* Eigen-decomposition of a symmetric 2x2 east-north covariance into its 95 % ellipse: semi-axes
+ * sqrt(5.991 lambda_i), major-axis azimuth clockwise from north in [0, pi). */
+void tl__assess_ellipse(const double c[2][2], double *semi_major, double *semi_minor, double *az)
 {
     const double tr = c[0][0] + c[1][1], det = c[0][0] * c[1][1] - c[0][1] * c[1][0];
     const double disc = sqrt(fmax(0.0, tr * tr / 4.0 - det));
@@ -105,9 +132,14 @@ static void ellipse(const double c[2][2], struct tl_impact_pred *out)
         ve = 0.0;
         vn = 1.0;
     }
-    out->semi_major_m = sqrt(TL_CHI2_2DOF_95 * l1);
-    out->semi_minor_m = sqrt(TL_CHI2_2DOF_95 * l2);
-    out->major_az_rad = fmod(atan2(ve, vn) + 2.0 * M_PI, M_PI);
+    *semi_major = sqrt(TL_CHI2_2DOF_95 * l1);
+    *semi_minor = sqrt(TL_CHI2_2DOF_95 * l2);
+    *az = fmod(atan2(ve, vn) + 2.0 * M_PI, M_PI);
+}
+
+static void ellipse(const double c[2][2], struct tl_impact_pred *out)
+{
+    tl__assess_ellipse(c, &out->semi_major_m, &out->semi_minor_m, &out->major_az_rad);
 }
 
 /* Drag coefficient prior k = 1/beta by class, for a track that has not yet seen drag: reentry
@@ -195,97 +227,6 @@ int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g, struct 
     r.point = mp;
     r.apogee_m = apo;
     ellipse((const double(*)[2])r.cov_en, &r);
-    *out = r;
-    return TL_OK;
-}
-
-/* Backward flight from a state: thrust of constant magnitude along the velocity (boost) or none
- * (ballistic), until the speed drops below 30 m/s or the height below 0. */
-static void trace_back(const struct tl_earth *e, const double *x0, double t0, int boost,
-                       double *t_out, double y_out[3])
-{
-    double x[TL_NX], t = t0;
-    const double amag = boost ? sqrt(x0[6] * x0[6] + x0[7] * x0[7] + x0[8] * x0[8]) : 0.0;
-    double prev[TL_NX], tprev = t;
-
-    memcpy(x, x0, sizeof x);
-    for (int step = 0; step < 20000; step++) {
-        const double h = -0.25;
-        double k1[TL_NX], k2[TL_NX], k3[TL_NX], k4[TL_NX], y[TL_NX], sp, ht;
-        /* RK4 with the thrust re-aimed along the velocity at each stage. */
-        double *ks[4] = { k1, k2, k3, k4 };
-        memcpy(prev, x, sizeof x);
-        tprev = t;
-        for (int st = 0; st < 4; st++) {
-            const double *src = st == 0 ? x : y;
-            double v = sqrt(src[3] * src[3] + src[4] * src[4] + src[5] * src[5]);
-            double tmp[TL_NX];
-            memcpy(tmp, src, sizeof tmp);
-            for (int i = 0; i < 3; i++)
-                tmp[6 + i] = v > 0 ? amag * src[3 + i] / v : 0.0;
-            tl__motion_rate(e, boost ? TL_MOTION_BOOST : TL_MOTION_BALLISTIC, 1e9, tmp, ks[st]);
-            for (int i = 6; i < TL_NX; i++)
-                ks[st][i] = 0.0;
-            if (st < 3) {
-                const double f = st < 2 ? 0.5 : 1.0;
-                for (int i = 0; i < TL_NX; i++)
-                    y[i] = x[i] + f * h * ks[st][i];
-            }
-        }
-        for (int i = 0; i < TL_NX; i++)
-            x[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
-        t += h;
-        sp = sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5]);
-        ht = tl_geo_height(&e->shape, x);
-        if ((boost && sp < 30.0) || ht <= 0.0) {
-            /* Interpolate to the crossing of whichever limit was met. */
-            const double hp = tl_geo_height(&e->shape, prev);
-            const double sprev = sqrt(prev[3] * prev[3] + prev[4] * prev[4] + prev[5] * prev[5]);
-            double f = ht <= 0.0 ? hp / (hp - ht) : (sprev - 30.0) / (sprev - sp);
-            f = fmax(0.0, fmin(1.0, f));
-            *t_out = tprev + f * (t - tprev);
-            for (int i = 0; i < 3; i++)
-                y_out[i] = prev[i] + f * (x[i] - prev[i]);
-            return;
-        }
-    }
-    *t_out = t;
-    memcpy(y_out, x, 3 * sizeof *x);
-}
-
-int tl_assess_launch(const struct tl_earth *e, const struct tl_gauss *first, double boost_prob,
-                     struct tl_launch_est *out)
-{
-    struct tl__sigma s;
-    double pts[2 * 9 + 1][3], ts[2 * 9 + 1], mean[3] = { 0, 0, 0 }, tm = 0.0, c[2][2] = { { 0 } };
-    const int boost = boost_prob >= 0.5;
-    struct tl_launch_est r;
-
-    if (e == NULL || first == NULL || out == NULL)
-        return TL_EINVAL;
-    if (tl__sigma_points(9, first->x, (const double(*)[TL_NX])first->P, &s) != 0)
-        return TL_ENOTPD;
-    for (int k = 0; k < 2 * 9 + 1; k++) {
-        double x[TL_NX];
-        memcpy(x, s.x[k], 9 * sizeof *x);
-        x[9] = first->x[9];
-        trace_back(e, x, first->t_s, boost, &ts[k], pts[k]);
-        for (int i = 0; i < 3; i++)
-            mean[i] += s.wm[k] * pts[k][i];
-        tm += s.wm[k] * ts[k];
-    }
-    r.point = tl_geo_ecef_to_lla(&e->shape, mean);
-    for (int k = 0; k < 2 * 9 + 1; k++) {
-        double enu[3];
-        tl_geo_ecef_to_enu(&e->shape, &r.point, pts[k], enu);
-        for (int a = 0; a < 2; a++)
-            for (int b = 0; b < 2; b++)
-                c[a][b] += s.wc[k] * enu[a] * enu[b];
-    }
-    r.point.h_m = 0.0;
-    r.t_s = tm;
-    r.err_m = sqrt(fmax(0.0, c[0][0] + c[1][1]));
-    r.from_boost = boost;
     *out = r;
     return TL_OK;
 }

@@ -21,8 +21,7 @@
 struct own_track_state {
     int id;
     double next_assess_t;
-    int have_launch;
-    struct tl_launch_est launch;
+    struct tl_launch_keeper launch;
     int have_where;
     struct tl_release_where where;
 };
@@ -129,9 +128,7 @@ static int assess(struct tracking *s, const struct tl_track_report *r, struct ow
     double range = 0, std_range;
     int loft;
 
-    if (!o->have_launch && r->first != NULL &&
-        tl_assess_launch(earth, r->first, r->first_phase_boost, &o->launch) == TL_OK)
-        o->have_launch = 1;
+    tl_assess_launch_keep(earth, &o->launch, r);
     if (tl_assess_impact(earth, &r->state, &ip) != TL_OK)
         return 0;
     memset(a, 0, sizeof *a);
@@ -139,13 +136,13 @@ static int assess(struct tracking *s, const struct tl_track_report *r, struct ow
     a->track_no = m->track_no;
     a->t_ns = m->t_ns;
     a->meas_ns = m->meas_ns;
-    if (o->have_launch) {
+    if (o->launch.have) {
         a->has_launch = 1;
-        a->launch_ns = epoch + (int64_t)llround(o->launch.t_s * 1e9);
-        a->launch_lat_rad = o->launch.point.lat_rad;
-        a->launch_lon_rad = o->launch.point.lon_rad;
-        a->launch_err_m = o->launch.err_m;
-        tl_geo_inverse(&TL_WGS84, o->launch.point.lat_rad, o->launch.point.lon_rad,
+        a->launch_ns = epoch + (int64_t)llround(o->launch.est.t_s * 1e9);
+        a->launch_lat_rad = o->launch.est.point.lat_rad;
+        a->launch_lon_rad = o->launch.est.point.lon_rad;
+        a->launch_err_m = o->launch.est.err_m;
+        tl_geo_inverse(&TL_WGS84, o->launch.est.point.lat_rad, o->launch.est.point.lon_rad,
                        ip.point.lat_rad, ip.point.lon_rad, &range, NULL, NULL);
     }
     a->impact_ns = epoch + (int64_t)llround(ip.t_s * 1e9);

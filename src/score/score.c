@@ -367,6 +367,7 @@ struct krow {
 
 struct arow {
     double t, lt, llat, llon, ilat, ilon, a, b, az, apo;
+    double lt_sigma, la, lb, laz; /* launch time 1-sigma and 95 % ellipse; NaN when not given */
     int id, slot;
 };
 
@@ -524,28 +525,54 @@ static int valid_class(const char *s)
     return 0;
 }
 
-static int load_assess(const struct table *t, struct arow **out, struct tl_diag *diag)
+/* The assessments of @p t, except those of an object in orbit (no impact to score): *@p n_out. */
+static int load_assess(const struct table *t, struct arow **out, size_t *n_out,
+                       struct tl_diag *diag)
 {
     static const char *const NAMES[] = {
         "time_s",         "track",          "launch_time_s",       "launch_lat_deg",
         "launch_lon_deg", "impact_lat_deg", "impact_lon_deg",      "impact_semi_major_m",
         "impact_semi_minor_m", "impact_major_azimuth_deg", "apogee_km", "class",
-        "launch_err_m",   "impact_time_s",  "range_km"
+        "launch_err_m",   "impact_time_s",  "range_km", "launch_time_sigma_s",
+        "launch_semi_major_m", "launch_semi_minor_m", "launch_major_azimuth_deg",
+        "orbit_perigee_km", "orbit_apogee_km", "orbit_inclination_deg"
     };
-    int c[15], rc;
+    enum { N_NAMES = sizeof NAMES / sizeof NAMES[0] };
+    int c[N_NAMES], rc;
     double v;
     struct arow *rows;
+    size_t n = 0;
 
-    for (int i = 0; i < 15; i++)
+    for (int i = 0; i < N_NAMES; i++)
         if ((rc = col_of(t, NAMES[i], i < 11, &c[i], diag)) != TL_OK)
             return rc;
     if ((rows = malloc((t->nrow + 1) * sizeof *rows)) == NULL)
         return TL_ENOMEM;
     for (size_t r = 0; r < t->nrow; r++) {
-        struct arow *w = &rows[r];
-        int given = 0, empty = 0, first_given = -1, first_empty = -1;
+        struct arow *w = &rows[n];
+        int given = 0, empty = 0, first_given = -1, first_empty = -1, orbit = 0;
+        for (int i = 19; i < 22; i++)
+            orbit |= c[i] >= 0 && cell(t, r, c[i])[0] != '\0';
         if ((rc = get_num(t, r, c[0], 0, 0.0, TIME_MAX_S, TIME_RULE, &w->t, diag)) != TL_OK ||
-            (rc = check_order(t, r, c[0], w->t, r > 0 ? rows[r - 1].t : 0.0, diag)) != TL_OK ||
+            (rc = check_order(t, r, c[0], w->t, n > 0 ? rows[n - 1].t : 0.0, diag)) != TL_OK)
+            goto bad;
+        if (orbit) {
+            /* An object that will not come down: the orbit all given, the impact cells empty. */
+            for (int i = 19; i < 22; i++)
+                if ((rc = get_num(t, r, c[i], 0, i == 21 ? 0.0 : -6400.0, i == 21 ? 180.0 : 1e9,
+                                  i == 21 ? "an inclination in [0, 180] deg"
+                                          : "a height in [-6400, 1e9] km",
+                                  &v, diag)) != TL_OK)
+                    goto bad;
+            for (int i = 5; i <= 10; i++)
+                if (cell(t, r, c[i])[0] != '\0') {
+                    rc = fail(diag, t->path, t->line[r], t->col[c[i]],
+                              "given for an object in orbit (%s is set)", t->col[c[19]]);
+                    goto bad;
+                }
+            continue;
+        }
+        if (
             (rc = get_int(t, r, c[1], &w->id, diag)) != TL_OK ||
             (rc = get_num(t, r, c[2], 1, 0.0, TIME_MAX_S, TIME_RULE, &w->lt, diag)) != TL_OK ||
             (rc = get_num(t, r, c[3], 1, -90.0, 90.0, LAT_RULE, &w->llat, diag)) != TL_OK ||
@@ -564,7 +591,15 @@ static int load_assess(const struct table *t, struct arow **out, struct tl_diag 
                 TL_OK ||
             (rc = get_num(t, r, c[13], 0, 0.0, TIME_MAX_S + 1e5, "a time in [0, 1.01e7] s", &v,
                           diag)) != TL_OK ||
-            (rc = get_num(t, r, c[14], 1, 0.0, 1e6, "a range in [0, 1e6] km", &v, diag)) != TL_OK)
+            (rc = get_num(t, r, c[14], 1, 0.0, 1e6, "a range in [0, 1e6] km", &v, diag)) != TL_OK ||
+            (rc = get_num(t, r, c[15], 1, 0.0, 1e9, "a sigma in [0, 1e9] s", &w->lt_sigma,
+                          diag)) != TL_OK ||
+            (rc = get_num(t, r, c[16], 1, 0.0, 1e9, "a semi-axis in [0, 1e9] m", &w->la, diag)) !=
+                TL_OK ||
+            (rc = get_num(t, r, c[17], 1, 0.0, 1e9, "a semi-axis in [0, 1e9] m", &w->lb, diag)) !=
+                TL_OK ||
+            (rc = get_num(t, r, c[18], 1, 0.0, 360.0, "an azimuth in [0, 360]", &w->laz, diag)) !=
+                TL_OK)
             goto bad;
         if (c[11] >= 0 && !valid_class(cell(t, r, c[11]))) {
             rc = fail(diag, t->path, t->line[r], t->col[c[11]],
@@ -594,8 +629,10 @@ static int load_assess(const struct table *t, struct arow **out, struct tl_diag 
             goto bad;
         }
         w->slot = -1;
+        n++;
     }
     *out = rows;
+    *n_out = n;
     return TL_OK;
 bad:
     free(rows);
@@ -1088,8 +1125,7 @@ int tl_score_files_events(const struct tl_score_cfg *cfg, const char *truth_path
         goto done;
     if ((rc = table_load(assess_path, &tab, diag)) != TL_OK)
         goto done;
-    rc = load_assess(&tab, &as, diag);
-    nas = tab.nrow;
+    rc = load_assess(&tab, &as, &nas, diag);
     table_free(&tab);
     if (rc != TL_OK)
         goto done;

@@ -177,6 +177,8 @@ static int assess_pass(sqlite3 *db, const char *sql, const char *nation, int64_t
         r.major_az_deg = col_real(s, 12);
         r.apogee_km = col_real(s, 13) / 1000.0;
         r.range_km = NAN;
+        r.launch_t_sigma_s = r.launch_semi_major_m = r.launch_semi_minor_m = NAN;
+        r.launch_major_az_deg = r.orbit_perigee_km = r.orbit_apogee_km = r.orbit_incl_deg = NAN;
         /* as trilink track computes it: the geodesic from the launch to the impact point */
         if (r.has_launch && isfinite(r.launch_lat_deg) && isfinite(r.launch_lon_deg) &&
             isfinite(r.impact_lat_deg) && isfinite(r.impact_lon_deg)) {

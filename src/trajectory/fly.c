@@ -139,11 +139,10 @@ static int boost_leg(struct boost_ctx *c, double *t, double t1, double y[6], str
     return TL_OK;
 }
 
-int tl_traj_fly(const struct tl_earth *e, const struct tl_vehicle *v,
-                const struct tl_launch *l, struct tl_path *path, struct tl_flight_summary *sum)
+int tl_traj_boost(const struct tl_earth *e, const struct tl_vehicle *v,
+                  const struct tl_launch *l, struct tl_path *path, struct tl_flight_summary *sum)
 {
     struct boost_ctx c;
-    struct tl_coast_result cr;
     struct tl_flight_summary s;
     double enu[3][3], y[6], breaks[TL_MAX_STAGES + 2], t_cut, t = 0.0;
     const double sh = sin(l->heading_rad), ch = cos(l->heading_rad);
@@ -196,6 +195,28 @@ int tl_traj_fly(const struct tl_earth *e, const struct tl_vehicle *v,
     memcpy(s.burnout_y, y, sizeof y);
     s.burnout_h_m = tl_geo_height(&e->shape, y);
     s.burnout_speed_mps = norm3(y + 3);
+    s.apogee_t_s = s.apogee_h_m = s.reentry_t_s = s.reentry_speed_mps = s.impact_t_s = NAN;
+    s.impact_speed_mps = s.range_m = s.bearing_rad = NAN;
+    s.impact.lat_rad = s.impact.lon_rad = s.impact.h_m = NAN;
+    *sum = s;
+    return TL_OK;
+}
+
+int tl_traj_fly(const struct tl_earth *e, const struct tl_vehicle *v,
+                const struct tl_launch *l, struct tl_path *path, struct tl_flight_summary *sum)
+{
+    struct tl_coast_result cr;
+    struct tl_flight_summary s;
+    double y[6], t_cut;
+    int rc;
+
+    if ((rc = tl_traj_boost(e, v, l, path, &s)) != TL_OK) {
+        if (rc == TL_ENOSOL)
+            *sum = s;
+        return rc;
+    }
+    t_cut = s.burnout_t_s;
+    memcpy(y, s.burnout_y, sizeof y);
     rc = tl_propagate_coast(e, v->rv_beta_kgpm2, t_cut, y, T_MAX_FLIGHT_S, NULL, path, &cr);
     s.apogee_t_s = cr.apogee_t_s;
     s.apogee_h_m = cr.apogee_h_m;

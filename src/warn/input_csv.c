@@ -12,7 +12,7 @@
 #include "trilink/trajectory.h"
 #include "warn_int.h"
 
-#define MAX_CELLS 16
+#define MAX_CELLS 24
 #define LINE_MAX_LEN 1024
 
 static const char TRACK_HEADER[] = "time_s,track,status,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,"
@@ -21,6 +21,12 @@ static const char ASSESS_HEADER[] =
     "time_s,track,class,launch_time_s,launch_lat_deg,launch_lon_deg,launch_err_m,impact_time_s,"
     "impact_lat_deg,impact_lon_deg,impact_semi_major_m,impact_semi_minor_m,"
     "impact_major_azimuth_deg,apogee_km,range_km";
+/* The columns issue 12 added after those: the launch's uncertainty, an orbit instead of an impact. */
+static const char ASSESS_MORE[] = ",launch_time_sigma_s,launch_semi_major_m,launch_semi_minor_m,"
+                                  "launch_major_azimuth_deg,orbit_perigee_km,orbit_apogee_km,"
+                                  "orbit_inclination_deg";
+#define ASSESS_CELLS 15
+#define ASSESS_MORE_CELLS 22
 
 struct trow {
     double t_s;
@@ -82,9 +88,17 @@ static int num(struct reader *r, int col, double *out)
     return TL_OK;
 }
 
-static int open_reader(struct reader *r, const char *path, const char *header, char *names_buf,
-                       const char **names, struct tl_diag *diag)
+static int line_end(char c)
 {
+    return c == '\n' || c == '\r' || c == '\0';
+}
+
+/* Opens @p path and checks its header: @p header, or @p header followed by @p more (NULL: none).
+ * @p names_buf holds both. *@p with_more says which one the file has. */
+static int open_reader(struct reader *r, const char *path, const char *header, const char *more,
+                       char *names_buf, const char **names, int *with_more, struct tl_diag *diag)
+{
+    const size_t hl = strlen(header), ml = more != NULL ? strlen(more) : 0;
     char *p = names_buf;
     int k = 0;
     memset(r, 0, sizeof *r);
@@ -92,18 +106,18 @@ static int open_reader(struct reader *r, const char *path, const char *header, c
     r->diag = diag;
     r->names = names;
     strcpy(names_buf, header);
+    if (more != NULL)
+        strcat(names_buf, more);
     for (names[k++] = p; (p = strchr(p, ',')) != NULL && k < MAX_CELLS; names[k++] = ++p)
         *p = '\0';
     if ((r->f = fopen(path, "r")) == NULL)
         return tl__warn_diag(diag, TL_EIO, path, "cannot open: %s", strerror(errno));
-    if (fgets(r->buf, sizeof r->buf, r->f) == NULL ||
-        strncmp(r->buf, header, strlen(header)) != 0 ||
-        (r->buf[strlen(header)] != '\n' && r->buf[strlen(header)] != '\r' &&
-         r->buf[strlen(header)] != '\0')) {
-        r->line = 1;
-        return fail(r, -1, "the header is not '%s'", header);
-    }
     r->line = 1;
+    if (fgets(r->buf, sizeof r->buf, r->f) == NULL || strncmp(r->buf, header, hl) != 0)
+        return fail(r, -1, "the header is not '%s'", header);
+    *with_more = more != NULL && strncmp(r->buf + hl, more, ml) == 0 && line_end(r->buf[hl + ml]);
+    if (!*with_more && !line_end(r->buf[hl]))
+        return fail(r, -1, "the header is not '%s'", header);
     return TL_OK;
 }
 
@@ -121,7 +135,7 @@ static int read_tracks(const char *path, struct trow **rows, size_t *n, struct t
     const char *names[MAX_CELLS];
     struct reader r;
     size_t cap = 0;
-    int rc = open_reader(&r, path, TRACK_HEADER, nb, names, diag), got;
+    int with_more, rc = open_reader(&r, path, TRACK_HEADER, NULL, nb, names, &with_more, diag), got;
 
     *rows = NULL;
     *n = 0;
@@ -216,14 +230,43 @@ static int push(struct tl_warn_obs **out, size_t *n, size_t *cap, const struct t
     return TL_OK;
 }
 
-static int assess_row(struct reader *r, const struct trow *rows, size_t nrows,
+/* assess_row: a valid row of an object in orbit (impact cells empty, orbit given). */
+#define ORBIT_ROW 1
+
+static int assess_row(struct reader *r, const struct trow *rows, size_t nrows, int with_more,
                       struct tl_warn_obs *o)
 {
-    double v[15];
+    double v[ASSESS_MORE_CELLS];
     const struct trow *s;
     int rc;
 
     memset(o, 0, sizeof *o);
+    if (with_more) {
+        /* The launch's uncertainty with the launch, or none; an orbit all given, and then no
+         * impact. */
+        for (int c = ASSESS_CELLS; c < ASSESS_MORE_CELLS; c++) {
+            if (*r->cell[c] == '\0')
+                continue;
+            if ((rc = num(r, c, &v[c])) != TL_OK)
+                return rc;
+            if (c < 19 && r->cell[3][0] == '\0')
+                return fail(r, c, "'%s': a launch uncertainty without a launch", r->cell[c]);
+            if (c < 19 && v[c] < 0.0)
+                return fail(r, c, "'%s': negative", r->cell[c]);
+        }
+        if (*r->cell[19] != '\0' || *r->cell[20] != '\0' || *r->cell[21] != '\0') {
+            for (int c = 19; c < 22; c++)
+                if (*r->cell[c] == '\0')
+                    return fail(r, c, "'%s': the orbit columns must be all set or all empty",
+                                r->cell[c]);
+            for (int c = 7; c <= 13; c++)
+                if (*r->cell[c] != '\0')
+                    return fail(r, c, "'%s': an impact for an object in orbit", r->cell[c]);
+            if ((rc = num(r, 0, &v[0])) != TL_OK || (rc = num(r, 1, &v[1])) != TL_OK)
+                return rc;
+            return ORBIT_ROW;
+        }
+    }
     for (int c = 0; c < 15; c++) {
         if (c == 2 || (c >= 3 && c <= 6 && r->cell[3][0] == '\0') || (c == 14 && !*r->cell[14]))
             continue;
@@ -279,12 +322,12 @@ static int cmp_obs(const void *a, const void *b)
 int tl_warn_obs_read(const char *tracks_csv, const char *assess_csv, struct tl_warn_obs **out,
                      size_t *n, struct tl_diag *diag)
 {
-    char nb[sizeof ASSESS_HEADER];
+    char nb[sizeof ASSESS_HEADER + sizeof ASSESS_MORE];
     const char *names[MAX_CELLS];
     struct trow *rows = NULL;
     size_t nrows = 0, cap = 0;
     struct reader r;
-    int rc, got = 0;
+    int rc, got = 0, with_more = 0;
 
     *out = NULL;
     *n = 0;
@@ -294,11 +337,14 @@ int tl_warn_obs_read(const char *tracks_csv, const char *assess_csv, struct tl_w
     }
     if (nrows > 0) /* qsort's array may not be NULL, even for no rows */
         qsort(rows, nrows, sizeof *rows, cmp_trow);
-    rc = open_reader(&r, assess_csv, ASSESS_HEADER, nb, names, diag);
-    while (rc == TL_OK && (got = next_row(&r, 15)) > 0) {
+    rc = open_reader(&r, assess_csv, ASSESS_HEADER, ASSESS_MORE, nb, names, &with_more, diag);
+    while (rc == TL_OK &&
+           (got = next_row(&r, with_more ? ASSESS_MORE_CELLS : ASSESS_CELLS)) > 0) {
         struct tl_warn_obs o;
-        if ((rc = assess_row(&r, rows, nrows, &o)) == TL_OK)
+        if ((rc = assess_row(&r, rows, nrows, with_more, &o)) == TL_OK)
             rc = push(out, n, &cap, &o);
+        else if (rc == ORBIT_ROW)
+            rc = TL_OK; /* a satellite threatens nobody: not an observation */
     }
     if (rc == TL_OK && got < 0)
         rc = got;

@@ -106,7 +106,7 @@ done
 h=$(head -n 1 "$tmp/icbm-2023-07-12-tracks.csv")
 [ "$h" = "time_s,track,status,x_m,y_m,z_m,vx_mps,vy_mps,vz_mps,lat_deg,lon_deg,alt_m,phase,pos_sigma_m" ] && ok || bad "tracks header: $h"
 h=$(head -n 1 "$tmp/icbm-2023-07-12-assess.csv")
-[ "$h" = "time_s,track,class,launch_time_s,launch_lat_deg,launch_lon_deg,launch_err_m,impact_time_s,impact_lat_deg,impact_lon_deg,impact_semi_major_m,impact_semi_minor_m,impact_major_azimuth_deg,apogee_km,range_km" ] && ok || bad "assessments header: $h"
+[ "$h" = "time_s,track,class,launch_time_s,launch_lat_deg,launch_lon_deg,launch_err_m,impact_time_s,impact_lat_deg,impact_lon_deg,impact_semi_major_m,impact_semi_minor_m,impact_major_azimuth_deg,apogee_km,range_km,launch_time_sigma_s,launch_semi_major_m,launch_semi_minor_m,launch_major_azimuth_deg,orbit_perigee_km,orbit_apogee_km,orbit_inclination_deg" ] && ok || bad "assessments header: $h"
 # The last ICBM assessment: an ICBM, lofted, impact within 2 km of the truth (40.8049 N, 137.1707 E).
 tail -n 1 "$tmp/icbm-2023-07-12-assess.csv" | awk -F, '{ dn = ($9 - 40.8049) * 111195; de = ($10 - 137.1707) * 111195 * 0.757;
     exit !($3 == "icbm-lofted" && sqrt(dn * dn + de * de) < 2000) }' && ok || bad "last ICBM assessment: $(tail -n 1 "$tmp/icbm-2023-07-12-assess.csv")"

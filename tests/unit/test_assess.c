@@ -11,6 +11,7 @@
 #include "tl_test.h"
 #include "trilink/assess.h"
 #include "trilink/score.h"
+#include "trilink/trajectory.h"
 
 #define DEG (M_PI / 180.0)
 
@@ -104,6 +105,80 @@ static void class_from_energy(void **state)
     assert_string_equal(tl_class_name(TL_CLASS_IRBM), "irbm");
 }
 
+/* A sun-synchronous-like circular orbit: 500 km up, inclined 97.4 deg (the Chollima-1 target
+ * orbit of 2023-11-21). Inertial speed sqrt(mu / r); the ECEF velocity is that less w x r. */
+static void orbit_of_a_satellite(void **state)
+{
+    const struct tl_earth e = tl_earth_wgs84();
+    const double r = e.shape.a + 500e3, inc = 97.4 * DEG, v = sqrt(e.mu / r);
+    double y[6];
+    struct tl_orbit o;
+
+    (void)state;
+    y[0] = r;
+    y[1] = y[2] = 0.0;
+    y[3] = 0.0 + e.omega * 0.0;
+    y[4] = v * cos(inc) - e.omega * r;
+    y[5] = v * sin(inc);
+    assert_int_equal(tl_assess_orbit(&e, y, &o), 1);
+    TL_ASSERT_NEAR(o.perigee_m, 500e3, 1.0);
+    TL_ASSERT_NEAR(o.apogee_m, 500e3, 1.0);
+    TL_ASSERT_NEAR(o.incl_rad, inc, 1e-9);
+    /* 7 % slower: a perigee deep in the atmosphere, it comes down */
+    for (int i = 3; i < 6; i++)
+        y[i] *= 0.93;
+    assert_int_equal(tl_assess_orbit(&e, y, &o), 0);
+    assert_true(o.perigee_m < 0.0);
+    TL_ASSERT_NEAR(o.apogee_m, 500e3, 20e3); /* now the apogee of a falling ellipse */
+}
+
+/* Launch of a track first seen after burnout: a catalogue IRBM flown minimum-energy, its state
+ * 60 s after burnout known to 50 m and 5 m/s. The boost profiles supply the boost the radar never
+ * saw: the launch time within 3 sigma and 15 s, the pad inside the 95 % ellipse scaled to 99.9 %
+ * (a 3.7-sigma ellipse), and an uncertainty that is not a token one. */
+static void launch_of_a_track_seen_after_burnout(void **state)
+{
+    const struct tl_earth e = tl_earth_wgs84();
+    struct tl_vehicle_set set;
+    struct tl_design_req req = { { 40.0 * DEG, 124.7 * DEG, 0.0 }, 95.0 * DEG, 4000e3, NAN,
+                                 TL_ENERGY_CUTOFF, 0, 0 };
+    struct tl_launch l;
+    struct tl_flight_summary f;
+    struct tl_path *path = NULL;
+    struct tl_gauss g;
+    struct tl_launch_est est;
+    double d, az, xm, xn;
+
+    (void)state;
+    assert_int_equal(tl_boost_catalog_default(&set, NULL), TL_OK);
+    assert_int_equal(tl_traj_design(&e, tl_boost_catalog_find(&set, "irbm"), &req, &l, &f, NULL),
+                     TL_OK);
+    assert_int_equal(tl_path_create(&path), TL_OK);
+    assert_int_equal(tl_traj_fly(&e, tl_boost_catalog_find(&set, "irbm"), &l, path, &f), TL_OK);
+    memset(&g, 0, sizeof g);
+    g.t_s = f.burnout_t_s + 60.0;
+    assert_int_equal(tl_path_state(path, g.t_s, g.x), TL_OK);
+    tl_path_destroy(path);
+    for (int i = 0; i < 3; i++) {
+        g.P[i][i] = 50.0 * 50.0;
+        g.P[3 + i][3 + i] = 5.0 * 5.0;
+    }
+    for (int i = 6; i < TL_NX; i++)
+        g.P[i][i] = 1e-8;
+    assert_int_equal(tl_assess_launch(&e, &g, 0.0, &est), TL_OK);
+    assert_int_equal(est.from_boost, 0);
+    print_message("launch %.2f s (truth 0) sigma %.2f s; ellipse %.0f x %.0f m\n", est.t_s,
+                  est.t_sigma_s, est.semi_major_m, est.semi_minor_m);
+    assert_true(fabs(est.t_s) < 15.0 && fabs(est.t_s) < 3.0 * est.t_sigma_s + 1.0);
+    assert_true(est.t_sigma_s > 1.0 && est.t_sigma_s < 30.0);
+    tl_geo_inverse(&e.shape, est.point.lat_rad, est.point.lon_rad, l.site.lat_rad,
+                   l.site.lon_rad, &d, &az, NULL);
+    xm = d * cos(az - est.major_az_rad) / est.semi_major_m;
+    xn = d * sin(az - est.major_az_rad) / fmax(est.semi_minor_m, 1.0);
+    print_message("pad %.0f m from the estimate (%.2f, %.2f of the semi-axes)\n", d, xm, xn);
+    assert_true(xm * xm + xn * xn < 13.8 / TL_CHI2_2DOF_95);
+}
+
 static void write_file(char *path, const char *text)
 {
     int fd;
@@ -169,6 +244,8 @@ int main(void)
         cmocka_unit_test(impact_of_a_certain_state),
         cmocka_unit_test(ellipse_of_a_known_spread),
         cmocka_unit_test(class_from_energy),
+        cmocka_unit_test(orbit_of_a_satellite),
+        cmocka_unit_test(launch_of_a_track_seen_after_burnout),
         cmocka_unit_test(gospa_by_hand),
     };
     return cmocka_run_group_tests_name("assess", tests, NULL, NULL);

@@ -1300,7 +1300,9 @@ static void export_csv_and_score(void **state)
                         "time_s,track,class,launch_time_s,launch_lat_deg,launch_lon_deg,"
                         "launch_err_m,impact_time_s,impact_lat_deg,impact_lon_deg,"
                         "impact_semi_major_m,impact_semi_minor_m,impact_major_azimuth_deg,"
-                        "apogee_km,range_km");
+                        "apogee_km,range_km,launch_time_sigma_s,launch_semi_major_m,"
+                        "launch_semi_minor_m,launch_major_azimuth_deg,orbit_perigee_km,"
+                        "orbit_apogee_km,orbit_inclination_deg");
     {
         struct tl_msg_track m;
         char want[512];
@@ -1316,7 +1318,7 @@ static void export_csv_and_score(void **state)
     /* first impact row: no launch point yet (empty cells, no range); then one with it */
     assert_string_equal(line_of(ap, 1),
                         "130.000,2,icbm-lofted,,,,,4541.000,40.804900,137.170700,13200.0,5900.0,"
-                        "80.00,6600.000,");
+                        "80.00,6600.000,,,,,,,,");
     {
         double range;
         char want[512];
@@ -1324,7 +1326,7 @@ static void export_csv_and_score(void **state)
                        tl_deg2rad(137.1707), &range, NULL, NULL);
         snprintf(want, sizeof want,
                  "140.000,2,icbm-lofted,60.000,39.030000,125.680000,800.0,4541.000,40.804900,"
-                 "137.170700,13200.0,5900.0,80.00,6600.000,%.3f",
+                 "137.170700,13200.0,5900.0,80.00,6600.000,%.3f,,,,,,,", /* no launch ellipse stored */
                  range / 1000.0);
         assert_string_equal(line_of(ap, 11), want);
         TL_ASSERT_NEAR(range, 1001.2e3, 5e3); /* the 2023-07-12 flight's published range */
@@ -1335,7 +1337,7 @@ static void export_csv_and_score(void **state)
     assert_int_equal(na, 30);
     assert_string_equal(line_of(ap, 1),
                         "100.000,4,icbm-lofted,,,,,4541.000,40.804900,137.170700,13200.0,5900.0,"
-                        "75.00,6648.400,");
+                        "75.00,6648.400,,,,,,,,");
     export_to("US", tp, ap, &nt, &na);
     assert_int_equal(nt, 60); /* the 6 copies through JP are the same samples */
     assert_int_equal(na, 0);
