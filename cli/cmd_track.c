@@ -16,6 +16,9 @@
 #include "cli.h"
 
 #define MAX_KNOWN 4096
+/* An orbit is declared from a velocity known this well (1-sigma, m/s): the first estimates of an
+ * angles-only track can be anything. */
+#define ORBIT_VEL_SIGMA_MPS 100.0
 
 static void usage(FILE *out)
 {
@@ -112,7 +115,8 @@ static void on_report(void *vc, const struct tl_track_report *r)
         a.orbit_perigee_km = a.orbit_apogee_km = a.orbit_incl_deg = NAN;
         if ((rc = tl_assess_impact(&c->cfg.earth, g, &ip)) != TL_OK) {
             /* One that will not come down is a satellite (or a stage in orbit): its orbit. */
-            if (rc != TL_ENOSOL || !tl_assess_orbit(&c->cfg.earth, g->x, &orb)) {
+            if (rc != TL_ENOSOL || !tl_assess_orbit(&c->cfg.earth, g->x, &orb) ||
+                g->P[3][3] + g->P[4][4] + g->P[5][5] > ORBIT_VEL_SIGMA_MPS * ORBIT_VEL_SIGMA_MPS) {
                 c->assess_failures++;
                 return;
             }
