@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "trilink/geo.h"
@@ -33,7 +34,9 @@ static void usage(FILE *out)
             "                 (launch = the object's first row)\n"
             "  --runs N       Monte Carlo: score runs 1..N, whose files carry the run number\n"
             "                 before the extension (tracks-0001.csv ...; as trilink sim --runs\n"
-            "                 writes meas-0001.csv ...), and print the summary over all runs\n"
+            "                 writes meas-0001.csv ...), and print the summary over all runs;\n"
+            "                 a run's own truth-0001.csv (events-0001.csv), as a mismatched\n"
+            "                 trilink sim --runs writes, is used when it exists\n"
             "  --cutoff M     GOSPA/OSPA cutoff and assignment distance, metres (default 10000)\n"
             "  --json         one JSON object (objects_detail: one entry per missile)\n"
             "  --plot DIR     SVG charts with gnuplot (first run): for each missile\n"
@@ -404,7 +407,30 @@ struct totals {
     long nmiss[3], nlerr, ndelay, assessments, contained;
     long nlte, nlte_med, napo, napo_med;
     long objects, tracks_total, swaps, false_tracks, one_track;
+    /* calibration (issue 12): burnout + 30 s to impact, and the launch ellipse */
+    long assessments_bo30, contained_bo30, launch_assessments, launch_contained;
+    double semi_major_med, miss_med;
+    long nsemi_major_med, nmiss_med;
+    /* |launch-time error| of each object's last assessment, every run: their median */
+    double lte_abs[4096];
+    long n_lte_abs;
+    double lte_abs_median; /* set once every run is in */
 };
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of the first @p n of @p v (sorted in place); NaN for none. */
+static double median_of(double *v, long n)
+{
+    if (n <= 0)
+        return NAN;
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
 
 /* Fills @p o from the command line. Returns -1 to go on, else the exit status to end with (0
  * after --help). */
@@ -503,6 +529,10 @@ static void add_run(struct totals *t, struct obj_acc *acc, int n_acc, const stru
     t->false_tracks += s->false_tracks;
     t->assessments += s->assessments;
     t->contained += s->contained;
+    t->assessments_bo30 += s->assessments_bo30;
+    t->contained_bo30 += s->contained_bo30;
+    t->launch_assessments += s->launch_assessments;
+    t->launch_contained += s->launch_contained;
     for (int i = 0; i < s->n_objects; i++) {
         const struct tl_score_object *o = &s->obj[i];
         /* The same truth for every run: object i is the same missile in each. */
@@ -519,6 +549,11 @@ static void add_run(struct totals *t, struct obj_acc *acc, int n_acc, const stru
         nanmean_add(&t->lte_med, &t->nlte_med, fabs(o->launch_time_err_median_s));
         nanmean_add(&t->apo, &t->napo, fabs(o->apogee_err_km));
         nanmean_add(&t->apo_med, &t->napo_med, fabs(o->apogee_err_median_km));
+        nanmean_add(&t->semi_major_med, &t->nsemi_major_med, o->semi_major_median_bo30_m);
+        nanmean_add(&t->miss_med, &t->nmiss_med, o->miss_median_bo30_m);
+        if (isfinite(o->launch_time_err_s) &&
+            t->n_lte_abs < (long)(sizeof t->lte_abs / sizeof t->lte_abs[0]))
+            t->lte_abs[t->n_lte_abs++] = fabs(o->launch_time_err_s);
         if (a == NULL)
             continue;
         acc_add(a, F_LTE, o->launch_time_err_s);
@@ -547,15 +582,25 @@ static int score_runs(const struct score_opts *o, struct totals *t, struct obj_a
                       int *n_acc, struct tl_score *first, int *have_first)
 {
     for (int run = o->runs > 0 ? 1 : 0; run <= o->runs; run++) {
-        char tp[512], ap[512];
+        char tp[512], ap[512], truth[512], events[512];
         struct tl_score s;
         struct tl_diag diag;
         int rc;
 
         run_name(o->tracks, run, tp, sizeof tp);
         run_name(o->assess, run, ap, sizeof ap);
+        /* A mismatched Monte Carlo flies a world per run: its own truth and events. */
+        run_name(o->truth, run, truth, sizeof truth);
+        if (access(truth, F_OK) != 0)
+            snprintf(truth, sizeof truth, "%s", o->truth);
+        if (o->events != NULL) {
+            run_name(o->events, run, events, sizeof events);
+            if (access(events, F_OK) != 0)
+                snprintf(events, sizeof events, "%s", o->events);
+        }
         memset(&diag, 0, sizeof diag);
-        if ((rc = tl_score_files_events(&o->cfg, o->truth, tp, ap, o->events, &s, &diag)) != TL_OK)
+        if ((rc = tl_score_files_events(&o->cfg, truth, tp, ap, o->events != NULL ? events : NULL,
+                                        &s, &diag)) != TL_OK)
             return rc == TL_ENOMEM ? cli_error("score", TL_EXIT_FAIL, "out of memory")
                                    : cli_diag("score", &diag);
         if (*acc == NULL && (rc = init_acc(&s, acc, n_acc)) != 0) {
@@ -607,6 +652,23 @@ static void print_json(const struct totals *t, const struct obj_acc *acc, int n_
                         jnum(t->napo_med ? t->apo_med / (double)t->napo_med : NAN));
     json_object_set_new(o, "ellipse_assessments", json_integer(t->assessments));
     json_object_set_new(o, "ellipse_containment", jnum(frac));
+    json_object_set_new(o, "ellipse_assessments_bo30", json_integer(t->assessments_bo30));
+    json_object_set_new(o, "containment_bo30",
+                        jnum(t->assessments_bo30 > 0
+                                 ? (double)t->contained_bo30 / (double)t->assessments_bo30
+                                 : NAN));
+    json_object_set_new(o, "semi_major_median_bo30_m",
+                        jnum(t->nsemi_major_med ? t->semi_major_med / (double)t->nsemi_major_med
+                                                : NAN));
+    json_object_set_new(o, "miss_median_bo30_m",
+                        jnum(t->nmiss_med ? t->miss_med / (double)t->nmiss_med : NAN));
+    json_object_set_new(o, "launch_time_abs_err_last_median_s",
+                        jnum(t->lte_abs_median));
+    json_object_set_new(o, "launch_ellipse_assessments", json_integer(t->launch_assessments));
+    json_object_set_new(o, "launch_containment",
+                        jnum(t->launch_assessments > 0 ? (double)t->launch_contained /
+                                                             (double)t->launch_assessments
+                                                       : NAN));
     for (int i = 0; i < n_acc; i++) {
         json_t *e = json_object(), *tj = json_object();
         json_object_set_new(e, "id", json_string(acc[i].id));
@@ -670,6 +732,17 @@ static void print_text(const struct totals *t, const struct obj_acc *acc, int n_
     printf("95%% impact ellipse after burnout contained the true impact point in %ld of "
            "%ld assessments (%.1f %%)\n",
            t->contained, t->assessments, 100.0 * frac);
+    printf("from burnout + 30 s to impact: %ld of %ld (%.1f %%), median semi-major %.0f m beside "
+           "a median miss of %.0f m; 95%% launch ellipse held the pad in %ld of %ld (%.1f %%)\n",
+           t->contained_bo30, t->assessments_bo30,
+           t->assessments_bo30 ? 100.0 * (double)t->contained_bo30 / (double)t->assessments_bo30
+                               : NAN,
+           t->nsemi_major_med ? t->semi_major_med / (double)t->nsemi_major_med : NAN,
+           t->nmiss_med ? t->miss_med / (double)t->nmiss_med : NAN, t->launch_contained,
+           t->launch_assessments,
+           t->launch_assessments
+               ? 100.0 * (double)t->launch_contained / (double)t->launch_assessments
+               : NAN);
 }
 
 int cmd_score(int argc, char **argv)
@@ -686,6 +759,7 @@ int cmd_score(int argc, char **argv)
     memset(&first, 0, sizeof first);
     if ((status = score_runs(&o, &t, &acc, &n_acc, &first, &have_first)) != 0)
         goto out;
+    t.lte_abs_median = median_of(t.lte_abs, t.n_lte_abs);
     if (o.json)
         print_json(&t, acc, n_acc, o.runs);
     else

@@ -18,6 +18,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: trilink sim SCENARIO.yaml --truth FILE [--step S] [--events FILE]\n"
+            "                   [--mismatch FILE]\n"
             "                   [--measurements FILE [--sensors FILE] [--seed N] [--runs N]]\n"
             "                   [--realtime [--replay FILE] [--speed X] [--pki DIR | --no-security]\n"
             "                    [--nations KR,US,JP] [--hub US | --mesh] [--domain-base N]]\n"
@@ -41,7 +42,15 @@ static void usage(FILE *out)
             "                 its epoch need not be the scenario's)\n"
             "  --seed N       random seed for noise, detection and false alarms (default 1)\n"
             "  --runs N       Monte Carlo: N measurement files, seeds SEED..SEED+N-1 (--seed),\n"
-            "                 named with the run number before the extension (meas-0001.csv ...)\n"
+            "                 named with the run number before the extension (meas-0001.csv ...);\n"
+            "                 with a mismatch every run is a world of its own: truth-0001.csv\n"
+            "                 (and events-0001.csv) go with meas-0001.csv\n"
+            "  --mismatch FILE  make the simulated world differ from the tracker's models (the\n"
+            "                 scenario's own mismatch: block is replaced): the RV's ballistic\n"
+            "                 coefficient (log-uniform), the atmosphere's density (a smooth\n"
+            "                 profile within +-X between 20 and 80 km), the vehicle (burn times,\n"
+            "                 thrust and dry masses within +-X per stage) and sensor biases, each\n"
+            "                 drawn per run (seed: the file's, else --seed); see trilink-scenario(5)\n"
             "  --realtime     publish the measurements to each nation's node (trilinkd) over DDS, on\n"
             "                 the nation's national domain and private partition, in real time\n"
             "                 times X (--speed, default 1): each report leaves at its arrival time.\n"
@@ -131,7 +140,7 @@ static void events(const struct tl_sim *sim, FILE *out, int csv)
 /* What trilink sim was asked for, and the diagnostic its steps share. */
 struct sim_opts {
     const char *replay, *pki, *nations, *hub, *truth, *events_path, *scenario, *meas_path,
-        *sensors_path;
+        *sensors_path, *mismatch_path;
     int realtime, no_security;
     double speed, domain_base, step, seed, runs;
     char scen_path[1024];
@@ -159,6 +168,7 @@ static int parse_options(int argc, char **argv, struct sim_opts *o)
         { "mesh", no_argument, NULL, 'M' },
         { "domain-base", required_argument, NULL, 'd' },
         { "replay", required_argument, NULL, 'p' },
+        { "mismatch", required_argument, NULL, 'X' },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -196,6 +206,9 @@ static int parse_options(int argc, char **argv, struct sim_opts *o)
             break;
         case 'p':
             o->replay = optarg;
+            break;
+        case 'X':
+            o->mismatch_path = optarg;
             break;
         case 'x':
             if (cli_number("sim", "--speed", optarg, 0.01, 1000.0, &o->speed) != 0)
@@ -264,23 +277,24 @@ static int check_options(int argc, char **argv, struct sim_opts *o)
 }
 
 /* --events FILE: the event times as CSV. Returns 0, or an exit status. */
-static int write_events(const struct sim_opts *o, const struct tl_sim *sim)
+static int write_events(const char *path, const struct tl_sim *sim)
 {
-    FILE *f = fopen(o->events_path, "w");
+    FILE *f = fopen(path, "w");
 
     if (f == NULL)
-        return cli_error("sim", TL_EXIT_FAIL, "--events: cannot create '%s'", o->events_path);
+        return cli_error("sim", TL_EXIT_FAIL, "--events: cannot create '%s'", path);
     fprintf(f, "object,event,time_s,lat_deg,lon_deg,alt_m\n");
     events(sim, f, 1);
-    return cli_close("sim", f, o->events_path);
+    return cli_close("sim", f, path);
 }
 
 /* Measurements: one file, or with --runs N one per run (seeds seed .. seed + N - 1), the run
  * number before the extension: meas-0001.csv ... Returns 0, or an exit status. */
 static int write_measurements(struct sim_opts *o, const struct tl_sim *sim,
-                              const struct tl_scenario *sc)
+                              const struct tl_scenario *sc, int only_run)
 {
-    for (int run = o->runs > 0 ? 1 : 0; run <= (int)o->runs; run++) {
+    for (int run = only_run >= 0 ? only_run : o->runs > 0 ? 1 : 0;
+         run <= (only_run >= 0 ? only_run : (int)o->runs); run++) {
         struct tl_meas *m = NULL;
         size_t n = 0, nfa = 0;
         char path[512];
@@ -334,35 +348,105 @@ static int run_realtime(struct sim_opts *o, const struct tl_sim *sim, const stru
     return 0;
 }
 
-/* The scenario flown, the truth and events written and printed, then the measurements and the
- * real-time feed if asked for. Returns 0, or an exit status. */
-static int run_sim(struct sim_opts *o, struct tl_scenario *sc, struct tl_sim **simp)
+/* The draws of a mismatched world, one line per launch (and the atmosphere and biases). */
+static void print_world(const struct tl_sim *sim, const struct tl_scenario *sc)
+{
+    double dev[TL_RHO_KNOTS];
+
+    tl_sim_density_dev(sim, dev);
+    printf("mismatch (seed %llu): density vs US 1976 at 20..80 km:",
+           (unsigned long long)sc->mismatch.seed);
+    for (int k = 0; k < TL_RHO_KNOTS; k++)
+        printf(" %+.0f%%", 100.0 * dev[k]);
+    printf("\n");
+    for (int i = 0; i < tl_sim_count(sim); i++) {
+        const struct tl_sim_object *o = tl_sim_object(sim, i);
+        const struct tl_vehicle *cls = tl_boost_catalog_find(&sc->vehicles, o->class_name);
+        printf("  %-8s RV beta %.0f kg/m^2", o->id, o->vehicle.rv_beta_kgpm2);
+        for (int k = 0; cls != NULL && k < o->vehicle.n_stages; k++)
+            printf(", stage %d burn x%.3f thrust x%.3f dry x%.3f", k + 1,
+                   o->vehicle.stage[k].burn_s / cls->stage[k].burn_s,
+                   (o->vehicle.stage[k].propellant_kg / o->vehicle.stage[k].burn_s) /
+                       (cls->stage[k].propellant_kg / cls->stage[k].burn_s),
+                   o->vehicle.stage[k].dry_kg / cls->stage[k].dry_kg);
+        printf("\n");
+    }
+    for (int i = 0; i < sc->sensors.n && sc->mismatch.bias_sigmas > 0; i++) {
+        const struct tl_sensor *z = &sc->sensors.s[i];
+        double b[3];
+        tl_sim_sensor_bias(sim, z, i, b);
+        printf("  sensor %-8s bias", z->id);
+        if (z->kind == TL_SENSOR_RADAR)
+            printf(" range %+.1f m,", b[0]);
+        printf(" azimuth %+.5f deg, elevation %+.5f deg\n", tl_rad2deg(b[1]), tl_rad2deg(b[2]));
+    }
+}
+
+/* One world flown (run 0: the only one; run k of --runs with a mismatch: its own), its truth,
+ * events and measurements written. Returns 0, or an exit status. */
+static int fly_world(struct sim_opts *o, struct tl_scenario *sc, int run, struct tl_sim **simp)
 {
     struct tl_earth earth = tl_earth_wgs84();
-    char epoch[32];
+    char epoch[32], tp[512], ep[512];
     int rc, status;
 
+    if ((rc = tl_sim_run(sc, &earth, simp, &o->diag)) != TL_OK)
+        return rc == TL_ENOSOL ? cli_diag("sim", &o->diag)
+                               : cli_error("sim", TL_EXIT_FAIL, "%s", tl_strerror(rc));
+    run_name(o->truth, run, tp, sizeof tp);
+    if ((status = write_truth(*simp, o->step, tp)) != 0)
+        return status;
+    tl_time_format_iso8601(sc->epoch_ns, 0, epoch, sizeof epoch);
+    printf("scenario %s: %d launch%s, epoch %s, truth every %g s -> %s\n",
+           sc->name[0] ? sc->name : o->scenario, tl_sim_count(*simp),
+           tl_sim_count(*simp) == 1 ? "" : "es", epoch, o->step, tp);
+    if (sc->mismatch.on)
+        print_world(*simp, sc);
+    if (run <= 1)
+        events(*simp, stdout, 0);
+    run_name(o->events_path != NULL ? o->events_path : "", run, ep, sizeof ep);
+    if (o->events_path != NULL && (status = write_events(ep, *simp)) != 0)
+        return status;
+    return 0;
+}
+
+/* The scenario flown, the truth and events written and printed, then the measurements and the
+ * real-time feed if asked for. With a mismatch and --runs N every run is a world of its own
+ * (draws seeded seed + run - 1): truth-0001.csv, events-0001.csv and meas-0001.csv go together.
+ * Returns 0, or an exit status. */
+static int run_sim(struct sim_opts *o, struct tl_scenario *sc, struct tl_sim **simp)
+{
+    int status;
+
     if (o->sensors_path != NULL && tl_sensor_load(o->sensors_path, &sc->sensors, &o->diag) != TL_OK)
+        return cli_diag("sim", &o->diag);
+    if (o->mismatch_path != NULL &&
+        tl_mismatch_load(o->mismatch_path, &sc->mismatch, &o->diag) != TL_OK)
         return cli_diag("sim", &o->diag);
     if (o->meas_path != NULL && sc->sensors.n == 0)
         return cli_error("sim", TL_EXIT_USAGE,
                          "--measurements: the scenario declares no sensors (add sensors: or "
                          "--sensors FILE)");
-    if ((rc = tl_sim_run(sc, &earth, simp, &o->diag)) != TL_OK)
-        return rc == TL_ENOSOL ? cli_diag("sim", &o->diag)
-                               : cli_error("sim", TL_EXIT_FAIL, "%s", tl_strerror(rc));
     if (isnan(o->step))
         o->step = sc->step_s;
-    if ((status = write_truth(*simp, o->step, o->truth)) != 0)
+    if (sc->mismatch.on && o->runs > 0 && !o->realtime) {
+        const uint64_t base = sc->mismatch.seed != 0 ? sc->mismatch.seed : (uint64_t)o->seed;
+        for (int run = 1; run <= (int)o->runs; run++) {
+            sc->mismatch.seed = base + (uint64_t)(run - 1);
+            if ((status = fly_world(o, sc, run, simp)) != 0)
+                return status;
+            if (o->meas_path != NULL && (status = write_measurements(o, *simp, sc, run)) != 0)
+                return status;
+            tl_sim_destroy(*simp);
+            *simp = NULL;
+        }
+        return 0;
+    }
+    if (sc->mismatch.on && sc->mismatch.seed == 0)
+        sc->mismatch.seed = (uint64_t)o->seed;
+    if ((status = fly_world(o, sc, 0, simp)) != 0)
         return status;
-    tl_time_format_iso8601(sc->epoch_ns, 0, epoch, sizeof epoch);
-    printf("scenario %s: %d launch%s, epoch %s, truth every %g s -> %s\n",
-           sc->name[0] ? sc->name : o->scenario, tl_sim_count(*simp),
-           tl_sim_count(*simp) == 1 ? "" : "es", epoch, o->step, o->truth);
-    events(*simp, stdout, 0);
-    if (o->events_path != NULL && (status = write_events(o, *simp)) != 0)
-        return status;
-    if (o->meas_path != NULL && (status = write_measurements(o, *simp, sc)) != 0)
+    if (o->meas_path != NULL && (status = write_measurements(o, *simp, sc, -1)) != 0)
         return status;
     if (o->realtime)
         return run_realtime(o, *simp, sc);

@@ -66,6 +66,7 @@ struct ctx {
         int id;
         double next_t;
         struct tl_launch_keeper launch;
+        double apogee_kept_m;
         int confirmed;
     } known[MAX_KNOWN];
     long rows, assessments, assess_failures, orbits;
@@ -158,7 +159,9 @@ static void on_report(void *vc, const struct tl_track_report *r)
             a.semi_major_m = ip.semi_major_m;
             a.semi_minor_m = ip.semi_minor_m;
             a.major_az_deg = tl_rad2deg(ip.major_az_rad);
-            a.apogee_km = ip.apogee_m / 1000.0;
+            a.apogee_km = tl_assess_apogee_keep(&c->cfg.earth, g, ip.apogee_m,
+                                                &c->known[k].apogee_kept_m) /
+                          1000.0;
         }
         a.range_km = range / 1000.0; /* NaN without a launch point: an empty cell */
         cli_csv_assess_row(c->assess, &a);

@@ -17,7 +17,16 @@ struct tl_earth {
     double j2, j3, j4;         /**< unnormalised zonal coefficients (dimensionless) */
     double omega;              /**< rotation rate about +z (rad/s) */
     int drag;                  /**< non-zero: atmosphere and drag on */
+    /** The day's density against the standard's: relative deviations at TL_RHO_KNOT0_M,
+     * + TL_RHO_KNOT_STEP_M, ... (all zero: the standard atmosphere, which trackers assume; a
+     * simulation's world sets them, tl_earth_density_factor). */
+    double rho_dev[7];
 };
+
+/** Knots of tl_earth.rho_dev: 20, 30, ... 80 km. */
+#define TL_RHO_KNOTS 7
+#define TL_RHO_KNOT0_M 20000.0
+#define TL_RHO_KNOT_STEP_M 10000.0
 
 /** WGS-84 shape, GM and rotation (NIMA TR8350.2), EGM96 zonal terms J2 = 1.08262668e-3,
  * J3 = -2.53265649e-6, J4 = -1.61962159e-6, drag on. */
@@ -44,6 +53,13 @@ struct tl_atmos {
  * tabulated densities up to 1,000 km, and vacuum above. Below -5 km the -5 km values are held.
  */
 TL_API struct tl_atmos tl_earth_atmosphere(double h_m);
+
+/**
+ * Density of @p e's atmosphere relative to the standard at height @p h_m: 1 + s(h), s the
+ * C1 cubic Hermite curve (Catmull-Rom tangents) through rho_dev at the knots, tapering to 0 at
+ * 10 km below the first and above the last. Exactly 1 when rho_dev is all zero.
+ */
+TL_API double tl_earth_density_factor(const struct tl_earth *e, double h_m);
 
 /** Standard gravity used by the rocket equation and Isp, m/s^2 (exact by definition). */
 #define TL_G0 9.80665

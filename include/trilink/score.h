@@ -34,6 +34,14 @@ struct tl_score_object {
     double apogee_err_km, apogee_err_median_km;
     long assessments, contained; /**< after burnout: assessments, and those whose 95 % ellipse
                                       held the true impact point */
+    /** From burnout + 30 s to impact (the calibration window of issue 12): assessments, those
+     * whose ellipse held the impact, and the medians of their semi-major axis and miss. */
+    long assessments_bo30, contained_bo30;
+    double semi_major_median_bo30_m, miss_median_bo30_m;
+    /** Assessments with a launch ellipse, and those whose 95 % launch ellipse held the pad;
+     * launch-time error over the launch-time sigma of the last one (NaN without). */
+    long launch_assessments, launch_contained;
+    double launch_time_z;
     /* The truth, from the events file when one is given, else from the truth rows: launch = the
      * object's first row (a time the truth step rounds up to a multiple of the step), burnout =
      * its last boost row, reentry = its first reentry row, apogee = its highest altitude, impact
@@ -78,6 +86,8 @@ struct tl_score {
     int false_tracks;                 /**< confirmed tracks never within the cutoff of a missile */
     int confirmed_tracks;
     long assessments, contained;      /**< totals after burnout */
+    long assessments_bo30, contained_bo30; /**< totals from burnout + 30 s to impact */
+    long launch_assessments, launch_contained; /**< totals of the launch ellipse */
     size_t n_steps;
     double *t_s, *gospa_m, *ospa_m;   /**< per time step; owned, freed by tl_score_free */
     size_t n_assess;                  /**< assessments of tracks assigned to an object */

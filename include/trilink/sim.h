@@ -33,6 +33,31 @@ struct tl_launch_spec {
     int line;                 /**< line of the launch in the file, for messages */
 };
 
+/**
+ * How the simulated world differs from what the tracker assumes (the tracker knows only the
+ * catalogue's classes and the US 1976 atmosphere), each drawn once per run from the distribution
+ * stated here. A zero field leaves that part of the world matched. Plain value.
+ */
+struct tl_mismatch {
+    int on;                    /**< any of the below is set */
+    uint64_t seed;             /**< draws; 0: the run's measurement seed */
+    double beta_min_kgpm2, beta_max_kgpm2; /**< RV ballistic coefficient, log-uniform */
+    double density_amp;        /**< atmosphere density within +-amp of the standard (knots
+                                    20-80 km, uniform each, a smooth curve between) */
+    double vehicle_frac;       /**< per stage: burn time, thrust and dry mass each uniform
+                                    within +-frac of the class */
+    double bias_sigmas;        /**< per sensor: range, azimuth and elevation biases, each
+                                    uniform within +- this many of the sensor's own noise
+                                    sigmas (its stated registration tolerance) */
+};
+
+/**
+ * Read a mismatch file (`mismatch:` with the keys of a scenario's block, README "Model mismatch").
+ * Errors name file, line and field.
+ * @retval TL_OK, TL_EIO, TL_EPARSE.
+ */
+TL_API int tl_mismatch_load(const char *path, struct tl_mismatch *out, struct tl_diag *diag);
+
 /** A scenario file, parsed and validated. */
 struct tl_scenario {
     char file[256];
@@ -43,6 +68,7 @@ struct tl_scenario {
     int n_launches;
     struct tl_launch_spec launch[TL_MAX_LAUNCHES];
     struct tl_sensor_set sensors;   /**< the scenario's own sensors (may be none) */
+    struct tl_mismatch mismatch;    /**< the scenario's `mismatch:` block (off without one) */
 };
 
 /**
@@ -62,6 +88,7 @@ struct tl_sim_object {
     struct tl_launch launch;         /**< solved launch parameters */
     enum tl_energy_knob knob;
     struct tl_flight_summary flight; /**< times relative to ignition */
+    struct tl_vehicle vehicle;       /**< as flown: the class, or its mismatched draw */
 };
 
 /** A run scenario: every launch designed and flown, with its recorded trajectory. */
@@ -69,7 +96,10 @@ struct tl_sim;
 
 /**
  * Design and fly every launch of @p sc. A launch no trajectory of its class can fly (a target
- * out of reach) fails the run with @p diag naming the launch's line and field.
+ * out of reach) fails the run with @p diag naming the launch's line and field. With
+ * sc->mismatch on, the world is drawn first (seed sc->mismatch.seed): the atmosphere once, then
+ * per launch its vehicle (redrawn up to 20 times while the draw cannot reach the aim) and its
+ * RV's ballistic coefficient; the sensors' biases are drawn by tl_sim_measure.
  * @param[out] out returns owned (free with tl_sim_destroy).
  * @retval TL_OK, TL_EINVAL, TL_ENOSOL (unreachable launch), TL_ENOMEM.
  */
@@ -80,6 +110,14 @@ TL_API void tl_sim_destroy(struct tl_sim *sim); /**< NULL allowed */
 TL_API int tl_sim_count(const struct tl_sim *sim);
 /** Object @p i (0-based); valid until tl_sim_destroy. NULL when out of range. */
 TL_API const struct tl_sim_object *tl_sim_object(const struct tl_sim *sim, int i);
+/** The atmosphere the run flew through (tl_earth.rho_dev; all zero when matched). */
+TL_API void tl_sim_density_dev(const struct tl_sim *sim, double dev[TL_RHO_KNOTS]);
+
+/** The biases tl_sim_measure adds to the reports of sensor @p s, index @p i of its set (range m,
+ * azimuth and elevation rad; zero when matched). */
+TL_API void tl_sim_sensor_bias(const struct tl_sim *sim, const struct tl_sensor *s, int i,
+                               double bias[3]);
+
 /** Time (s after epoch) at which the last object impacts. */
 TL_API double tl_sim_end_s(const struct tl_sim *sim);
 

@@ -30,6 +30,21 @@ static double apogee_radius(const struct tl_earth *e, const double y[6])
     return a > 0 ? a * (1.0 + ecc) : INFINITY;
 }
 
+/* Below this height a descending state's apogee, flown back through the drag it has met, is no
+ * better than the one found above it. */
+#define APOGEE_KEEP_H_M 80000.0
+
+double tl_assess_apogee_keep(const struct tl_earth *e, const struct tl_gauss *g,
+                             double apogee_m, double *kept_m)
+{
+    if (tl_geo_height(&e->shape, g->x) >= APOGEE_KEEP_H_M || !(*kept_m > 0.0)) {
+        if (isfinite(apogee_m))
+            *kept_m = apogee_m;
+        return apogee_m;
+    }
+    return *kept_m;
+}
+
 int tl_assess_orbit(const struct tl_earth *e, const double y[6], struct tl_orbit *out)
 {
     const double w = e->omega;
@@ -142,36 +157,60 @@ static void ellipse(const double c[2][2], struct tl_impact_pred *out)
     tl__assess_ellipse(c, &out->semi_major_m, &out->semi_minor_m, &out->major_az_rad);
 }
 
-/* Drag coefficient prior k = 1/beta by class, for a track that has not yet seen drag: reentry
- * vehicles' ballistic coefficients from open literature (Regan, "Re-Entry Vehicle Dynamics",
- * 1984): about 2,000-6,000 kg/m^2 for short-range warheads, 4,000-8,000 for intermediate ranges,
- * 6,000-15,000 for modern ICBM RVs. Mean and standard deviation of k over those spans. */
-static void class_k_prior(enum tl_class c, double *k, double *sk)
-{
-    static const double BETA[4][2] = { { 2000, 6000 }, { 3000, 7000 }, { 4000, 8000 },
-                                       { 6000, 15000 } };
-    const double k_hi = 1.0 / BETA[c][0], k_lo = 1.0 / BETA[c][1];
-
-    *k = 0.5 * (k_lo + k_hi);
-    *sk = (k_hi - k_lo) / sqrt(12.0); /* uniform over the span */
-}
+/* The drag prior of a track that has not yet seen drag: reentry vehicles' ballistic coefficients
+ * span 2,000-15,000 kg/m^2 in the open literature (Regan, "Re-Entry Vehicle Dynamics", 1984: low
+ * for old blunt warheads, high for slender modern RVs), and a real RV's is unknown: log-uniform
+ * over 1,000-20,000 kg/m^2 covers both ends with margin, whatever the class. The distribution of
+ * k = 1/beta is then far from Gaussian (a factor 20 wide), so it is not given to the sigma
+ * points: the (r, v) sigma points fly at the prior's geometric middle, and Gauss-Legendre nodes
+ * in log k (uniform there), flown from the mean state, add the spread that drag gives. */
+#define BETA_PRIOR_MIN 1000.0
+#define BETA_PRIOR_MAX 20000.0
+#define N_LOGK 5
+static const double GL_NODE[N_LOGK] = { -0.9061798459386640, -0.5384693101056831, 0.0,
+                                        0.5384693101056831, 0.9061798459386640 };
+static const double GL_WEIGHT[N_LOGK] = { 0.2369268850561891, 0.4786286704993665,
+                                          0.5688888888888889, 0.4786286704993665,
+                                          0.2369268850561891 }; /* sum 2 */
 
 /* The tracker's own prior on k (tracker.c): a track whose k spread is still above half of it
  * has not observed drag. */
 #define TRACK_K_PRIOR_SIGMA 1e-4
 
+/* Relative error of a drag coefficient the tracker has estimated, for the flight still ahead:
+ * what it learnt is k rho_true / rho_1976 at the heights flown so far, and the day's density
+ * departs from the standard by up to +-30 % differently at each height (seasons, latitude;
+ * uniform +-30 % has a 17 % sigma, the difference of two such 24 %); 20 %. */
+#define DENSITY_REL_SIGMA 0.2
+
+static const struct tl_ode_cfg COAST_CFG = { 1e-8, 1e-3, 0.0, 0.0 };
+
+/* Coasts @p y from @p t_s to the ground with drag coefficient @p k (a tiny or negative k is a
+ * vacuum-like body). */
+static int coast_k(const struct tl_earth *e, double k, double t_s, const double y[6],
+                   struct tl_coast_result *cr)
+{
+    const double beta = k > 1e-7 ? 1.0 / k : 1e7;
+    return tl_propagate_coast(e, beta, t_s, y, t_s + 14400.0, &COAST_CFG, NULL, cr);
+}
+
 int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g, struct tl_impact_pred *out)
 {
     struct tl__sigma s;
-    double imp[2 * N_IPP + 1][3], mean[3] = { 0, 0, 0 }, apo = NAN;
+    double imp[2 * N_IPP + 1][3], mean[3] = { 0, 0, 0 }, apo = NAN, k_fly = 0.0, t_shift = 0.0;
+    double q_imp[N_LOGK][3], q_t[N_LOGK];
     struct tl_impact_pred r;
     struct tl_lla mp;
-    int rc;
+    int rc, n, drag_seen;
 
     if (e == NULL || g == NULL || out == NULL)
         return TL_EINVAL;
+    /* Seen: known to half the tracker's prior spread, and a coefficient a body can have (an
+     * IMM's combined k can wander negative while its reentry model is not the likely one). */
+    drag_seen = sqrt(g->P[9][9]) < 0.5 * TRACK_K_PRIOR_SIGMA && g->x[9] > 0.5 / BETA_PRIOR_MAX &&
+                g->x[9] < 2.0 / BETA_PRIOR_MIN;
     {
-        /* Sigma points over (r, v, k): copy k into the seventh slot. */
+        /* Sigma points over (r, v), and k in the seventh slot once drag is seen. */
         double x7[TL_NX], P7[TL_NX][TL_NX];
         memset(P7, 0, sizeof P7);
         for (int i = 0; i < 6; i++) {
@@ -181,48 +220,75 @@ int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g, struct 
             P7[i][6] = P7[6][i] = g->P[i][9];
         }
         x7[6] = g->x[9];
-        P7[6][6] = g->P[9][9];
-        if (sqrt(g->P[9][9]) > 0.5 * TRACK_K_PRIOR_SIGMA) {
-            double k, sk;
-            class_k_prior(tl_assess_class(e, g->x, 0.0, 0.0, NULL, NULL), &k, &sk);
-            x7[6] = k;
-            for (int i = 0; i < 6; i++)
-                P7[i][6] = P7[6][i] = 0.0;
-            P7[6][6] = sk * sk;
-        }
-        if (tl__sigma_points(N_IPP, x7, (const double(*)[TL_NX])P7, &s) != 0)
+        P7[6][6] = g->P[9][9] + pow(DENSITY_REL_SIGMA * fmax(g->x[9], 0.0), 2);
+        n = drag_seen ? N_IPP : 6;
+        k_fly = 1.0 / sqrt(BETA_PRIOR_MIN * BETA_PRIOR_MAX);
+        if (tl__sigma_points(n, x7, (const double(*)[TL_NX])P7, &s) != 0)
             return TL_ENOTPD;
     }
-    for (int k = 0; k < 2 * N_IPP + 1; k++) {
+    for (int k = 0; k < 2 * n + 1; k++) {
         struct tl_coast_result cr;
-        /* k = Cd A / m; a tiny or negative k is a vacuum-like body. */
-        const double beta = s.x[k][6] > 1e-7 ? 1.0 / s.x[k][6] : 1e7;
-        const struct tl_ode_cfg cfg = { 1e-8, 1e-3, 0.0, 0.0 };
-        rc = tl_propagate_coast(e, beta, g->t_s, s.x[k], g->t_s + 14400.0, &cfg, NULL, &cr);
-        if (rc != TL_OK)
-            return rc == TL_ENOSOL ? TL_ENOSOL : rc;
+        const double kk = drag_seen ? s.x[k][6] : k_fly;
+        if ((rc = coast_k(e, kk, g->t_s, s.x[k], &cr)) != TL_OK)
+            return rc;
         if (k == 0) {
             r.t_s = cr.impact_t_s;
             /* The forward coast finds the apogee still ahead; one already passed is found behind
              * the state (issue 9: the two-body apogee of a state that drag has slowed fell from
              * 6,643 to 5,169 km over the last seconds of an ICBM's reentry). */
+            /* Flown back, the drag is the one the track has met (its own k, however
+             * uncertain), not the prior of the flight ahead. */
             apo = isnan(cr.apogee_t_s) || cr.apogee_t_s <= g->t_s + 1e-6
-                      ? apogee_behind(e, beta, g->t_s, s.x[0])
+                      ? apogee_behind(e, g->x[9] > 1e-7 ? 1.0 / g->x[9] : 1e7, g->t_s, s.x[0])
                       : cr.apogee_h_m;
         }
         memcpy(imp[k], cr.impact_y, sizeof imp[k]);
         for (int i = 0; i < 3; i++)
             mean[i] += s.wm[k] * cr.impact_y[i];
     }
+    if (!drag_seen) {
+        /* The drag prior's nodes from the mean state: their shifts from the mean state's impact
+         * at k_fly move the mean and add their spread. */
+        const double lo = log(1.0 / BETA_PRIOR_MAX), hi = log(1.0 / BETA_PRIOR_MIN);
+        for (int j = 0; j < N_LOGK; j++) {
+            struct tl_coast_result cr;
+            const double kk = exp(0.5 * (lo + hi) + 0.5 * (hi - lo) * GL_NODE[j]);
+            if ((rc = coast_k(e, kk, g->t_s, s.x[0], &cr)) != TL_OK)
+                return rc;
+            memcpy(q_imp[j], cr.impact_y, sizeof q_imp[j]);
+            q_t[j] = cr.impact_t_s;
+            for (int i = 0; i < 3; i++)
+                mean[i] += 0.5 * GL_WEIGHT[j] * (q_imp[j][i] - imp[0][i]);
+            t_shift += 0.5 * GL_WEIGHT[j] * (q_t[j] - r.t_s);
+        }
+    }
     mp = tl_geo_ecef_to_lla(&e->shape, mean);
     mp.h_m = 0.0;
     memset(r.cov_en, 0, sizeof r.cov_en);
-    for (int k = 0; k < 2 * N_IPP + 1; k++) {
+    for (int k = 0; k < 2 * n + 1; k++) {
         double enu[3];
         tl_geo_ecef_to_enu(&e->shape, &mp, imp[k], enu);
         for (int a = 0; a < 2; a++)
             for (int b = 0; b < 2; b++)
                 r.cov_en[a][b] += s.wc[k] * enu[a] * enu[b];
+    }
+    if (!drag_seen) {
+        /* Covariance of the independent drag shift, added to that of the state's spread. */
+        double d[N_LOGK][2], dm[2] = { 0, 0 }, e0[3];
+        tl_geo_ecef_to_enu(&e->shape, &mp, imp[0], e0);
+        for (int j = 0; j < N_LOGK; j++) {
+            double ej[3];
+            tl_geo_ecef_to_enu(&e->shape, &mp, q_imp[j], ej);
+            for (int a = 0; a < 2; a++) {
+                d[j][a] = ej[a] - e0[a];
+                dm[a] += 0.5 * GL_WEIGHT[j] * d[j][a];
+            }
+        }
+        for (int j = 0; j < N_LOGK; j++)
+            for (int a = 0; a < 2; a++)
+                for (int b = 0; b < 2; b++)
+                    r.cov_en[a][b] += 0.5 * GL_WEIGHT[j] * (d[j][a] - dm[a]) * (d[j][b] - dm[b]);
+        r.t_s += t_shift;
     }
     r.point = mp;
     r.apogee_m = apo;

@@ -14,7 +14,36 @@ struct tl_earth tl_earth_wgs84(void)
     e.j4 = -1.61962159e-6;
     e.omega = 7.292115e-5;  /* WGS-84 rotation rate, rad/s */
     e.drag = 1;
+    for (int i = 0; i < TL_RHO_KNOTS; i++)
+        e.rho_dev[i] = 0.0;
     return e;
+}
+
+double tl_earth_density_factor(const struct tl_earth *e, double h_m)
+{
+    /* Knot values with a zero added at each end (10 and 90 km). */
+    double y[TL_RHO_KNOTS + 2], u, m0, m1, t, t2, t3;
+    int any = 0, k;
+
+    for (int i = 0; i < TL_RHO_KNOTS; i++)
+        any |= e->rho_dev[i] != 0.0;
+    if (!any)
+        return 1.0;
+    u = (h_m - (TL_RHO_KNOT0_M - TL_RHO_KNOT_STEP_M)) / TL_RHO_KNOT_STEP_M;
+    if (!(u > 0.0 && u < (double)(TL_RHO_KNOTS + 1)))
+        return 1.0;
+    y[0] = y[TL_RHO_KNOTS + 1] = 0.0;
+    for (int i = 0; i < TL_RHO_KNOTS; i++)
+        y[i + 1] = e->rho_dev[i];
+    k = (int)u; /* between nodes k and k + 1 of y */
+    t = u - k;
+    /* Catmull-Rom tangents (y[j+1] - y[j-1]) / 2, zero at the two end nodes. */
+    m0 = k == 0 ? 0.0 : 0.5 * (y[k + 1] - y[k - 1]);
+    m1 = k + 1 == TL_RHO_KNOTS + 1 ? 0.0 : 0.5 * (y[k + 2] - y[k]);
+    t2 = t * t;
+    t3 = t2 * t;
+    return 1.0 + (2 * t3 - 3 * t2 + 1) * y[k] + (t3 - 2 * t2 + t) * m0 +
+           (-2 * t3 + 3 * t2) * y[k + 1] + (t3 - t2) * m1;
 }
 
 void tl_earth_gravity(const struct tl_earth *e, const double r[3], double g[3])

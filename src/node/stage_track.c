@@ -22,6 +22,7 @@ struct own_track_state {
     int id;
     double next_assess_t;
     struct tl_launch_keeper launch;
+    double apogee_kept_m;
     int have_where;
     struct tl_release_where where;
 };
@@ -151,7 +152,7 @@ static int assess(struct tracking *s, const struct tl_track_report *r, struct ow
     a->semi_major_m = ip.semi_major_m;
     a->semi_minor_m = ip.semi_minor_m;
     a->major_az_rad = ip.major_az_rad;
-    a->apogee_m = ip.apogee_m;
+    a->apogee_m = tl_assess_apogee_keep(earth, &r->state, ip.apogee_m, &o->apogee_kept_m);
     a->cls = (int)tl_assess_class(earth, r->state.x, isnan(range) ? 0 : range, ip.apogee_m, &loft,
                                   &std_range);
     a->loft = tl_msg_loft_of(loft);

@@ -27,7 +27,7 @@ void tl_propagate_accel(const struct tl_earth *e, const double r[3], const doubl
         r[0] * r[0] + r[1] * r[1] + r[2] * r[2] < ATMOS_TOP_R2) {
         const double h = tl_geo_height(&e->shape, r);
         if (h < 1.0e6) {
-            const double rho = tl_earth_atmosphere(h).rho_kgpm3;
+            const double rho = tl_earth_atmosphere(h).rho_kgpm3 * tl_earth_density_factor(e, h);
             const double sp = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
             const double k = rho * sp / (2.0 * beta_kgpm2); /* drag = rho v^2 / (2 beta) */
             for (int i = 0; i < 3; i++)

@@ -1005,6 +1005,18 @@ static int add_point(struct tl_score *s, size_t *cap, double t, int obj, int tra
     return TL_OK;
 }
 
+/* Whether a point @p d metres from an ellipse's centre at azimuth @p az (rad) is inside the
+ * ellipse of semi-axes @p a, @p b (m) whose major axis lies at @p maz_deg: coordinates along its
+ * axes scaled by the semi-axes (a zero axis is taken as a micrometre, so a point off it is
+ * outside, not a division by zero). */
+static int inside_ellipse(double d, double az, double a, double b, double maz_deg)
+{
+    const double maz = tl_deg2rad(maz_deg);
+    const double xm = d * cos(az - maz) / fmax(a, 1e-6), xn = d * sin(az - maz) / fmax(b, 1e-6);
+
+    return xm * xm + xn * xn <= 1.0;
+}
+
 /* The assessment figures: per assessment of an assigned track, miss, ellipse containment,
  * launch-time and apogee errors; per object the last of each and medians after burnout. */
 static int assessment_figures(struct tl_score *s, const struct arow *as, size_t nas,
@@ -1019,7 +1031,7 @@ static int assessment_figures(struct tl_score *s, const struct arow *as, size_t 
         const int obj = as[r].slot >= 0 ? ti[as[r].slot].assigned_to : -1;
         struct tl_score_object *o;
         struct tl_score_assessment *w;
-        double d, az, a, b, maz, xm, xn;
+        double d, az;
         if (obj < 0)
             continue;
         o = &s->obj[obj];
@@ -1040,9 +1052,23 @@ static int assessment_figures(struct tl_score *s, const struct arow *as, size_t 
         o->apogee_err_km = w->apogee_err_km;
         if (!isnan(w->launch_time_err_s))
             o->launch_time_err_s = w->launch_time_err_s;
-        if (!isnan(as[r].llat))
-            o->launch_err_m = geo_dist(o->launch_lat_rad, o->launch_lon_rad,
-                                       tl_deg2rad(as[r].llat), tl_deg2rad(as[r].llon), NULL);
+        if (!isnan(as[r].llat)) {
+            double laz;
+            /* from the estimate to the pad, as the impact's miss is from the prediction */
+            const double ld = geo_dist(tl_deg2rad(as[r].llat), tl_deg2rad(as[r].llon),
+                                       o->launch_lat_rad, o->launch_lon_rad, &laz);
+            o->launch_err_m = ld;
+            if (!isnan(as[r].la)) {
+                o->launch_assessments++;
+                s->launch_assessments++;
+                if (inside_ellipse(ld, laz, as[r].la, as[r].lb, as[r].laz)) {
+                    o->launch_contained++;
+                    s->launch_contained++;
+                }
+            }
+            if (!isnan(as[r].lt_sigma))
+                o->launch_time_z = w->launch_time_err_s / fmax(as[r].lt_sigma, 1e-3);
+        }
         if (!w->after_burnout)
             continue;
         for (int j = 0; j < 3; j++)
@@ -1050,17 +1076,18 @@ static int assessment_figures(struct tl_score *s, const struct arow *as, size_t 
                 o->ipp_miss_m[j] = d; /* the last assessment at or before that time */
         /* Inside the ellipse: coordinates along its axes, scaled by the semi-axes (a zero axis
          * is taken as a micrometre, so a point off it is outside, not a division by zero). */
-        a = fmax(as[r].a, 1e-6);
-        b = fmax(as[r].b, 1e-6);
-        maz = tl_deg2rad(as[r].az);
-        xm = d * cos(az - maz);
-        xn = d * sin(az - maz);
         o->assessments++;
         s->assessments++;
-        if ((xm / a) * (xm / a) + (xn / b) * (xn / b) <= 1.0) {
+        if (inside_ellipse(d, az, as[r].a, as[r].b, as[r].az)) {
             w->contained = 1;
             o->contained++;
             s->contained++;
+        }
+        if (as[r].t >= o->burnout_s + 30.0 && as[r].t <= o->impact_s) {
+            o->assessments_bo30++;
+            s->assessments_bo30++;
+            o->contained_bo30 += w->contained;
+            s->contained_bo30 += w->contained;
         }
     }
     /* Medians after burnout; O(objects x assessments), both small. */
@@ -1077,6 +1104,18 @@ static int assessment_figures(struct tl_score *s, const struct arow *as, size_t 
             if (s->assess[i].object == k && s->assess[i].after_burnout)
                 v[n++] = s->assess[i].apogee_err_km;
         s->obj[k].apogee_err_median_km = median(v, n);
+        n = 0;
+        for (size_t i = 0; i < s->n_assess; i++)
+            if (s->assess[i].object == k && s->assess[i].t_s >= s->obj[k].burnout_s + 30.0 &&
+                s->assess[i].t_s <= s->obj[k].impact_s)
+                v[n++] = s->assess[i].semi_major_m;
+        s->obj[k].semi_major_median_bo30_m = median(v, n);
+        n = 0;
+        for (size_t i = 0; i < s->n_assess; i++)
+            if (s->assess[i].object == k && s->assess[i].t_s >= s->obj[k].burnout_s + 30.0 &&
+                s->assess[i].t_s <= s->obj[k].impact_s)
+                v[n++] = s->assess[i].miss_m;
+        s->obj[k].miss_median_bo30_m = median(v, n);
     }
     free(v);
     return TL_OK;
@@ -1145,6 +1184,7 @@ int tl_score_files_events(const struct tl_score_cfg *cfg, const char *truth_path
         o->first_seen_s = o->confirmed_s = o->launch_err_m = o->ipp_miss_last_m = NAN;
         o->launch_time_err_s = o->launch_time_err_median_s = NAN;
         o->apogee_err_km = o->apogee_err_median_km = NAN;
+        o->semi_major_median_bo30_m = o->miss_median_bo30_m = o->launch_time_z = NAN;
         for (int j = 0; j < 3; j++)
             o->ipp_miss_m[j] = NAN;
         last_track[k] = -1;

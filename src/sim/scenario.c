@@ -8,10 +8,11 @@
 #include "trilink/time.h"
 #include "boost_yaml.h"
 #include "sensor_yaml.h"
+#include "sim_int.h"
 #include "yamltree.h"
 
-static const char *const TOP_KEYS[] = { "name",     "epoch",    "step_s", "vehicles",
-                                         "launches", "sensors", NULL };
+static const char *const TOP_KEYS[] = { "name",     "epoch",   "step_s",   "vehicles",
+                                         "launches", "sensors", "mismatch", NULL };
 static const char *const LAUNCH_KEYS[] = { "id",       "class",       "site",      "time_s",
                                            "time",     "target",      "azimuth_deg", "range_km",
                                            "apogee_km", NULL };
@@ -253,6 +254,9 @@ int tl_scenario_load(const char *path, struct tl_scenario **out, struct tl_diag 
         goto fail;
     }
     sc->sensors.epoch_ns = sc->epoch_ns;
+    n = tl__ymap_get(root, "mismatch");
+    if (n != NULL && (rc = tl__mismatch_parse(n, &sc->mismatch, diag)) != TL_OK)
+        goto fail;
     n = tl__ymap_get(root, "launches");
     if (n == NULL || n->kind != TL__YSEQ || n->n == 0 || n->n > TL_MAX_LAUNCHES) {
         rc = tl__ydiag(diag, n != NULL ? n->line : root->line, "launches",

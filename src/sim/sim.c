@@ -5,6 +5,7 @@
 
 #include "trilink/propagate.h"
 #include "trilink/sim.h"
+#include "sim_int.h"
 
 struct sim_entry {
     struct tl_sim_object obj;
@@ -15,7 +16,12 @@ struct tl_sim {
     int n;
     double end_s;
     struct sim_entry *e;
+    struct tl_mismatch mismatch; /* the world's draws (off: matched) */
+    double rho_dev[TL_RHO_KNOTS];
 };
+
+/* Draws of a mismatched vehicle tried before a launch that cannot reach its aim is an error. */
+#define VEHICLE_DRAWS 20
 
 void tl_sim_destroy(struct tl_sim *sim)
 {
@@ -38,10 +44,45 @@ static int fail(struct tl_diag *diag, const struct tl_launch_spec *ls, const cha
     return TL_ENOSOL;
 }
 
+/* Designs launch @p ls with vehicle @p v0 (a mismatched draw of it when the mismatch changes
+ * vehicles) and flies it, recording the path. */
+static int fly_launch(const struct tl_launch_spec *ls, const struct tl_vehicle *v0,
+                      const struct tl_earth *e, const struct tl_mismatch *mm, struct tl_rng *rng,
+                      struct sim_entry *en, struct tl_diag *diag)
+{
+    struct tl_design_req req;
+    enum tl_design_why why = TL_DESIGN_OK;
+    int rc = TL_ENOSOL;
+
+    memset(&req, 0, sizeof req);
+    req.site = ls->site;
+    req.bearing_rad = ls->azimuth_rad;
+    req.range_m = ls->range_m;
+    req.apogee_m = ls->apogee_m;
+    for (int draw = 0; draw < (mm->on ? VEHICLE_DRAWS : 1) && rc != TL_OK; draw++) {
+        en->obj.vehicle = *v0;
+        if (mm->on)
+            tl__mismatch_vehicle(mm, rng, &en->obj.vehicle);
+        rc = tl_traj_design_vehicle(e, &en->obj.vehicle, &req, 1, &en->obj.launch,
+                                    &en->obj.flight, &why, &en->obj.knob);
+    }
+    if (rc != TL_OK)
+        return fail(diag, ls, "no trajectory of class %s reaches the aim point (%s)",
+                    why == TL_DESIGN_TOO_NEAR ? "too much energy for so short a flight"
+                    : why == TL_DESIGN_TOO_FAR ? "out of reach: not enough energy"
+                                               : tl_strerror(rc));
+    /* Fly the solution once more, recording the path for sampling. */
+    if ((rc = tl_path_create(&en->path)) != TL_OK)
+        return rc;
+    return tl_traj_fly(e, &en->obj.vehicle, &en->obj.launch, en->path, &en->obj.flight);
+}
+
 int tl_sim_run(const struct tl_scenario *sc, const struct tl_earth *e, struct tl_sim **out,
                struct tl_diag *diag)
 {
     struct tl_sim *sim;
+    struct tl_earth world;
+    struct tl_rng rng;
     int rc = TL_OK;
 
     if (sc == NULL || e == NULL || out == NULL)
@@ -56,32 +97,20 @@ int tl_sim_run(const struct tl_scenario *sc, const struct tl_earth *e, struct tl
         free(sim);
         return TL_ENOMEM;
     }
+    /* The world: the caller's Earth, with the run's atmosphere when mismatched. */
+    world = *e;
+    sim->mismatch = sc->mismatch;
+    tl_rng_seed(&rng, sc->mismatch.seed);
+    if (sc->mismatch.on) {
+        tl__mismatch_density(&sc->mismatch, &rng, world.rho_dev);
+        memcpy(sim->rho_dev, world.rho_dev, sizeof sim->rho_dev);
+    }
     for (int i = 0; i < sc->n_launches; i++) {
         const struct tl_launch_spec *ls = &sc->launch[i];
-        const struct tl_vehicle *v = tl_boost_catalog_find(&sc->vehicles, ls->class_name);
         struct sim_entry *en = &sim->e[i];
-        struct tl_design_req req;
-        enum tl_design_why why;
-
-        memset(&req, 0, sizeof req);
-        req.site = ls->site;
-        req.bearing_rad = ls->azimuth_rad;
-        req.range_m = ls->range_m;
-        req.apogee_m = ls->apogee_m;
-        rc = tl_traj_design_vehicle(e, v, &req, 1, &en->obj.launch, &en->obj.flight, &why,
-                                    &en->obj.knob);
-        if (rc != TL_OK) {
-            rc = fail(diag, ls, "no trajectory of class %s reaches the aim point (%s)",
-                      why == TL_DESIGN_TOO_NEAR ? "too much energy for so short a flight"
-                      : why == TL_DESIGN_TOO_FAR ? "out of reach: not enough energy"
-                                                 : tl_strerror(rc));
-            goto out;
-        }
-        /* Fly the solution once more, recording the path for sampling. */
-        if ((rc = tl_path_create(&en->path)) != TL_OK)
-            goto out;
         sim->n = i + 1;
-        if ((rc = tl_traj_fly(e, v, &en->obj.launch, en->path, &en->obj.flight)) != TL_OK)
+        if ((rc = fly_launch(ls, tl_boost_catalog_find(&sc->vehicles, ls->class_name), &world,
+                             &sc->mismatch, &rng, en, diag)) != TL_OK)
             goto out;
         snprintf(en->obj.id, sizeof en->obj.id, "%s", ls->id);
         snprintf(en->obj.class_name, sizeof en->obj.class_name, "%s", ls->class_name);
@@ -94,6 +123,20 @@ int tl_sim_run(const struct tl_scenario *sc, const struct tl_earth *e, struct tl
 out:
     tl_sim_destroy(sim);
     return rc;
+}
+
+void tl_sim_density_dev(const struct tl_sim *sim, double dev[TL_RHO_KNOTS])
+{
+    for (int i = 0; i < TL_RHO_KNOTS; i++)
+        dev[i] = sim != NULL ? sim->rho_dev[i] : 0.0;
+}
+
+void tl_sim_sensor_bias(const struct tl_sim *sim, const struct tl_sensor *s, int i,
+                        double bias[3])
+{
+    bias[0] = bias[1] = bias[2] = 0.0;
+    if (sim != NULL && s != NULL && sim->mismatch.bias_sigmas > 0.0)
+        tl__mismatch_bias(&sim->mismatch, sim->mismatch.seed, s, i, bias);
 }
 
 int tl_sim_count(const struct tl_sim *sim)
@@ -210,6 +253,24 @@ int tl_sim_measure(const struct tl_sim *sim, const struct tl_sensor_set *sensors
             if (rc != TL_OK)
                 goto done;
         }
+    }
+    /* A sensor's bias is on everything it reports, false alarms too. */
+    if (sim->mismatch.bias_sigmas > 0.0) {
+        double (*bias)[3] = calloc((size_t)sensors->n + 1, sizeof *bias);
+        if (bias == NULL) {
+            rc = TL_ENOMEM;
+            goto done;
+        }
+        for (int si = 0; si < sensors->n; si++)
+            tl_sim_sensor_bias(sim, &sensors->s[si], si, bias[si]);
+        for (size_t k = 0; k < n; k++) {
+            const double *b = bias[m[k].sensor];
+            if (!isnan(m[k].range_m))
+                m[k].range_m = fmax(0.0, m[k].range_m + b[0]);
+            m[k].az_rad = fmod(m[k].az_rad + b[1] + 2.0 * M_PI, 2.0 * M_PI);
+            m[k].el_rad = fmax(-M_PI / 2.0, fmin(M_PI / 2.0, m[k].el_rad + b[2]));
+        }
+        free(bias);
     }
     if (n > 0)
         qsort(m, n, sizeof *m, by_arrival);

@@ -45,7 +45,9 @@ static int boost_rhs(void *ctx, double t, const double *y, double *dy)
 {
     const struct boost_ctx *c = ctx;
     const double *r = y, *v = y + 3;
-    const struct tl_atmos at = tl_earth_atmosphere(tl_geo_height(&c->e->shape, r));
+    const double h = tl_geo_height(&c->e->shape, r);
+    const struct tl_atmos at = tl_earth_atmosphere(h);
+    const double rho = at.rho_kgpm3 * tl_earth_density_factor(c->e, h);
     const struct tl_boost_state b = tl_boost_eval(c->v, c->l->payload_kg, c->l->cutoff_s, t, at.p_pa);
     const double sp = norm3(v);
     double dir[3], extra[3];
@@ -64,9 +66,9 @@ static int boost_rhs(void *ctx, double t, const double *y, double *dy)
     }
     for (int i = 0; i < 3; i++)
         extra[i] = b.thrust_n / b.mass_kg * dir[i];
-    if (c->e->drag && at.rho_kgpm3 > 0.0 && sp > 0.0) {
+    if (c->e->drag && rho > 0.0 && sp > 0.0) {
         const double cd = tl_boost_drag_coefficient(sp / at.sound_mps);
-        const double k = 0.5 * at.rho_kgpm3 * sp * cd * c->area_m2 / b.mass_kg;
+        const double k = 0.5 * rho * sp * cd * c->area_m2 / b.mass_kg;
         for (int i = 0; i < 3; i++)
             extra[i] -= k * v[i];
     }

@@ -15,7 +15,9 @@
 
 #define DEG (M_PI / 180.0)
 
-/* A descending body, its covariance tiny: the predicted impact is the propagator's impact. */
+/* A descending body, its covariance tiny and its drag known: the predicted impact is the
+ * propagator's impact, give or take what the day's density (20 %, DENSITY_REL_SIGMA) can do to
+ * the drag still ahead: the spread of k's sigma points moves the mean by tens of metres. */
 static void impact_of_a_certain_state(void **state)
 {
     const struct tl_earth e = tl_earth_wgs84();
@@ -42,9 +44,10 @@ static void impact_of_a_certain_state(void **state)
     ref = tl_geo_ecef_to_lla(&e.shape, cr.impact_y);
     tl_geo_inverse(&e.shape, ip.point.lat_rad, ip.point.lon_rad, ref.lat_rad, ref.lon_rad, &d, NULL,
                    NULL);
-    TL_ASSERT_NEAR(d, 0.0, 1.0);
-    TL_ASSERT_NEAR(ip.t_s, cr.impact_t_s, 1e-3);
-    assert_true(ip.semi_major_m < 1.0);
+    TL_ASSERT_NEAR(d, 0.0, 100.0);
+    TL_ASSERT_NEAR(ip.t_s, cr.impact_t_s, 0.5);
+    print_message("density error alone: %.0f m off, semi-major %.0f m\n", d, ip.semi_major_m);
+    assert_true(ip.semi_major_m > d && ip.semi_major_m < 2000.0);
 }
 
 /* The ellipse of a known impact spread: an east-west position error of 1 km (1 sigma) on a body
