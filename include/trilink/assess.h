@@ -80,8 +80,8 @@ TL_API int tl_assess_launch_keep(const struct tl_earth *e, struct tl_launch_keep
 
 /**
  * The apogee to report for a track whose impact prediction gave @p apogee_m: that one while the
- * state is above 80 km (or nothing is kept), kept in *@p kept_m (0 for a new track); below, the
- * kept one. Deep in reentry the apogee is a past event that the drag flown back through (with a
+ * state is above 80 km, kept in *@p kept_m (0 for a new track); below, the kept one (or
+ * @p apogee_m for a flight that was never above 80 km). Deep in reentry the apogee is a past event that the drag flown back through (with a
  * drag coefficient not yet or badly known) can only blur.
  */
 TL_API double tl_assess_apogee_keep(const struct tl_earth *e, const struct tl_gauss *g,

@@ -37,12 +37,12 @@ static double apogee_radius(const struct tl_earth *e, const double y[6])
 double tl_assess_apogee_keep(const struct tl_earth *e, const struct tl_gauss *g,
                              double apogee_m, double *kept_m)
 {
-    if (tl_geo_height(&e->shape, g->x) >= APOGEE_KEEP_H_M || !(*kept_m > 0.0)) {
+    if (tl_geo_height(&e->shape, g->x) >= APOGEE_KEEP_H_M) {
         if (isfinite(apogee_m))
             *kept_m = apogee_m;
         return apogee_m;
     }
-    return *kept_m;
+    return *kept_m > 0.0 ? *kept_m : apogee_m; /* a flight never above 80 km keeps nothing */
 }
 
 int tl_assess_orbit(const struct tl_earth *e, const double y[6], struct tl_orbit *out)
