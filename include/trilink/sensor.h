@@ -35,6 +35,10 @@ struct tl_sensor {
     double pd;                 /**< probability of detection per scan */
     double false_alarms_per_scan; /**< Poisson mean, uniform in the coverage */
     double latency_s;          /**< reporting delay: arrival = validity + latency */
+    /** Registration: 1-sigma of the sensor's constant biases (survey and alignment), which its
+     * noise does not average away; file keys bias_range_m, bias_azimuth_deg,
+     * bias_elevation_deg, by default 0.3 of the noise sigmas. */
+    double bias_range_m, bias_az_rad, bias_el_rad;
 };
 
 /** The sensors of a scenario or sensors file. */

@@ -46,9 +46,9 @@ struct tl_mismatch {
                                     20-80 km, uniform each, a smooth curve between) */
     double vehicle_frac;       /**< per stage: burn time, thrust and dry mass each uniform
                                     within +-frac of the class */
-    double bias_sigmas;        /**< per sensor: range, azimuth and elevation biases, each
-                                    uniform within +- this many of the sensor's own noise
-                                    sigmas (its stated registration tolerance) */
+    double bias_sigmas;        /**< per sensor: range, azimuth and elevation biases drawn with
+                                    this many times the registration sigma the sensor states
+                                    (uniform within +-sqrt(3) f sigma) */
 };
 
 /**

@@ -26,12 +26,16 @@ static const char *const SENSOR_KEYS[] = {
     "detection_probability",
     "false_alarms_per_scan",
     "latency_s",
+    "bias_range_m",
+    "bias_azimuth_deg",
+    "bias_elevation_deg",
     NULL,
 };
 
 /* Keys a radar has and an angles-only sensor must not. */
 static const char *const RADAR_ONLY[] = { "sigma_range_m", "sigma_range_rate_mps", "max_range_km",
-                                          "min_range_km", "min_elevation_deg", NULL };
+                                          "min_range_km", "min_elevation_deg", "bias_range_m",
+                                          NULL };
 
 static int opt(const struct tl__ynode *m, const char *path, const char *key, double lo, double hi,
                double *out, struct tl_diag *diag)
@@ -39,6 +43,28 @@ static int opt(const struct tl__ynode *m, const char *path, const char *key, dou
     int rc = tl__yget_num(m, path, key, 0, lo, hi, out, diag);
 
     return rc == TL_ENOTFOUND ? TL_OK : rc;
+}
+
+/* Registration (bias) uncertainty of a sensor that states none, as a fraction of its noise:
+ * alignment and survey errors of a registered sensor, a third of its noise or so. */
+#define REGISTRATION_FRACTION 0.3
+
+/* The registration 1-sigma of @p s: the file's, else REGISTRATION_FRACTION of the noise. */
+static int parse_registration(const struct tl__ynode *n, const char *path, struct tl_sensor *s,
+                              struct tl_diag *diag)
+{
+    double az = tl_rad2deg(REGISTRATION_FRACTION * s->sigma_az_rad);
+    double el = tl_rad2deg(REGISTRATION_FRACTION * s->sigma_el_rad);
+    int rc;
+
+    s->bias_range_m = REGISTRATION_FRACTION * s->sigma_range_m;
+    if ((rc = opt(n, path, "bias_range_m", 0, 1e5, &s->bias_range_m, diag)) != TL_OK ||
+        (rc = opt(n, path, "bias_azimuth_deg", 0, 10, &az, diag)) != TL_OK ||
+        (rc = opt(n, path, "bias_elevation_deg", 0, 10, &el, diag)) != TL_OK)
+        return rc;
+    s->bias_az_rad = tl_deg2rad(az);
+    s->bias_el_rad = tl_deg2rad(el);
+    return TL_OK;
 }
 
 static int parse_azimuth_limits(const struct tl__ynode *lim, const char *path, struct tl_sensor *s,
@@ -152,7 +178,8 @@ static int parse_sensor(const struct tl__ynode *n, const char *path, struct tl_s
         (rc = opt(n, path, "detection_probability", 0, 1, &s->pd, diag)) != TL_OK ||
         (rc = opt(n, path, "false_alarms_per_scan", 0, 100000, &s->false_alarms_per_scan, diag)) !=
             TL_OK ||
-        (rc = opt(n, path, "latency_s", 0, 600, &s->latency_s, diag)) != TL_OK)
+        (rc = opt(n, path, "latency_s", 0, 600, &s->latency_s, diag)) != TL_OK ||
+        (rc = parse_registration(n, path, s, diag)) != TL_OK)
         return rc;
     if (s->kind == TL_SENSOR_IR && (s->revisit_s < 1.0 || s->revisit_s > 10.0)) {
         snprintf(field, sizeof field, "%s.revisit_s", path);

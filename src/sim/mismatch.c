@@ -122,10 +122,12 @@ void tl__mismatch_bias(const struct tl_mismatch *m, uint64_t seed, const struct 
                        int sensor, double bias[3])
 {
     struct tl_rng r;
+    /* Uniform within +-sqrt(3) f sigma: f = 1 draws biases with the registration sigma the
+     * sensor states. One stream per sensor: a sensor's bias does not depend on the others. */
+    const double w = sqrt(3.0) * m->bias_sigmas;
 
-    /* One stream per sensor: a sensor's bias does not depend on which others exist. */
     tl_rng_seed(&r, seed * 1000003u + (uint64_t)sensor + 0x5eb5);
-    bias[0] = m->bias_sigmas * s->sigma_range_m * (2.0 * tl_rng_uniform(&r) - 1.0);
-    bias[1] = m->bias_sigmas * s->sigma_az_rad * (2.0 * tl_rng_uniform(&r) - 1.0);
-    bias[2] = m->bias_sigmas * s->sigma_el_rad * (2.0 * tl_rng_uniform(&r) - 1.0);
+    bias[0] = w * s->bias_range_m * (2.0 * tl_rng_uniform(&r) - 1.0);
+    bias[1] = w * s->bias_az_rad * (2.0 * tl_rng_uniform(&r) - 1.0);
+    bias[2] = w * s->bias_el_rad * (2.0 * tl_rng_uniform(&r) - 1.0);
 }

@@ -265,8 +265,8 @@ int tl_sim_measure(const struct tl_sim *sim, const struct tl_sensor_set *sensors
             tl_sim_sensor_bias(sim, &sensors->s[si], si, bias[si]);
         for (size_t k = 0; k < n; k++) {
             const double *b = bias[m[k].sensor];
-            if (!isnan(m[k].range_m))
-                m[k].range_m = fmax(0.0, m[k].range_m + b[0]);
+            if (!isnan(m[k].range_m) && m[k].range_m + b[0] > 0.0)
+                m[k].range_m += b[0]; /* (clutter at the very start of the beam stays put) */
             m[k].az_rad = fmod(m[k].az_rad + b[1] + 2.0 * M_PI, 2.0 * M_PI);
             m[k].el_rad = fmax(-M_PI / 2.0, fmin(M_PI / 2.0, m[k].el_rad + b[2]));
         }

@@ -47,6 +47,7 @@ struct tl__track {
     int reported;         /* reported at least once (its deletion is reported too) */
     double last_report_t; /* validity time of its last report (-inf: none) */
     double ground_t;      /* when its last update in reentry said it would land (inf: not) */
+    int last_sensor_p1;   /* 1 + index of the sensor that last updated it (0: none yet) */
 };
 
 /* Position standard deviation of an estimate (root of the trace of its position block). */
@@ -71,6 +72,15 @@ enum tl__det_use {
     TL__DET_ASSOCIATED = 1, /* updated a track */
     TL__DET_EXPLAINED = 2,  /* close to an established track: that missile, not a new one */
 };
+
+/* The registration floor of a reported estimate (updater.c): what sensor @p s's constant biases
+ * (tl_sensor.bias_*) leave in the state however many reports are averaged, added where @p g's
+ * covariance is below it along the sensor's line of sight (range bias) and across it (angle
+ * biases: R sigma in position, a fraction of |v| sigma in velocity, the bias turning with the
+ * geometry).
+ * A consider term (Bar-Shalom, Li & Kirubarajan 2001, sec. 5.4 on unestimated parameters,
+ * simplified to its steady state): the report's covariance only, never the filter's gain. */
+void tl__registration_floor(const struct tl_sensor *s, struct tl_gauss *g);
 
 /* ---- IMM (imm.c; Blom & Bar-Shalom 1988) */
 

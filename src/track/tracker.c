@@ -111,6 +111,8 @@ static void report_track(struct tl_tracker *tk, struct tl__track *tr)
     for (int j = 0; j < tl__imm_models(&tk->cfg); j++)
         r.model_prob[tl__imm_model(&tk->cfg, j)] = tr->est.mu[j];
     r.state = tr->est.comb;
+    if (tr->last_sensor_p1 > 0)
+        tl__registration_floor(&tk->sensors->s[tr->last_sensor_p1 - 1], &r.state);
     r.first = tr->have_first ? &tr->first : NULL;
     r.first_phase_boost = tr->first_boost;
     tr->reported = 1;
@@ -232,6 +234,7 @@ static void track_hit(struct tl_tracker *tk, struct tl__track *tr, const struct 
         return;
     }
     use[j] = TL__DET_ASSOCIATED;
+    tr->last_sensor_p1 = sc->si + 1;
     tk->st.associated++;
     tl__delete_updated(&tk->cfg, tr);
     tl__mofn_count(tr, sc->t, 1);
