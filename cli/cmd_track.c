@@ -59,6 +59,7 @@ static void usage(FILE *out)
 
 struct ctx {
     FILE *tracks, *assess;
+    const struct tl_sensor_set *sensors;
     struct tl_tracker_cfg cfg;
     double every;
     int n_known;
@@ -100,7 +101,7 @@ static void on_report(void *vc, const struct tl_track_report *r)
     if (r->status != TL_TRACK_CONFIRMED || g->t_s < c->known[k].next_t)
         return;
     c->known[k].next_t = g->t_s + c->every;
-    tl_assess_launch_keep(&c->cfg.earth, &c->known[k].launch, r);
+    tl_assess_launch_keep(&c->cfg.earth, c->sensors, &c->known[k].launch, r);
     {
         struct tl_impact_pred ip;
         struct tl_store_assess_row a = { 0 };
@@ -274,6 +275,7 @@ int cmd_track(int argc, char **argv)
     }
     cli_csv_track_header(c.tracks);
     cli_csv_assess_header(c.assess);
+    c.sensors = &sensors;
     if ((rc = tl_tracker_create(&c.cfg, &sensors, on_report, &c, &tk)) != TL_OK) {
         status = cli_error("track", TL_EXIT_FAIL, "%s", tl_strerror(rc));
         goto out;

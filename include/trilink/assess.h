@@ -72,11 +72,13 @@ struct tl_launch_keeper {
  * Keeps @p k up to date with report @p r: the launch from the track's earliest estimate; then,
  * for a track first seen after burnout, re-derived from its current state while it coasts in
  * midcourse (its arc is known better with every report; the boost it never saw stays what the
- * profiles allow) at track ages growing by a quarter each time.
+ * profiles allow) at track ages growing by a quarter each time. The first detection bounds the
+ * time: no launch after it, and, when a space infrared sensor of @p sensors (NULL: none known)
+ * saw the plume near the ground, none more than its revisit before (a truncated normal).
  * @return 1 when k->est changed, else 0.
  */
-TL_API int tl_assess_launch_keep(const struct tl_earth *e, struct tl_launch_keeper *k,
-                                 const struct tl_track_report *r);
+TL_API int tl_assess_launch_keep(const struct tl_earth *e, const struct tl_sensor_set *sensors,
+                                 struct tl_launch_keeper *k, const struct tl_track_report *r);
 
 /**
  * The apogee to report for a track whose impact prediction gave @p apogee_m: that one while the

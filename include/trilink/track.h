@@ -142,6 +142,9 @@ struct tl_track_report {
     const struct tl_gauss *first;  /**< earliest confirmed-quality estimate (for the launch
                                         point); valid during the callback only */
     double first_phase_boost;      /**< boost probability of that earliest estimate */
+    const struct tl_gauss *start;  /**< the estimate the track began with, at its first
+                                        detection (valid during the callback only) */
+    int start_sensor;              /**< index of the sensor of that first detection */
 };
 
 typedef void (*tl_track_sink)(void *ctx, const struct tl_track_report *r);

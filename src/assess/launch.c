@@ -395,8 +395,70 @@ int tl_assess_launch(const struct tl_earth *e, const struct tl_gauss *first, dou
     return TL_OK;
 }
 
-int tl_assess_launch_keep(const struct tl_earth *e, struct tl_launch_keeper *k,
-                          const struct tl_track_report *r)
+/* A space infrared sensor that reports a plume at its first scan near the ground saw it within a
+ * revisit of ignition (the plume is brightest at lift-off); "near": the start's height, less two
+ * sigmas of its position, below this. */
+#define NEAR_PAD_H_M 1000.0
+
+/* Standard normal density and distribution. */
+static double npdf(double z)
+{
+    return exp(-0.5 * z * z) / sqrt(2.0 * M_PI);
+}
+
+static double ncdf(double z)
+{
+    return 0.5 * erfc(-z / sqrt(2.0));
+}
+
+/* The launch time N(t, sigma) known to lie in [lo, hi] (either bound infinite): the truncated
+ * normal's mean and sigma (Johnson, Kotz & Balakrishnan, "Continuous Univariate Distributions"
+ * 1, 10.1); uniform over the interval when the estimate is far outside it. */
+static void truncate_time(double lo, double hi, double *t, double *sigma)
+{
+    const double s = fmax(*sigma, 1e-6);
+    const double a = (lo - *t) / s, b = (hi - *t) / s;
+    const double pa = isinf(a) ? 0.0 : npdf(a), pb = isinf(b) ? 0.0 : npdf(b);
+    const double z = ncdf(b) - ncdf(a);
+    double m, v;
+
+    if (!(lo < hi))
+        return;
+    if (z < 1e-9) {
+        if (isinf(lo) || isinf(hi)) { /* beyond a one-sided bound: at it, as uncertain */
+            *t = isinf(lo) ? hi : lo;
+            return;
+        }
+        *t = 0.5 * (lo + hi);
+        *sigma = (hi - lo) / sqrt(12.0);
+        return;
+    }
+    m = (pa - pb) / z;
+    v = 1.0 + ((isinf(a) ? 0.0 : a * pa) - (isinf(b) ? 0.0 : b * pb)) / z - m * m;
+    *t += s * m;
+    *sigma = s * sqrt(fmax(v, 0.0));
+}
+
+/* What the first detection says: no launch after it, and one within a revisit before it when a
+ * space infrared sensor saw the plume near the ground. */
+static void bound_by_detection(const struct tl_earth *e, const struct tl_sensor_set *sensors,
+                               const struct tl_track_report *r, struct tl_launch_est *est)
+{
+    const struct tl_gauss *g = r->start;
+    double lo = -INFINITY;
+
+    if (g == NULL)
+        return;
+    if (sensors != NULL && r->start_sensor >= 0 && r->start_sensor < sensors->n &&
+        sensors->s[r->start_sensor].kind == TL_SENSOR_IR &&
+        tl_geo_height(&e->shape, g->x) - 2.0 * sqrt(g->P[0][0] + g->P[1][1] + g->P[2][2]) <
+            NEAR_PAD_H_M)
+        lo = g->t_s - sensors->s[r->start_sensor].revisit_s;
+    truncate_time(lo, g->t_s, &est->t_s, &est->t_sigma_s);
+}
+
+int tl_assess_launch_keep(const struct tl_earth *e, const struct tl_sensor_set *sensors,
+                          struct tl_launch_keeper *k, const struct tl_track_report *r)
 {
     struct tl_launch_est est;
     const struct tl_gauss *g = &r->state;
@@ -407,6 +469,7 @@ int tl_assess_launch_keep(const struct tl_earth *e, struct tl_launch_keeper *k,
         if (r->first == NULL ||
             tl_assess_launch(e, r->first, r->first_phase_boost, &k->est) != TL_OK)
             return 0;
+        bound_by_detection(e, sensors, r, &k->est);
         k->have = 1;
         k->first_t_s = r->first->t_s;
         k->next_t_s = g->t_s + 10.0;
@@ -421,6 +484,7 @@ int tl_assess_launch_keep(const struct tl_earth *e, struct tl_launch_keeper *k,
     k->next_t_s = g->t_s + fmax(10.0, 0.25 * (g->t_s - k->first_t_s));
     if (tl_assess_launch(e, g, 0.0, &est) != TL_OK)
         return 0;
+    bound_by_detection(e, sensors, r, &est);
     k->est = est;
     return 1;
 }

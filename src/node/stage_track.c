@@ -129,7 +129,7 @@ static int assess(struct tracking *s, const struct tl_track_report *r, struct ow
     double range = 0, std_range;
     int loft;
 
-    tl_assess_launch_keep(earth, &o->launch, r);
+    tl_assess_launch_keep(earth, &s->n->cfg->sensors, &o->launch, r);
     if (tl_assess_impact(earth, &r->state, &ip) != TL_OK)
         return 0;
     memset(a, 0, sizeof *a);

@@ -27,7 +27,7 @@ int tl__initiate_reserve(struct tl_tracker *tk, int extra)
 }
 
 struct tl__track *tl__initiate_enter(struct tl_tracker *tk, const struct tl_gauss *g,
-                                     const double mu[TL_N_MOTIONS])
+                                     const double mu[TL_N_MOTIONS], int sensor)
 {
     struct tl__track *tr;
 
@@ -42,6 +42,8 @@ struct tl__track *tl__initiate_enter(struct tl_tracker *tk, const struct tl_gaus
     tr->hits = tr->chances = 1;
     tr->last_hit_t = tr->last_chance_t = g->t_s;
     tr->miss_since_t = NAN;
+    tr->start = *g;
+    tr->start_sensor = sensor;
     tk->st.initiated++;
     return tr;
 }

@@ -204,7 +204,7 @@ static struct tl__track *start_from_detection(struct tl_tracker *tk, const struc
     }
     g.x[9] = 1e-4; /* beta about 10,000 kg/m^2 */
     g.P[9][9] = 1e-4 * 1e-4;
-    return tl__initiate_enter(tk, &g, mu);
+    return tl__initiate_enter(tk, &g, mu, z->sensor);
 }
 
 static int pair_create(const struct tl_sensor_set *sensors, void **state)

@@ -92,7 +92,7 @@ static void start_at(struct tl_tracker *tk, const struct tl_meas *z, const doubl
     }
     g.x[9] = 1e-4;
     g.P[9][9] = 1e-4 * 1e-4;
-    tl__initiate_enter(tk, &g, mu);
+    tl__initiate_enter(tk, &g, mu, z->sensor);
 }
 
 /* Pairs infrared detection @p z of sensor @p si with a waiting one of another infrared sensor at

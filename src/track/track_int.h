@@ -48,6 +48,8 @@ struct tl__track {
     double last_report_t; /* validity time of its last report (-inf: none) */
     double ground_t;      /* when its last update in reentry said it would land (inf: not) */
     int last_sensor_p1;   /* 1 + index of the sensor that last updated it (0: none yet) */
+    struct tl_gauss start; /* its estimate at its first detection, and that sensor */
+    int start_sensor;
 };
 
 /* Position standard deviation of an estimate (root of the trace of its position block). */
@@ -218,10 +220,11 @@ extern const struct tl__initiator_ops tl__initiate_stereo;
 int tl__initiate_reserve(struct tl_tracker *tk, int extra);
 
 /* Enters a new tentative track with estimate @p g and initial mode probabilities @p mu
- * (tl__imm_init), its first association at g->t_s; counts it initiated. Needs the room
- * reserved (tl__initiate_reserve). Returns the track, valid until the table next grows. */
+ * (tl__imm_init), its first association at g->t_s, by sensor @p sensor (its index); counts it
+ * initiated. Needs the room reserved (tl__initiate_reserve). Returns the track, valid until the
+ * table next grows. */
 struct tl__track *tl__initiate_enter(struct tl_tracker *tk, const struct tl_gauss *g,
-                                     const double mu[TL_N_MOTIONS]);
+                                     const double mu[TL_N_MOTIONS], int sensor);
 
 /* M of N (initiate.c): confirmation counts distinct times, so several sensors seeing the track
  * at one instant are one chance (and, when associated, one hit). */

@@ -115,6 +115,8 @@ static void report_track(struct tl_tracker *tk, struct tl__track *tr)
         tl__registration_floor(&tk->sensors->s[tr->last_sensor_p1 - 1], &r.state);
     r.first = tr->have_first ? &tr->first : NULL;
     r.first_phase_boost = tr->first_boost;
+    r.start = &tr->start;
+    r.start_sensor = tr->start_sensor;
     tr->reported = 1;
     tr->last_report_t = tr->est.comb.t_s;
     tk->sink(tk->ctx, &r);
