@@ -409,8 +409,8 @@ struct totals {
     long objects, tracks_total, swaps, false_tracks, one_track;
     /* calibration (issue 12): burnout + 30 s to impact, and the launch ellipse */
     long assessments_bo30, contained_bo30, launch_assessments, launch_contained;
-    double semi_major_med, miss_med;
-    long nsemi_major_med, nmiss_med;
+    double semi_major_med, miss_med, miss_last;
+    long nsemi_major_med, nmiss_med, nmiss_last;
     /* |launch-time error| of each object's last assessment, every run: their median */
     double lte_abs[4096];
     long n_lte_abs;
@@ -551,6 +551,7 @@ static void add_run(struct totals *t, struct obj_acc *acc, int n_acc, const stru
         nanmean_add(&t->apo_med, &t->napo_med, fabs(o->apogee_err_median_km));
         nanmean_add(&t->semi_major_med, &t->nsemi_major_med, o->semi_major_median_bo30_m);
         nanmean_add(&t->miss_med, &t->nmiss_med, o->miss_median_bo30_m);
+        nanmean_add(&t->miss_last, &t->nmiss_last, o->ipp_miss_last_m);
         if (isfinite(o->launch_time_err_s) &&
             t->n_lte_abs < (long)(sizeof t->lte_abs / sizeof t->lte_abs[0]))
             t->lte_abs[t->n_lte_abs++] = fabs(o->launch_time_err_s);
@@ -644,6 +645,8 @@ static void print_json(const struct totals *t, const struct obj_acc *acc, int n_
                         jnum(t->nmiss[1] ? t->miss[1] / (double)t->nmiss[1] : NAN));
     json_object_set_new(o, "ipp_miss_120s_m",
                         jnum(t->nmiss[2] ? t->miss[2] / (double)t->nmiss[2] : NAN));
+    json_object_set_new(o, "ipp_miss_last_m",
+                        jnum(t->nmiss_last ? t->miss_last / (double)t->nmiss_last : NAN));
     json_object_set_new(o, "launch_time_abs_err_s", jnum(t->nlte ? t->lte / (double)t->nlte : NAN));
     json_object_set_new(o, "launch_time_abs_err_median_s",
                         jnum(t->nlte_med ? t->lte_med / (double)t->nlte_med : NAN));

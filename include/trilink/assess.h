@@ -47,13 +47,13 @@ struct tl_launch_est {
 };
 
 /**
- * Launch point and time from an estimate of a track. A track seen in boost (@p boost_prob >= 0.5)
- * is traced back in time with its estimated thrust held along the velocity (a gravity turn
- * flown backwards) until the speed falls to 30 m/s or the height to 0. A track first seen after
- * burnout is run back along its ballistic arc to the burnout heights of the catalogue's boost
- * profiles (every vehicle flown over the lofts and energies its guidance allows), each matched
- * by its burnout speed and flight-path angle, and finished with that profile's burn time and
- * ground distance; the profiles' spread is part of the uncertainty. Uncertainty by sigma points
+ * Launch point and time from an estimate of a track, through the catalogue's boost profiles
+ * (every vehicle flown over the lofts and energies its guidance allows). A boosting estimate
+ * (@p boost_prob >= 0.5) meets each profile where it passed the estimate's height; one after
+ * burnout is run back along its ballistic arc to each profile's burnout height. Each profile is
+ * weighted by how well its speed and flight-path angle match there and finishes the way back
+ * with its time since ignition and ground distance from the pad; their spread is part of the
+ * uncertainty. Uncertainty by sigma points
  * of the estimate: the time's 1-sigma and the point's 95 % ellipse.
  * @retval TL_OK, TL_EINVAL, TL_ENOTPD, TL_ENOSOL (no boost profile fits the arc).
  */
@@ -70,6 +70,7 @@ struct tl_launch_keeper {
 
 /**
  * Keeps @p k up to date with report @p r: the launch from the track's earliest estimate; then,
+ * while it boosts, from states known to 1 km whenever they give a more certain time (every 4 s);
  * for a track first seen after burnout, re-derived from its current state while it coasts in
  * midcourse (its arc is known better with every report; the boost it never saw stays what the
  * profiles allow) at track ages growing by a quarter each time. The first detection bounds the

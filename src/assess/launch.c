@@ -1,17 +1,19 @@
 /* Launch point and time (assess.h, tl_assess_launch).
  *
- * Two cases. A track that began in boost is flown backwards with its estimated thrust held along
- * the velocity (a gravity turn run in reverse) until the speed is nearly zero: the pad. A track
- * that began after burnout carries no trace of the boost, so the boost is supplied: the
- * catalogue's vehicles are flown to cut-off over the lofts and energies their guidance allows
- * (the boost profiles), the track's ballistic arc is run back to each profile's burnout height,
- * and the profile's own time and ground distance from the pad finish the way back. Profiles are
- * weighted by how well their burnout speed and flight-path angle match the arc's there; their
+ * The catalogue's vehicles are flown to cut-off over the lofts and energies their guidance
+ * allows (the boost profiles, sampled every second). A boosting state is met by each profile
+ * where that profile passed the state's height; a state after burnout is run back along its
+ * ballistic arc to each profile's burnout height. The profile's own time since ignition and
+ * ground distance from the pad there finish the way back. Profiles are weighted by how well their
+ * speed and flight-path angle match the state's there (the tracker's own thrust estimate, a
+ * random walk that lags a real motor, is not flown back: 16 s of launch-time error on an IRBM
+ * 58 s into its burn when it was); their
  * spread is the uncertainty the radar cannot resolve (a burn 15 % longer than the catalogue's is
  * 15 % of the burn time of launch-time error), and is added to the track's own, carried by sigma
  * points (Julier & Uhlmann 2004). */
 #include <math.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "trilink/assess.h"
@@ -24,16 +26,24 @@
 
 #define MAX_PROFILES 512
 
-/* A vehicle's state at cut-off, relative to its pad and ignition. */
+/* Samples of a boost, every PROFILE_STEP_S from ignition to cut-off: time, height, ECEF speed,
+ * flight-path angle and ground distance from the pad. */
+#define PROFILE_STEP_S 1.0
+#define PROFILE_MAX_SAMPLES 400
+enum { S_T, S_H, S_V, S_GAMMA, S_D, S_N };
+
+/* A vehicle's state at cut-off, relative to its pad and ignition, and its boost. */
 struct profile {
     double t_bo_s;      /* burn time flown */
     double h_bo_m;      /* burnout height */
     double v_bo_mps;    /* ECEF speed */
     double gamma_bo;    /* flight-path angle above the local horizontal, rad */
     double d_bo_m;      /* ground distance from the pad */
+    int n;              /* samples of the boost */
+    float samp[PROFILE_MAX_SAMPLES][S_N];
 };
 
-static struct profile profiles[MAX_PROFILES];
+static struct profile *profiles; /* MAX_PROFILES, allocated once */
 static int n_profiles;
 static pthread_once_t profiles_once = PTHREAD_ONCE_INIT;
 
@@ -56,12 +66,17 @@ static void add_profile(const struct tl_earth *e, const struct tl_vehicle *v,
                         const struct tl_launch *l)
 {
     struct tl_flight_summary s;
+    struct tl_path *path = NULL;
     struct tl_lla bo;
     struct profile *p;
+    double site[3];
 
-    if (n_profiles == MAX_PROFILES || tl_traj_boost(e, v, l, NULL, &s) != TL_OK ||
-        !(s.burnout_h_m > 1000.0))
+    if (n_profiles == MAX_PROFILES || tl_path_create(&path) != TL_OK)
         return;
+    if (tl_traj_boost(e, v, l, path, &s) != TL_OK || !(s.burnout_h_m > 1000.0)) {
+        tl_path_destroy(path);
+        return;
+    }
     p = &profiles[n_profiles++];
     bo = tl_geo_ecef_to_lla(&e->shape, s.burnout_y);
     p->t_bo_s = s.burnout_t_s;
@@ -70,6 +85,25 @@ static void add_profile(const struct tl_earth *e, const struct tl_vehicle *v,
     p->gamma_bo = flight_path_angle(e, s.burnout_y);
     tl_geo_inverse(&e->shape, l->site.lat_rad, l->site.lon_rad, bo.lat_rad, bo.lon_rad,
                    &p->d_bo_m, NULL, NULL);
+    tl_geo_lla_to_ecef(&e->shape, &l->site, site);
+    p->n = 0;
+    for (double t = 0.0; t <= s.burnout_t_s && p->n < PROFILE_MAX_SAMPLES; t += PROFILE_STEP_S) {
+        double y[6], d = 0.0;
+        struct tl_lla at;
+        if (tl_path_state(path, t, y) != TL_OK)
+            break;
+        at = tl_geo_ecef_to_lla(&e->shape, y);
+        if (t > 0.0)
+            tl_geo_inverse(&e->shape, l->site.lat_rad, l->site.lon_rad, at.lat_rad, at.lon_rad, &d,
+                           NULL, NULL);
+        p->samp[p->n][S_T] = (float)t;
+        p->samp[p->n][S_H] = (float)(at.h_m - l->site.h_m);
+        p->samp[p->n][S_V] = (float)sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5]);
+        p->samp[p->n][S_GAMMA] = (float)flight_path_angle(e, y);
+        p->samp[p->n][S_D] = (float)d;
+        p->n++;
+    }
+    tl_path_destroy(path);
 }
 
 static void build_profiles(void)
@@ -80,6 +114,8 @@ static void build_profiles(void)
 
     if (tl_boost_catalog_default(&set, &d) != TL_OK)
         return; /* a broken compiled-in catalogue fails its own tests; no profiles here */
+    if ((profiles = malloc(MAX_PROFILES * sizeof *profiles)) == NULL)
+        return; /* no profiles: launches first seen after burnout get none (TL_ENOSOL) */
     for (int i = 0; i < set.n; i++) {
         const struct tl_vehicle *v = &set.v[i];
         const double burn = tl_boost_burn_time(v);
@@ -168,25 +204,111 @@ static void arc_back(const struct tl_earth *e, const double *x0, double t0, stru
 #define SIGMA_V_FRACTION 0.05
 #define SIGMA_GAMMA (4.0 * M_PI / 180.0)
 
-/* One sigma point's launch, the profile mixture: mean time and ECEF point, and (for the caller's
- * centre point) the mixture's own variance of time and east-north covariance about the mean.
- * Returns 0, or -1 when no profile fits the arc. */
+/* One profile's account of a launch: its time, its pad (ECEF), its misfit (chi-square), the
+ * time since ignition and distance from the pad it put back, and the ground track's azimuth. */
+struct cand {
+    double t, p[3], d2, tau, dist, az;
+};
+
+/* A real motor is not the catalogue's: burn times and thrust +-15 % (uniform: a 9 % sigma) move
+ * the time since ignition and the distance flown at a given state by as much. Each profile
+ * carries that much of its own time and distance as uncertainty. */
+#define VEHICLE_SPREAD 0.09
+
+/* The pad @p dist_m back along the ground track of the state at @p r with velocity @p v. */
+static void pad_behind(const struct tl_earth *e, const double r[3], const double v[3],
+                       double dist_m, double out[3], double *az)
+{
+    const struct tl_lla at = tl_geo_ecef_to_lla(&e->shape, r);
+    double enu[3][3], ve, vn;
+    struct tl_lla pad;
+
+    tl_geo_enu_basis(at.lat_rad, at.lon_rad, enu);
+    ve = enu[0][0] * v[0] + enu[0][1] * v[1] + enu[0][2] * v[2];
+    vn = enu[1][0] * v[0] + enu[1][1] * v[1] + enu[1][2] * v[2];
+    *az = atan2(ve, vn);
+    tl_geo_direct(&e->shape, at.lat_rad, at.lon_rad, *az + M_PI, dist_m, &pad.lat_rad,
+                  &pad.lon_rad, NULL);
+    pad.h_m = 0.0;
+    tl_geo_lla_to_ecef(&e->shape, &pad, out);
+}
+
+/* The profiles' mixture: candidates weighted exp(-d2 / 2) (those within 6 sigma; the nearest
+ * alone when none is), their mean time and ECEF pad, and (when @p t_var is not NULL) their
+ * variance of time and east-north covariance about the mean, each candidate's VEHICLE_SPREAD
+ * included (the distance along its ground track). Returns 0, or -1 for none. */
+static int mixture(const struct tl_earth *e, const struct cand *c, int n, double *t_mean,
+                   double p_mean[3], double *t_var, double c_en[2][2])
+{
+    double wsum = 0.0, tm = 0.0, pm[3] = { 0, 0, 0 }, best_d2 = INFINITY;
+    int best = -1, used = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (c[i].d2 < best_d2) {
+            best_d2 = c[i].d2;
+            best = i;
+        }
+        used += c[i].d2 < 36.0;
+    }
+    if (best < 0)
+        return -1;
+    for (int pass = 0; pass < 2; pass++) {
+        const struct tl_lla ml = tl_geo_ecef_to_lla(&e->shape, pm);
+        if (pass == 1) {
+            if (t_var == NULL)
+                break;
+            *t_var = 0.0;
+            memset(c_en, 0, 4 * sizeof c_en[0][0]);
+        }
+        for (int i = 0; i < n; i++) {
+            const double w = used == 0 ? (i == best) : c[i].d2 < 36.0 ? exp(-0.5 * c[i].d2) : 0.0;
+            double enu[3];
+            if (w <= 0.0)
+                continue;
+            if (pass == 0) {
+                wsum += w;
+                tm += w * c[i].t;
+                for (int k = 0; k < 3; k++)
+                    pm[k] += w * c[i].p[k];
+                continue;
+            }
+            tl_geo_ecef_to_enu(&e->shape, &ml, c[i].p, enu);
+            {
+                const double u[2] = { sin(c[i].az), cos(c[i].az) };
+                const double dv = pow(VEHICLE_SPREAD * c[i].dist, 2);
+                *t_var += w / wsum * ((c[i].t - tm) * (c[i].t - tm) +
+                                      pow(VEHICLE_SPREAD * c[i].tau, 2));
+                for (int r = 0; r < 2; r++)
+                    for (int q = 0; q < 2; q++)
+                        c_en[r][q] += w / wsum * (enu[r] * enu[q] + dv * u[r] * u[q]);
+            }
+        }
+        if (pass == 0) {
+            tm /= wsum;
+            for (int k = 0; k < 3; k++)
+                pm[k] /= wsum;
+        }
+    }
+    *t_mean = tm;
+    memcpy(p_mean, pm, sizeof pm);
+    return 0;
+}
+
+/* A state after burnout: each profile's burnout met where the arc run back passes its burnout
+ * height climbing, matched by speed and flight-path angle there. */
 static int launch_from_arc(const struct tl_earth *e, const struct arc *a, double *t_mean,
                            double p_mean[3], double *t_var, double c_en[2][2])
 {
+    static _Thread_local struct cand c[MAX_PROFILES];
     const int np = tl__assess_boost_profiles();
-    double wsum = 0.0, tm = 0.0, pm[3] = { 0, 0, 0 }, best_d2 = INFINITY;
-    static _Thread_local double wt[MAX_PROFILES], tl_[MAX_PROFILES], pt[MAX_PROFILES][3];
-    int used = 0, best = -1;
+    int n = 0;
 
     if (a->n < 2)
         return -1;
     for (int p = 0; p < np; p++) {
         const struct profile *pr = &profiles[p];
-        double f, v, g, d2, lat, lon, az, rr[3], vv[3], enu_v[3];
-        struct tl_lla at, pad;
+        double f, v, g, rr[3], vv[3];
         int i;
-        wt[p] = 0.0;
         /* The latest climbing sample at or below the burnout height (samples run back in time:
          * heights fall along the array on the ascending branch). */
         for (i = 0; i < a->n && a->h[i] > pr->h_bo_m; i++)
@@ -196,138 +318,65 @@ static int launch_from_arc(const struct tl_earth *e, const struct arc *a, double
         f = (a->h[i - 1] - pr->h_bo_m) / (a->h[i - 1] - a->h[i]);
         v = a->v[i - 1] + f * (a->v[i] - a->v[i - 1]);
         g = a->gamma[i - 1] + f * (a->gamma[i] - a->gamma[i - 1]);
-        d2 = pow((v - pr->v_bo_mps) / (SIGMA_V_FRACTION * pr->v_bo_mps), 2) +
-             pow((g - pr->gamma_bo) / SIGMA_GAMMA, 2);
         for (int k = 0; k < 3; k++) {
             rr[k] = a->r[i - 1][k] + f * (a->r[i][k] - a->r[i - 1][k]);
             vv[k] = a->vel[i - 1][k] + f * (a->vel[i][k] - a->vel[i - 1][k]);
         }
-        at = tl_geo_ecef_to_lla(&e->shape, rr);
-        {
-            double enu[3][3];
-            tl_geo_enu_basis(at.lat_rad, at.lon_rad, enu);
-            for (int k = 0; k < 3; k++)
-                enu_v[k] = enu[k][0] * vv[0] + enu[k][1] * vv[1] + enu[k][2] * vv[2];
-        }
-        az = atan2(enu_v[0], enu_v[1]);
-        /* Back along the ground track by the profile's burnout distance. */
-        tl_geo_direct(&e->shape, at.lat_rad, at.lon_rad, az + M_PI, pr->d_bo_m, &lat, &lon, NULL);
-        pad.lat_rad = lat;
-        pad.lon_rad = lon;
-        pad.h_m = 0.0;
-        tl_geo_lla_to_ecef(&e->shape, &pad, pt[p]);
-        tl_[p] = a->t[i - 1] + f * (a->t[i] - a->t[i - 1]) - pr->t_bo_s;
-        if (d2 < best_d2) {
-            best_d2 = d2;
-            best = p;
-        }
-        if (d2 < 36.0) {
-            wt[p] = exp(-0.5 * d2);
-            used++;
-        }
+        c[n].d2 = pow((v - pr->v_bo_mps) / (SIGMA_V_FRACTION * pr->v_bo_mps), 2) +
+                  pow((g - pr->gamma_bo) / SIGMA_GAMMA, 2);
+        c[n].t = a->t[i - 1] + f * (a->t[i] - a->t[i - 1]) - pr->t_bo_s;
+        c[n].tau = pr->t_bo_s;
+        c[n].dist = pr->d_bo_m;
+        pad_behind(e, rr, vv, pr->d_bo_m, c[n].p, &c[n].az);
+        n++;
     }
-    if (best < 0)
-        return -1;
-    if (used == 0) /* nothing near: the nearest profile alone */
-        wt[best] = 1.0;
-    for (int p = 0; p < np; p++)
-        if (wt[p] > 0.0) {
-            wsum += wt[p];
-            tm += wt[p] * tl_[p];
-            for (int k = 0; k < 3; k++)
-                pm[k] += wt[p] * pt[p][k];
-        }
-    tm /= wsum;
-    for (int k = 0; k < 3; k++)
-        pm[k] /= wsum;
-    *t_mean = tm;
-    memcpy(p_mean, pm, sizeof pm);
-    if (t_var != NULL) {
-        const struct tl_lla ml = tl_geo_ecef_to_lla(&e->shape, pm);
-        *t_var = 0.0;
-        memset(c_en, 0, 4 * sizeof c_en[0][0]);
-        for (int p = 0; p < np; p++) {
-            double enu[3];
-            if (wt[p] <= 0.0)
-                continue;
-            tl_geo_ecef_to_enu(&e->shape, &ml, pt[p], enu);
-            *t_var += wt[p] / wsum * (tl_[p] - tm) * (tl_[p] - tm);
-            for (int r = 0; r < 2; r++)
-                for (int c = 0; c < 2; c++)
-                    c_en[r][c] += wt[p] / wsum * enu[r] * enu[c];
-        }
-    }
-    return 0;
+    return mixture(e, c, n, t_mean, p_mean, t_var, c_en);
 }
 
-/* ---- a boosting track, flown backwards ------------------------------------------------- */
+/* A boosting state's misfit widths: the tracker's speed lags a booster's (its thrust model is a
+ * random walk: 8 % slow at 58 s into an IRBM's burn), so 10 % and 30 m/s; the flight-path angle
+ * to 5 deg. */
+#define BOOST_SIGMA_V_FRACTION 0.10
+#define BOOST_SIGMA_V_MPS 30.0
+#define BOOST_SIGMA_GAMMA (5.0 * M_PI / 180.0)
 
-/* Effective exhaust speed Isp g0 of the rocket equation, m/s: about 250 s of Isp (Sutton &
- * Biblarz: storable liquids 230-320 s, composite solids 240-300 s). */
-#define EXHAUST_MPS 2500.0
-/* Net acceleration off the pad is at least this, m/s^2 (thrust-to-weight above 1.2). */
-#define MIN_LIFTOFF_ACC 2.0
-
-/* Backward flight from a boosting state: thrust along the velocity whose magnitude falls as the
- * mass grows back (a = F / m, m - m_now = mdot (t_now - t), mdot / m_now = a_now / c: Tsiolkovsky
- * at constant mass flow), until the speed drops below 30 m/s or the height below 0; the last
- * 30 m/s of the vertical rise at the net acceleration then (thrust less gravity). */
-static void trace_back_boost(const struct tl_earth *e, const double *x0, double t0,
-                             double *t_out, double y_out[3])
+/* A boosting state: each profile at the moment it passed the state's height (boosts climb
+ * throughout), matched by speed and flight-path angle then; its time since ignition and ground
+ * distance from the pad there give the launch. */
+static int launch_from_boost(const struct tl_earth *e, const double x[6], double t0,
+                             double *t_mean, double p_mean[3], double *t_var, double c_en[2][2])
 {
-    double x[TL_NX], t = t0;
-    const double a0 = sqrt(x0[6] * x0[6] + x0[7] * x0[7] + x0[8] * x0[8]);
-    double prev[TL_NX], tprev = t, sp = sqrt(x0[3] * x0[3] + x0[4] * x0[4] + x0[5] * x0[5]);
+    static _Thread_local struct cand c[MAX_PROFILES];
+    const int np = tl__assess_boost_profiles();
+    const double h = fmax(0.0, tl_geo_height(&e->shape, x));
+    const double v = sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5]), g = flight_path_angle(e, x);
+    int n = 0;
 
-    memcpy(x, x0, sizeof x);
-    for (int step = 0; step < 20000 && sp >= 30.0; step++) {
-        const double h = -0.25;
-        double k1[TL_NX], k2[TL_NX], k3[TL_NX], k4[TL_NX], y[TL_NX], ht;
-        /* RK4 with the thrust re-aimed along the velocity at each stage. */
-        double *ks[4] = { k1, k2, k3, k4 };
-        memcpy(prev, x, sizeof x);
-        tprev = t;
-        for (int st = 0; st < 4; st++) {
-            const double *src = st == 0 ? x : y;
-            const double ts = t + (st == 0 ? 0.0 : st < 3 ? 0.5 * h : h);
-            const double amag = a0 / (1.0 + a0 * (t0 - ts) / EXHAUST_MPS);
-            double v = sqrt(src[3] * src[3] + src[4] * src[4] + src[5] * src[5]);
-            double tmp[TL_NX];
-            memcpy(tmp, src, sizeof tmp);
-            for (int i = 0; i < 3; i++)
-                tmp[6 + i] = v > 0 ? amag * src[3 + i] / v : 0.0;
-            tl__motion_rate(e, TL_MOTION_BOOST, 1e9, tmp, ks[st]);
-            for (int i = 6; i < TL_NX; i++)
-                ks[st][i] = 0.0;
-            if (st < 3) {
-                const double f = st < 2 ? 0.5 : 1.0;
-                for (int i = 0; i < TL_NX; i++)
-                    y[i] = x[i] + f * h * ks[st][i];
-            }
-        }
-        for (int i = 0; i < TL_NX; i++)
-            x[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
-        t += h;
-        sp = sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5]);
-        ht = tl_geo_height(&e->shape, x);
-        if (ht <= 0.0) { /* the ground before the pad's speed: interpolate to it */
-            const double hp = tl_geo_height(&e->shape, prev);
-            const double f = fmax(0.0, fmin(1.0, hp / (hp - ht)));
-            *t_out = tprev + f * (t - tprev);
-            for (int i = 0; i < 3; i++)
-                y_out[i] = prev[i] + f * (x[i] - prev[i]);
-            return;
-        }
+    for (int p = 0; p < np; p++) {
+        const struct profile *pr = &profiles[p];
+        const float(*sm)[S_N] = pr->samp;
+        double f, vp, gp, tp, dp;
+        int i;
+        for (i = 1; i < pr->n && sm[i][S_H] < h; i++)
+            ;
+        if (i >= pr->n)
+            continue; /* this profile burns out below the state */
+        f = sm[i][S_H] > sm[i - 1][S_H] ? (h - sm[i - 1][S_H]) / (sm[i][S_H] - sm[i - 1][S_H]) : 0.0;
+        f = fmax(0.0, fmin(1.0, f));
+        tp = sm[i - 1][S_T] + f * (sm[i][S_T] - sm[i - 1][S_T]);
+        vp = sm[i - 1][S_V] + f * (sm[i][S_V] - sm[i - 1][S_V]);
+        gp = sm[i - 1][S_GAMMA] + f * (sm[i][S_GAMMA] - sm[i - 1][S_GAMMA]);
+        dp = sm[i - 1][S_D] + f * (sm[i][S_D] - sm[i - 1][S_D]);
+        c[n].d2 = pow((v - vp) / (BOOST_SIGMA_V_FRACTION * vp + BOOST_SIGMA_V_MPS), 2) +
+                  pow((g - gp) / BOOST_SIGMA_GAMMA, 2);
+        c[n].t = t0 - tp;
+        c[n].tau = tp;
+        c[n].dist = dp;
+        pad_behind(e, x, x + 3, dp, c[n].p, &c[n].az);
+        n++;
     }
-    {
-        const double amag = a0 / (1.0 + a0 * (t0 - t) / EXHAUST_MPS);
-        *t_out = t - sp / fmax(MIN_LIFTOFF_ACC, amag - TL_G0);
-    }
-    memcpy(y_out, x, 3 * sizeof *x);
+    return mixture(e, c, n, t_mean, p_mean, t_var, c_en);
 }
-
-/* Model error of the boost flown back, as a fraction of the time and distance flown. */
-#define BOOST_MODEL_FRACTION 0.1
 
 /* ---- the estimate ---------------------------------------------------------------------- */
 
@@ -336,9 +385,9 @@ int tl_assess_launch(const struct tl_earth *e, const struct tl_gauss *first, dou
                      struct tl_launch_est *out)
 {
     static _Thread_local struct arc arc;
-    const int boost = boost_prob >= 0.5, n = boost ? 9 : 6;
+    const int boost = boost_prob >= 0.5, n = 6;
     struct tl__sigma s;
-    double pts[2 * 9 + 1][3], ts[2 * 9 + 1], mean[3] = { 0, 0, 0 }, tm = 0.0, tv = 0.0;
+    double pts[2 * 6 + 1][3], ts[2 * 6 + 1], mean[3] = { 0, 0, 0 }, tm = 0.0, tv = 0.0;
     double c[2][2] = { { 0 } }, within_t = 0.0, within_c[2][2] = { { 0 } };
     struct tl_launch_est r;
 
@@ -347,27 +396,16 @@ int tl_assess_launch(const struct tl_earth *e, const struct tl_gauss *first, dou
     if (tl__sigma_points(n, first->x, (const double(*)[TL_NX])first->P, &s) != 0)
         return TL_ENOTPD;
     for (int k = 0; k < 2 * n + 1; k++) {
-        double x[TL_NX];
-        memcpy(x, s.x[k], sizeof x);
-        if (!boost) {
-            arc_back(e, x, first->t_s, &arc);
-            if (launch_from_arc(e, &arc, &ts[k], pts[k], k == 0 ? &within_t : NULL,
-                                within_c) != 0)
-                return TL_ENOSOL;
+        int rc;
+        if (boost) {
+            rc = launch_from_boost(e, s.x[k], first->t_s, &ts[k], pts[k],
+                                   k == 0 ? &within_t : NULL, within_c);
         } else {
-            x[9] = first->x[9];
-            trace_back_boost(e, x, first->t_s, &ts[k], pts[k]);
-            if (k == 0) {
-                /* The thrust law flown back is a model: a tenth of the way back in time and
-                 * of the ground covered (a motor whose thrust rose or fell 20 % over the burn). */
-                const struct tl_lla pad = tl_geo_ecef_to_lla(&e->shape, pts[0]);
-                double enu[3];
-                tl_geo_ecef_to_enu(&e->shape, &pad, first->x, enu);
-                within_t = pow(BOOST_MODEL_FRACTION * (first->t_s - ts[0]), 2);
-                within_c[0][0] = within_c[1][1] =
-                    0.5 * pow(BOOST_MODEL_FRACTION * hypot(enu[0], enu[1]), 2);
-            }
+            arc_back(e, s.x[k], first->t_s, &arc);
+            rc = launch_from_arc(e, &arc, &ts[k], pts[k], k == 0 ? &within_t : NULL, within_c);
         }
+        if (rc != 0)
+            return TL_ENOSOL;
         for (int i = 0; i < 3; i++)
             mean[i] += s.wm[k] * pts[k][i];
         tm += s.wm[k] * ts[k];
@@ -472,13 +510,26 @@ int tl_assess_launch_keep(const struct tl_earth *e, const struct tl_sensor_set *
         bound_by_detection(e, sensors, r, &k->est);
         k->have = 1;
         k->first_t_s = r->first->t_s;
-        k->next_t_s = g->t_s + 10.0;
+        k->next_t_s = g->t_s + (k->est.from_boost ? 4.0 : 10.0);
         return 1;
     }
     if (g->t_s < k->next_t_s)
         return 0;
-    if (k->est.from_boost)
-        return 0; /* traced through the boost it saw: final */
+    if (k->est.from_boost) {
+        /* Still in boost: a state the tracker knows well (a radar has ranged it; angles alone
+         * leave the height open) gives a launch as good as the profiles allow; the most certain
+         * one is kept. */
+        if (r->phase != TL_PHASE_BOOST || sqrt(g->P[0][0] + g->P[1][1] + g->P[2][2]) > 1000.0)
+            return 0;
+        k->next_t_s = g->t_s + 4.0;
+        if (tl_assess_launch(e, g, 1.0, &est) != TL_OK)
+            return 0;
+        bound_by_detection(e, sensors, r, &est);
+        if (est.t_sigma_s >= k->est.t_sigma_s)
+            return 0;
+        k->est = est;
+        return 1;
+    }
     if (r->phase != TL_PHASE_MIDCOURSE)
         return 0;
     k->next_t_s = g->t_s + fmax(10.0, 0.25 * (g->t_s - k->first_t_s));
