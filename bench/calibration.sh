@@ -40,8 +40,11 @@ one() { # case sensors(all|radar) world(matched|mismatched)
         rm -f "$out/meas-$n.csv"
         k=$((k + 1))
     done
-    "$tl" score --truth "$out/truth.csv" --events "$out/ev.csv" --tracks "$out/t.csv" \
-        --assessments "$out/a.csv" --runs "$runs" --json >"$out/score.json"
+    if ! "$tl" score --truth "$out/truth.csv" --events "$out/ev.csv" --tracks "$out/t.csv" \
+        --assessments "$out/a.csv" --runs "$runs" --json >"$out/score.json" 2>"$out/err"; then
+        echo "| $1 | $2 | $3 | score failed: $(cat "$out/err") |" >"$out/row"
+        return 0
+    fi
     awk -v c="$1" -v s="$2" -v w="$3" -F'[:,]' '
         function v(k) { return (k in x && x[k] != " null") ? x[k] + 0 : "" }
         /"objects_detail"/ { exit }

@@ -45,8 +45,10 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: trilink demo [--scenario FILE] [--speed X] [--skip-quiet] [--summary FILE.json]\n"
-            "                    [--workdir DIR] [--domain-base N] [--seed N] [--no-security]\n"
+            "usage: trilink demo [--scenario FILE [--seed N] |\n"
+            "                     --sensors FILE --measurements FILE [--truth FILE]]\n"
+            "                    [--speed X] [--skip-quiet] [--summary FILE.json]\n"
+            "                    [--workdir DIR] [--domain-base N] [--no-security]\n"
             "                    [--mesh] [--no-share] [--fault KIND:NATION:T[:D]]...\n"
             "\n"
             "The three-nation exercise: starts KR, US and JP nodes (trilinkd) as separate\n"
@@ -78,6 +80,14 @@ static void usage(FILE *out)
             "                   (KR.log, US.log, JP.log) (default out/demo)\n"
             "  --domain-base N  first DDS domain id (default 120)\n"
             "  --seed N         measurement noise seed (default 1)\n"
+            "  --sensors FILE --measurements FILE\n"
+            "                   replay recorded reports instead of simulating a scenario: the\n"
+            "                   sensors (each with its nation, KR, US or JP) and their reports, in\n"
+            "                   trilink track's formats, each report to its sensor's nation\n"
+            "  --truth FILE     with a replay: the flights (trilink sim --truth's format) the\n"
+            "                   summary scores against; per missile and nation it adds\n"
+            "                   containment, the fraction of fused impact predictions from\n"
+            "                   burnout + 30 s to impact whose 95 %% ellipse holds the true impact\n"
             "  --no-security    plain DDS (for the benchmark's baseline only)\n"
             "  --mesh           every pair linked directly (no relay)\n"
             "  --no-share       each nation alone on its own sensors (links up, nothing released):\n"
@@ -120,11 +130,13 @@ static int parse_args(int argc, char **argv, struct demo_run *r)
         { "no-security", no_argument, NULL, 'n' },    { "mesh", no_argument, NULL, 'm' },
         { "fault", required_argument, NULL, 'f' },    { "skip-quiet", no_argument, NULL, 'q' },
         { "no-share", no_argument, NULL, 'N' },
+        { "sensors", required_argument, NULL, 'S' }, { "measurements", required_argument, NULL, 'M' },
+        { "truth", required_argument, NULL, 'T' },
         { "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
     };
     int c;
 
-    r->scenario = DEFAULT_SCENARIO;
+    r->scenario = NULL;
     r->summary = NULL;
     r->workdir = "out/demo";
     r->speed = 10;
@@ -149,7 +161,11 @@ static int parse_args(int argc, char **argv, struct demo_run *r)
         case 'e':
             if (cli_integer("demo", "--seed", optarg, 0, 1e15, &r->seed))
                 return TL_EXIT_USAGE;
+            r->seed_given = 1;
             break;
+        case 'S': r->sensors_path = optarg; break;
+        case 'M': r->meas_path = optarg; break;
+        case 'T': r->truth_path = optarg; break;
         case 'n': r->security = 0; break;
         case 'm': r->mesh = 1; break;
         case 'N': r->no_share = 1; break;
@@ -167,6 +183,19 @@ static int parse_args(int argc, char **argv, struct demo_run *r)
     }
     if (optind != argc)
         return cli_error("demo", TL_EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+    if (r->meas_path == NULL) {
+        if (r->sensors_path != NULL || r->truth_path != NULL)
+            return cli_error("demo", TL_EXIT_USAGE,
+                             "--%s goes with --measurements FILE (a replay)",
+                             r->sensors_path != NULL ? "sensors" : "truth");
+        if (r->scenario == NULL)
+            r->scenario = DEFAULT_SCENARIO;
+    } else if (r->scenario != NULL || r->seed_given || r->sensors_path == NULL) {
+        return cli_error("demo", TL_EXIT_USAGE,
+                         r->sensors_path == NULL
+                             ? "--measurements FILE needs --sensors FILE (their sensors)"
+                             : "--measurements replays recorded reports: no --scenario or --seed");
+    }
     return -1;
 }
 
@@ -189,11 +218,10 @@ static int find_daemon(char *daemon, size_t size)
     return 0;
 }
 
-/* The scenario flown; the work directory made and emptied of an earlier run; --summary checked;
- * the topology and the PKI. Returns 0, or an exit status. */
-static int setup(struct demo_run *r)
+/* The scenario flown. Returns 0, or an exit status. */
+static int setup_scenario(struct demo_run *r)
 {
-    char found[PATH_MAX + 256], path[PATH_MAX + 64];
+    char found[PATH_MAX + 256];
     struct tl_earth earth = tl_earth_wgs84();
     struct tl_diag diag = { 0 };
 
@@ -208,6 +236,19 @@ static int setup(struct demo_run *r)
                          r->scen_abs);
     if (tl_sim_run(r->sc, &earth, &r->sim, &diag) != TL_OK)
         return cli_diag("demo", &diag);
+    return 0;
+}
+
+/* The input, a scenario or a replay; the work directory made and emptied of an earlier run;
+ * --summary checked; the topology and the PKI. Returns 0, or an exit status. */
+static int setup(struct demo_run *r)
+{
+    char found[PATH_MAX + 256], path[PATH_MAX + 64];
+    struct tl_diag diag = { 0 };
+    const int input = r->meas_path != NULL ? demo_setup_replay(r) : setup_scenario(r);
+
+    if (input != 0)
+        return input;
     if (cli_data_path("areas", found, sizeof found) != 0)
         return cli_error("demo", TL_EXIT_USAGE, "areas: %s", found);
     if (realpath(found, r->areas_dir) == NULL)
@@ -253,13 +294,21 @@ static int plan_feed(struct demo_run *r)
     double first = INFINITY, last = -INFINITY, wall = 0.0;
     int status;
 
-    if (tl_sim_measure(r->sim, &r->sc->sensors, (uint64_t)r->seed, &r->meas, &r->n_meas) != TL_OK)
+    if (r->meas_path == NULL &&
+        tl_sim_measure(r->sim, &r->sc->sensors, (uint64_t)r->seed, &r->meas, &r->n_meas) != TL_OK)
         return cli_error("demo", TL_EXIT_FAIL, "measurements: out of memory");
     for (int i = 0; i < tl_sim_count(r->sim); i++) {
         const struct tl_sim_object *o = tl_sim_object(r->sim, i);
         first = fmin(first, o->t_launch_s);
         last = fmax(last, o->t_launch_s + o->flight.impact_t_s);
     }
+    for (size_t k = 0; r->sim == NULL && k < r->n_meas; k++) { /* a replay without its truth */
+        first = fmin(first, r->meas[k].t_s);
+        last = fmax(last, r->meas[k].t_s);
+    }
+    if (r->n_meas == 0)
+        return cli_error("demo", TL_EXIT_USAGE, "--measurements: '%s' has no reports",
+                         r->meas_path);
     x.launch_ns = r->sc->epoch_ns + (int64_t)llround(first * 1e9);
     x.end_ns = r->sc->epoch_ns + (int64_t)llround(last * 1e9);
     if ((status = cli_feed_items(r->meas, r->n_meas, first, &r->sc->sensors, &r->topo,
@@ -277,9 +326,11 @@ static int plan_feed(struct demo_run *r)
     }
     x.plan_s = r->plan;
     x.n_items = r->n_items;
-    printf("trilink demo: %s, %d launch%s, speed x%g%s, %s, %s\n",
+    printf("trilink demo: %s, %d %s%s, speed x%g%s, %s, %s\n",
            r->sc->name[0] ? r->sc->name : r->scen_abs, tl_sim_count(r->sim),
-           tl_sim_count(r->sim) == 1 ? "" : "es", r->speed,
+           r->meas_path != NULL ? "missile" : "launch",
+           tl_sim_count(r->sim) == 1 ? "" : r->meas_path != NULL ? "s in the truth" : "es",
+           r->speed,
            r->skip_quiet ? " (quiet stretches at full speed)" : "",
            r->security ? "DDS Security on" : "security OFF",
            r->mesh ? "full mesh" : "KR <-> US <-> JP (no KR-JP link)");
@@ -426,6 +477,6 @@ int cmd_demo(int argc, char **argv)
     free(r.items);
     free(r.meas);
     tl_sim_destroy(r.sim);
-    tl_scenario_destroy(r.sc);
+    tl_scenario_destroy(r.sc); /* a scenario read, or a replay's stand-in (demo_replay.c) */
     return status;
 }

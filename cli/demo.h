@@ -63,8 +63,9 @@ extern const char *const nations[3];
 /* What the steps of the run share: the options, then what the setup made of them. */
 struct demo_run {
     const char *scenario, *summary, *workdir;
+    const char *sensors_path, *meas_path, *truth_path; /* a replay of recorded reports */
     double speed, base, seed;
-    int security, mesh, skip_quiet, no_share;
+    int security, mesh, skip_quiet, no_share, seed_given;
     char areas_dir[PATH_MAX];   /* the area data (the data folder's areas/) */
     char daemon[PATH_MAX + 16], scen_abs[PATH_MAX], dir[PATH_MAX], pki[PATH_MAX + 8];
     struct tl_scenario *sc;
@@ -111,6 +112,12 @@ void *demo_fault_thread(void *arg);
 /** The summary per nation and per missile from the nodes' summaries and databases, printed and
  * (with --summary) written as JSON. Returns an exit status. */
 int demo_report(const struct demo_run *r);
+
+/* demo_replay.c */
+/** A replay's input (--sensors, --measurements, --truth): the sensors (every one of KR, US or
+ * JP), a stand-in scenario carrying them and their epoch (no launches), the reports, and the
+ * truth as a simulation (r->sim; NULL without --truth). Returns 0, or an exit status. */
+int demo_setup_replay(struct demo_run *r);
 
 /* demo_warn.c */
 /** The warnings of each nation scored against the truth: printed, and as "warnings" into each

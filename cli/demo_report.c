@@ -27,7 +27,23 @@ struct seen {
     char nations[16]; /* every nation whose track contributed to it, in order of first sight */
     double first_lp_s, first_ipp_s, miss_first_m, miss_bo60_m, miss_last_m, semi_major_m,
         semi_minor_m;
+    long predictions_bo30, contained_bo30; /* from burnout + 30 s to impact: predictions, and
+                                              those whose 95 % ellipse held the impact */
 };
+
+/* Whether the true impact of @p o lies in the 95 % ellipse centred at (lat, lon) (degrees) with
+ * semi-axes @p a, @p b (m), major axis @p maz_deg clockwise from north. */
+static int holds_impact(const struct tl_sim_object *o, double lat_deg, double lon_deg, double a,
+                        double b, double maz_deg)
+{
+    double d = NAN, az = 0.0, xm, xn;
+
+    tl_geo_inverse(&TL_WGS84, tl_deg2rad(lat_deg), tl_deg2rad(lon_deg), o->flight.impact.lat_rad,
+                   o->flight.impact.lon_rad, &d, &az, NULL);
+    xm = d * cos(az - tl_deg2rad(maz_deg)) / fmax(a, 1e-6);
+    xn = d * sin(az - tl_deg2rad(maz_deg)) / fmax(b, 1e-6);
+    return xm * xm + xn * xn <= 1.0;
+}
 
 static double miss_to(const struct tl_sim_object *o, double lat_deg, double lon_deg)
 {
@@ -52,7 +68,7 @@ static int per_missile(const char *db, const struct tl_sim *sim, int64_t epoch_n
     sqlite3_stmt *s = NULL;
     static const char *const q =
         "SELECT system_no, t_ns, scen_ns, x_m, y_m, z_m, launch_ns, impact_lat_deg,"
-        " impact_lon_deg, semi_major_m, semi_minor_m, contributors FROM system_tracks"
+        " impact_lon_deg, semi_major_m, semi_minor_m, contributors, major_az_deg FROM system_tracks"
         " WHERE status <> 'deleted' ORDER BY id";
 
     memset(votes, 0, sizeof votes);
@@ -119,6 +135,7 @@ static int per_missile(const char *db, const struct tl_sim *sim, int64_t epoch_n
             const int64_t impact_ns = launch_ns + (int64_t)llround(o->flight.impact_t_s * 1e9);
             const int64_t bo60_ns =
                 launch_ns + (int64_t)llround((o->flight.burnout_t_s + 60.0) * 1e9);
+            const int64_t bo30_ns = bo60_ns - 30000000000LL;
             struct seen *w = &out[m];
             double miss;
             if (w->votes == 0 || w->system_no != no)
@@ -152,6 +169,15 @@ static int per_missile(const char *db, const struct tl_sim *sim, int64_t epoch_n
             }
             if (t_ns <= bo60_ns)
                 w->miss_bo60_m = miss;
+            if (t_ns >= bo30_ns && t_ns <= impact_ns &&
+                sqlite3_column_type(s, 12) != SQLITE_NULL) {
+                w->predictions_bo30++;
+                w->contained_bo30 += holds_impact(o, sqlite3_column_double(s, 7),
+                                                  sqlite3_column_double(s, 8),
+                                                  sqlite3_column_double(s, 9),
+                                                  sqlite3_column_double(s, 10),
+                                                  sqlite3_column_double(s, 12));
+            }
             if (t_ns < impact_ns) { /* the last prediction made before the impact */
                 w->miss_last_m = miss;
                 w->semi_major_m = sqlite3_column_double(s, 9);
@@ -413,16 +439,17 @@ static void report_missiles(const struct report *p, json_t *jm)
 
     printf("\n== summary per missile (seconds after its launch; impact-point miss against the "
            "truth)\n");
-    printf("%-10s %-3s %6s %8s %9s %11s %11s %11s  %s\n", "missile", "", "systrk", "1st LP",
-           "1st IPP", "miss first", "burnout+60", "miss last", "95% ellipse (last)");
+    printf("%-10s %-3s %6s %8s %9s %11s %11s %11s  %-22s %s\n", "missile", "", "systrk", "1st LP",
+           "1st IPP", "miss first", "burnout+60", "miss last", "95% ellipse (last)",
+           "held (burnout+30 on)");
     for (int m = 0; m < p->nm; m++) {
         json_t *one = json_object();
         for (int i = 0; i < 3; i++) {
             const struct seen *w = &p->seen[i][m];
-            char a[24], b[24], d3[24], e1[24], e2[24];
+            char a[24], b[24], d3[24], e1[24], e2[24], ell[52], held[40] = "-";
             json_object_set_new(
                 one, nations[i],
-                json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "system_track",
+                json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "system_track",
                           w->votes ? json_integer(w->system_no) : json_null(),
                           "contributors", w->nations,
                           "first_launch_point_s", num_or_null(w->first_lp_s),
@@ -431,17 +458,26 @@ static void report_missiles(const struct report *p, json_t *jm)
                           "miss_burnout_plus_60_m", num_or_null(w->miss_bo60_m),
                           "miss_last_m", num_or_null(w->miss_last_m), "semi_major_m",
                           num_or_null(w->semi_major_m), "semi_minor_m",
-                          num_or_null(w->semi_minor_m)));
+                          num_or_null(w->semi_minor_m), "containment",
+                          w->predictions_bo30 > 0
+                              ? json_real((double)w->contained_bo30 / (double)w->predictions_bo30)
+                              : json_null(),
+                          "containment_predictions", (json_int_t)w->predictions_bo30));
             dist(a, sizeof a, w->miss_first_m);
             dist(b, sizeof b, w->miss_bo60_m);
             dist(d3, sizeof d3, w->miss_last_m);
             dist(e1, sizeof e1, w->semi_major_m);
             dist(e2, sizeof e2, w->semi_minor_m);
-            printf("%-10s %-3s %6s %8.1f %9.1f %11s %11s %11s  %s x %s\n",
+            snprintf(ell, sizeof ell, "%s x %s", e1, e2);
+            if (w->predictions_bo30 > 0)
+                snprintf(held, sizeof held, "%.0f %% of %ld",
+                         100.0 * (double)w->contained_bo30 / (double)w->predictions_bo30,
+                         w->predictions_bo30);
+            printf("%-10s %-3s %6s %8.1f %9.1f %11s %11s %11s  %-22s %s\n",
                    i == 0 ? tl_sim_object(p->r->sim, m)->id : "", nations[i],
                    w->votes ? (snprintf(path, sizeof path, "#%d", (int)w->system_no), path)
                             : "-",
-                   w->first_lp_s, w->first_ipp_s, a, b, d3, e1, e2);
+                   w->first_lp_s, w->first_ipp_s, a, b, d3, ell, held);
         }
         json_object_set_new(jm, tl_sim_object(p->r->sim, m)->id, one);
     }

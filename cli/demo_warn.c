@@ -129,6 +129,11 @@ int demo_warnings(const struct demo_run *r, json_t *nations_json)
     struct tl_areas *areas = NULL;
     struct tl_diag d = { 0 };
 
+    if (r->sim == NULL) {
+        printf("\n== warnings: not scored (a replay without --truth: nothing to score them "
+               "against; they are in %s/NN-warnings/)\n", r->dir);
+        return 0;
+    }
     if (tl_areas_load(r->areas_dir, &areas, &d) != TL_OK)
         return cli_diag("demo", &d);
     printf("\n== warnings per nation and area (seconds after the first launch%s)\n",

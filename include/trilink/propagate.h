@@ -106,6 +106,11 @@ TL_API int tl_path_create(struct tl_path **out);
 TL_API void tl_path_destroy(struct tl_path *p); /**< NULL allowed */
 /** Append the last step of @p ode (6-state position/velocity); steps must be appended in order. */
 TL_API int tl_path_append(struct tl_path *p, const struct tl_ode *ode);
+/** Append a segment from recorded states (a truth file's rows): position by the cubic Hermite
+ * curve through (t0, y0) and (t1, y1) with their velocities, velocity linear between them.
+ * @retval TL_OK, TL_EINVAL (t1 <= t0, or t0 before the end of the last segment), TL_ENOMEM. */
+TL_API int tl_path_append_hermite(struct tl_path *p, double t0, const double y0[6], double t1,
+                                  const double y1[6]);
 /** Time span recorded; both NaN when empty. */
 TL_API void tl_path_span(const struct tl_path *p, double *t_begin, double *t_end);
 /** State (r, v) at @p t_s. @retval TL_ERANGE outside the recorded span (y unchanged). */

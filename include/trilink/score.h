@@ -106,6 +106,24 @@ struct tl_score_cfg {
 
 TL_API struct tl_score_cfg tl_score_cfg_default(void);
 
+/** One row of a truth file: an object's ECEF state at a time. */
+struct tl_truth_row {
+    double t_s;
+    int object;      /**< index into the objects of tl_score_truth_read */
+    double y[6];
+    int boost;       /**< phase boost */
+};
+
+/**
+ * Read a truth file (trilink sim --truth), validated as tl_score_files validates it: @p objects
+ * gets n_objects and, per object, its id and truth figures (launch_s, burnout_s, reentry_s,
+ * impact_s, apogee_km, the pad and the impact point, from the rows as tl_score_files takes them);
+ * *@p rows its rows in file order (owned: free()).
+ * @retval as tl_score_files.
+ */
+TL_API int tl_score_truth_read(const char *path, struct tl_score *objects,
+                               struct tl_truth_row **rows, size_t *n_rows, struct tl_diag *diag);
+
 /**
  * Score one run from its CSV files (the formats of trilink sim --truth, trilink track --tracks
  * and --assessments). A pure function of the three files: nothing else is read.

@@ -110,6 +110,26 @@ TL_API void tl_sim_destroy(struct tl_sim *sim); /**< NULL allowed */
 TL_API int tl_sim_count(const struct tl_sim *sim);
 /** Object @p i (0-based); valid until tl_sim_destroy. NULL when out of range. */
 TL_API const struct tl_sim_object *tl_sim_object(const struct tl_sim *sim, int i);
+/** One object of a recorded truth (a `trilink sim --truth` file read back), for
+ * tl_sim_from_truth. Times are seconds after the epoch; NaN: not known. */
+struct tl_truth_object {
+    char id[TL_NAME_LEN];
+    double launch_s, burnout_s, reentry_s, impact_s, apogee_m;
+    struct tl_lla launch, impact; /**< the pad and the impact point */
+    size_t n;                     /**< its rows, in time order: */
+    const double *t_s;
+    const double (*y)[6];         /**< ECEF states */
+};
+
+/**
+ * A simulation made of recorded truth instead of flown launches (trilink demo's replay of reports
+ * from elsewhere): each object's state between rows by the cubic Hermite curve through them, and
+ * from its last row to its impact time along its velocity. tl_sim_measure works on it too.
+ * @retval TL_OK, TL_EINVAL (no object, fewer than 2 rows, times not increasing, launch or impact
+ *         time unknown), TL_ENOMEM.
+ */
+TL_API int tl_sim_from_truth(const struct tl_truth_object *objs, int n, struct tl_sim **out);
+
 /** The atmosphere the run flew through (tl_earth.rho_dev; all zero when matched). */
 TL_API void tl_sim_density_dev(const struct tl_sim *sim, double dev[TL_RHO_KNOTS]);
 

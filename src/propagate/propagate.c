@@ -109,6 +109,41 @@ void tl_path_span(const struct tl_path *p, double *t_begin, double *t_end)
     *t_end = p->seg[p->n - 1].t0 + p->seg[p->n - 1].h;
 }
 
+int tl_path_append_hermite(struct tl_path *p, double t0, const double y0[6], double t1,
+                           const double y1[6])
+{
+    struct tl_path_seg *s;
+    const double h = t1 - t0;
+
+    if (p == NULL || y0 == NULL || y1 == NULL || !(h > 0) ||
+        (p->n > 0 && !(t0 >= p->seg[p->n - 1].t0 + p->seg[p->n - 1].h - 1e-9)))
+        return TL_EINVAL;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 256;
+        struct tl_path_seg *ns = realloc(p->seg, cap * sizeof *ns);
+        if (ns == NULL)
+            return TL_ENOMEM;
+        p->seg = ns;
+        p->cap = cap;
+    }
+    s = &p->seg[p->n++];
+    s->t0 = t0;
+    s->h = h;
+    memset(s->rc, 0, sizeof s->rc);
+    for (int i = 0; i < 3; i++) {
+        /* p0 + th D + th (1 - th) [(1 - th) A - th B], A = h v0 - D, B = h v1 - D: in the
+         * dense-output form, rc2 = A and rc3 = -(A + B). Velocity linear. */
+        const double d = y1[i] - y0[i], a = h * y0[3 + i] - d, b = h * y1[3 + i] - d;
+        s->rc[0][i] = y0[i];
+        s->rc[1][i] = d;
+        s->rc[2][i] = a;
+        s->rc[3][i] = -(a + b);
+        s->rc[0][3 + i] = y0[3 + i];
+        s->rc[1][3 + i] = y1[3 + i] - y0[3 + i];
+    }
+    return TL_OK;
+}
+
 int tl_path_state(const struct tl_path *p, double t_s, double y[6])
 {
     size_t lo = 0, hi;

@@ -574,7 +574,9 @@ static int load_assess(const struct table *t, struct arow **out, size_t *n_out,
         }
         if (
             (rc = get_int(t, r, c[1], &w->id, diag)) != TL_OK ||
-            (rc = get_num(t, r, c[2], 1, 0.0, TIME_MAX_S, TIME_RULE, &w->lt, diag)) != TL_OK ||
+            /* an estimate may put the launch before the epoch (a scenario's time zero) */
+            (rc = get_num(t, r, c[2], 1, -TIME_MAX_S, TIME_MAX_S, "a time in [-1e7, 1e7] s",
+                          &w->lt, diag)) != TL_OK ||
             (rc = get_num(t, r, c[3], 1, -90.0, 90.0, LAT_RULE, &w->llat, diag)) != TL_OK ||
             (rc = get_num(t, r, c[4], 1, -180.0, 180.0, LON_RULE, &w->llon, diag)) != TL_OK ||
             (rc = get_num(t, r, c[5], 0, -90.0, 90.0, LAT_RULE, &w->ilat, diag)) != TL_OK ||
@@ -1118,6 +1120,40 @@ static int assessment_figures(struct tl_score *s, const struct arow *as, size_t 
         s->obj[k].miss_median_bo30_m = median(v, n);
     }
     free(v);
+    return TL_OK;
+}
+
+int tl_score_truth_read(const char *path, struct tl_score *objects, struct tl_truth_row **rows,
+                        size_t *n_rows, struct tl_diag *diag)
+{
+    struct table tab;
+    struct trow *tr = NULL;
+    struct tl_truth_row *out;
+    int rc;
+
+    if (path == NULL || objects == NULL || rows == NULL || n_rows == NULL)
+        return TL_EINVAL;
+    memset(objects, 0, sizeof *objects);
+    if ((rc = table_load(path, &tab, diag)) != TL_OK)
+        return rc;
+    rc = load_truth(&tab, objects, &tr, diag);
+    *n_rows = tab.nrow;
+    table_free(&tab);
+    if (rc != TL_OK)
+        return rc;
+    truth_figures(objects, tr, *n_rows);
+    if ((out = malloc((*n_rows + 1) * sizeof *out)) == NULL) {
+        free(tr);
+        return TL_ENOMEM;
+    }
+    for (size_t r = 0; r < *n_rows; r++) {
+        out[r].t_s = tr[r].t;
+        out[r].object = tr[r].obj;
+        memcpy(out[r].y, tr[r].y, sizeof out[r].y);
+        out[r].boost = tr[r].phase == PH_BOOST;
+    }
+    free(tr);
+    *rows = out;
     return TL_OK;
 }
 

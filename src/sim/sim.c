@@ -125,6 +125,85 @@ out:
     return rc;
 }
 
+/* Object @p o of recorded truth into entry @p en: its path relative to its launch and its flight
+ * summary. */
+static int entry_from_truth(const struct tl_truth_object *o, struct sim_entry *en)
+{
+    struct tl_flight_summary *f = &en->obj.flight;
+    const double t0 = o->launch_s;
+    double last[6], best_h = -INFINITY;
+    int rc;
+
+    if (o->n < 2 || !isfinite(t0) || !isfinite(o->impact_s))
+        return TL_EINVAL;
+    if ((rc = tl_path_create(&en->path)) != TL_OK)
+        return rc;
+    for (size_t k = 1; k < o->n; k++)
+        if ((rc = tl_path_append_hermite(en->path, o->t_s[k - 1] - t0, o->y[k - 1],
+                                         o->t_s[k] - t0, o->y[k])) != TL_OK)
+            return rc;
+    memcpy(last, o->y[o->n - 1], sizeof last);
+    if (o->impact_s > o->t_s[o->n - 1]) { /* carried down along its velocity, as scored */
+        double end[6];
+        const double dt = o->impact_s - o->t_s[o->n - 1];
+        memcpy(end, last, sizeof end);
+        for (int i = 0; i < 3; i++)
+            end[i] += last[3 + i] * dt;
+        if ((rc = tl_path_append_hermite(en->path, o->t_s[o->n - 1] - t0, last,
+                                         o->impact_s - t0, end)) != TL_OK)
+            return rc;
+    }
+    snprintf(en->obj.id, sizeof en->obj.id, "%s", o->id);
+    en->obj.t_launch_s = t0;
+    en->obj.launch.site = o->launch;
+    memset(f, 0, sizeof *f);
+    f->burnout_t_s = isfinite(o->burnout_s) ? o->burnout_s - t0 : 0.0;
+    tl_path_state(en->path, fmax(0.0, fmin(f->burnout_t_s, o->impact_s - t0)), f->burnout_y);
+    f->burnout_h_m = tl_geo_height(&TL_WGS84, f->burnout_y);
+    f->burnout_speed_mps = sqrt(f->burnout_y[3] * f->burnout_y[3] +
+                                f->burnout_y[4] * f->burnout_y[4] +
+                                f->burnout_y[5] * f->burnout_y[5]);
+    for (size_t k = 0; k < o->n; k++) {
+        const double h = tl_geo_height(&TL_WGS84, o->y[k]);
+        if (h > best_h) {
+            best_h = h;
+            f->apogee_t_s = o->t_s[k] - t0;
+        }
+    }
+    f->apogee_h_m = isfinite(o->apogee_m) ? o->apogee_m : best_h;
+    f->impact_t_s = o->impact_s - t0;
+    f->reentry_t_s = isfinite(o->reentry_s) ? o->reentry_s - t0 : f->impact_t_s;
+    f->impact = o->impact;
+    f->impact.h_m = 0.0;
+    tl_geo_inverse(&TL_WGS84, o->launch.lat_rad, o->launch.lon_rad, o->impact.lat_rad,
+                   o->impact.lon_rad, &f->range_m, &f->bearing_rad, NULL);
+    return TL_OK;
+}
+
+int tl_sim_from_truth(const struct tl_truth_object *objs, int n, struct tl_sim **out)
+{
+    struct tl_sim *sim;
+    int rc;
+
+    if (objs == NULL || out == NULL || n < 1)
+        return TL_EINVAL;
+    if ((sim = calloc(1, sizeof *sim)) == NULL ||
+        (sim->e = calloc((size_t)n, sizeof *sim->e)) == NULL) {
+        free(sim);
+        return TL_ENOMEM;
+    }
+    for (int i = 0; i < n; i++) {
+        sim->n = i + 1;
+        if ((rc = entry_from_truth(&objs[i], &sim->e[i])) != TL_OK) {
+            tl_sim_destroy(sim);
+            return rc;
+        }
+        sim->end_s = fmax(sim->end_s, objs[i].impact_s);
+    }
+    *out = sim;
+    return TL_OK;
+}
+
 void tl_sim_density_dev(const struct tl_sim *sim, double dev[TL_RHO_KNOTS])
 {
     for (int i = 0; i < TL_RHO_KNOTS; i++)
