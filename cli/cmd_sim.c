@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "trilink/earth.h"
+#include "trilink/assess.h"
 #include "trilink/geo.h"
 #include "trilink/sim.h"
 #include "trilink/time.h"
@@ -112,28 +113,45 @@ static void event_line(FILE *out, int csv, const char *id, const char *ev, doubl
                 tl_rad2deg(p.lon_rad), fabs(p.h_m) < 50.0 ? 0.0 : p.h_m / 1000.0);
 }
 
+/* The events of every object; one in orbit has its orbit instead of an impact. */
 static void events(const struct tl_sim *sim, FILE *out, int csv)
 {
+    const struct tl_earth earth = tl_earth_wgs84();
+
     for (int i = 0; i < tl_sim_count(sim); i++) {
         const struct tl_sim_object *o = tl_sim_object(sim, i);
         const struct tl_flight_summary *f = &o->flight;
         const double t0 = o->t_launch_s;
         double y[6];
 
-        if (!csv)
+        if (!csv && isnan(f->impact_t_s)) {
+            struct tl_orbit orb;
+            tl_assess_orbit(&earth, f->burnout_y, &orb);
+            printf("%s  class %s, engine cut-off at %.1f s, payload %.0f kg: in orbit, perigee "
+                   "%.0f km, apogee %.0f km, inclination %.1f deg\n",
+                   o->id, o->class_name, f->burnout_t_s, o->launch.payload_kg,
+                   orb.perigee_m / 1000.0, orb.apogee_m / 1000.0, tl_rad2deg(orb.incl_rad));
+        } else if (!csv && o->flight.burnout_t_s == 0.0) {
+            printf("%s  spent stage of class %s, let go at %.1f s: falls %.1f km from the pad, "
+                   "apogee %.1f km, %.1f s falling\n",
+                   o->id, o->class_name, t0, f->range_m / 1000.0, f->apogee_h_m / 1000.0,
+                   f->impact_t_s);
+        } else if (!csv) {
             printf("%s  class %s, %s, payload %.0f kg, range %.1f km, apogee %.1f km, "
                    "flight %.1f s\n",
                    o->id, o->class_name,
                    o->knob == TL_ENERGY_CUTOFF ? "engine cut-off" : "full burn",
                    o->launch.payload_kg, f->range_m / 1000.0, f->apogee_h_m / 1000.0,
                    f->impact_t_s);
+        }
         event_line(out, csv, o->id, "launch", t0, NULL, &o->launch.site);
         event_line(out, csv, o->id, "burnout", t0 + f->burnout_t_s, f->burnout_y, NULL);
         if (tl_sim_state(sim, i, t0 + f->apogee_t_s, y, NULL) == TL_OK)
             event_line(out, csv, o->id, "apogee", t0 + f->apogee_t_s, y, NULL);
         if (tl_sim_state(sim, i, t0 + f->reentry_t_s, y, NULL) == TL_OK)
             event_line(out, csv, o->id, "reentry", t0 + f->reentry_t_s, y, NULL);
-        event_line(out, csv, o->id, "impact", t0 + f->impact_t_s, NULL, &f->impact);
+        if (!isnan(f->impact_t_s)) /* an object in orbit has none */
+            event_line(out, csv, o->id, "impact", t0 + f->impact_t_s, NULL, &f->impact);
     }
 }
 
@@ -397,9 +415,9 @@ static int fly_world(struct sim_opts *o, struct tl_scenario *sc, int run, struct
     if ((status = write_truth(*simp, o->step, tp)) != 0)
         return status;
     tl_time_format_iso8601(sc->epoch_ns, 0, epoch, sizeof epoch);
-    printf("scenario %s: %d launch%s, epoch %s, truth every %g s -> %s\n",
-           sc->name[0] ? sc->name : o->scenario, tl_sim_count(*simp),
-           tl_sim_count(*simp) == 1 ? "" : "es", epoch, o->step, tp);
+    printf("scenario %s: %d launch%s (%d object%s in flight), epoch %s, truth every %g s -> %s\n",
+           sc->name[0] ? sc->name : o->scenario, sc->n_launches, sc->n_launches == 1 ? "" : "es",
+           tl_sim_count(*simp), tl_sim_count(*simp) == 1 ? "" : "s", epoch, o->step, tp);
     if (sc->mismatch.on)
         print_world(*simp, sc);
     if (run <= 1)

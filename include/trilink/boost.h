@@ -38,6 +38,10 @@ struct tl_vehicle {
     double vertical_rise_s; /**< vertical flight before pitch-over */
     double pitch_rate_dps;  /**< rate the thrust turns at during the pitch-over, deg/s (an edge
                                  unit: it is guidance-program data read from YAML) */
+    int orbital;            /**< a space launcher: after its first stage the thrust is held
+                                 horizontal (in the plane of the flight), to build orbital speed */
+    double stage_beta_kgpm2; /**< > 0: spent stages fall as objects of their own with this
+                                  ballistic coefficient (a tumbling empty stage) */
 };
 
 /** A set of vehicle classes (the catalogue plus a scenario's additions). Plain value. */

@@ -17,6 +17,7 @@
 enum tl_aim {
     TL_AIM_TARGET,    /**< a target point; minimum energy unless an apogee is given */
     TL_AIM_AZIMUTH,   /**< azimuth and range; minimum energy unless an apogee is given */
+    TL_AIM_ORBIT,     /**< a launcher: azimuth and the height of a circular orbit */
 };
 
 /** One launch of a scenario, as written in the file (SI units, radians). */
@@ -30,6 +31,8 @@ struct tl_launch_spec {
     double azimuth_rad;       /**< TL_AIM_AZIMUTH: bearing of the impact from the site */
     double range_m;           /**< TL_AIM_AZIMUTH */
     double apogee_m;          /**< NaN: minimum-energy trajectory */
+    double orbit_m;           /**< TL_AIM_ORBIT: orbit height */
+    double failure_s;         /**< engines stop this long after ignition (a failure); NaN: none */
     int line;                 /**< line of the launch in the file, for messages */
 };
 

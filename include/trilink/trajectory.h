@@ -122,6 +122,19 @@ TL_API int tl_traj_design_vehicle(const struct tl_earth *e, const struct tl_vehi
                                   struct tl_launch *launch, struct tl_flight_summary *sum,
                                   enum tl_design_why *why, enum tl_energy_knob *knob);
 
+/**
+ * A launcher (@p v orbital) flown toward a circular orbit @p alt_m high from @p site toward
+ * @p azimuth_rad: its last engine cut at circular speed, its kick the one whose orbit's perigee
+ * and apogee come nearest @p alt_m (what a vehicle with this steering can reach: a gravity turn
+ * and horizontal upper stages leave it somewhat elliptical).
+ * @param[out] launch, sum  the solution; sum's impact is NaN (it stays up).
+ * @retval TL_OK, TL_EINVAL (not an orbital vehicle, height outside 150-5,000 km), TL_ENOSOL (no
+ *         kick reaches that orbit).
+ */
+TL_API int tl_traj_design_orbit(const struct tl_earth *e, const struct tl_vehicle *v,
+                                const struct tl_lla *site, double azimuth_rad, double alt_m,
+                                struct tl_launch *launch, struct tl_flight_summary *sum);
+
 /** Flight phase of an object at one instant. */
 enum tl_phase {
     TL_PHASE_PRELAUNCH, /**< before ignition */

@@ -6,6 +6,7 @@
 static const char *const VEHICLE_KEYS[] = {
     "name",        "base",           "description",     "source",      "diameter_m", "propellant",
     "payload_kg",  "rv_beta_kgpm2",  "vertical_rise_s", "pitch_rate_dps", "stages",
+    "orbital",     "stage_beta_kgpm2",
     NULL,
 };
 static const char *const STAGE_KEYS[] = {
@@ -56,8 +57,22 @@ int tl__boost_vehicle_from_yaml(const struct tl__ynode *node, const char *path, 
         (rc = opt_num(node, path, "payload_kg", 1, 1e5, &w.payload_kg, diag)) != TL_OK ||
         (rc = opt_num(node, path, "rv_beta_kgpm2", 10, 1e6, &w.rv_beta_kgpm2, diag)) != TL_OK ||
         (rc = opt_num(node, path, "vertical_rise_s", 0, 119, &w.vertical_rise_s, diag)) != TL_OK ||
-        (rc = opt_num(node, path, "pitch_rate_dps", 0.01, 10, &w.pitch_rate_dps, diag)) != TL_OK)
+        (rc = opt_num(node, path, "pitch_rate_dps", 0.01, 10, &w.pitch_rate_dps, diag)) != TL_OK ||
+        (rc = opt_num(node, path, "stage_beta_kgpm2", 10, 1e5, &w.stage_beta_kgpm2, diag)) !=
+            TL_OK)
         return rc;
+    {
+        char orb[8];
+        rc = tl__yget_str(node, path, "orbital", 0, orb, sizeof orb, diag);
+        if (rc == TL_OK) {
+            if (strcmp(orb, "true") != 0 && strcmp(orb, "false") != 0)
+                return tl__ydiag(diag, tl__ymap_key_line(node, "orbital"), path,
+                                 "orbital '%s' is not true or false", orb);
+            w.orbital = strcmp(orb, "true") == 0;
+        } else if (rc != TL_ENOTFOUND) {
+            return rc;
+        }
+    }
     stages = tl__ymap_get(node, "stages");
     if (stages != NULL) {
         snprintf(sp, sizeof sp, "%s%sstages", path, path[0] ? "." : "");

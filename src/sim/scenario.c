@@ -13,9 +13,9 @@
 
 static const char *const TOP_KEYS[] = { "name",     "epoch",   "step_s",   "vehicles",
                                          "launches", "sensors", "mismatch", NULL };
-static const char *const LAUNCH_KEYS[] = { "id",       "class",       "site",      "time_s",
-                                           "time",     "target",      "azimuth_deg", "range_km",
-                                           "apogee_km", NULL };
+static const char *const LAUNCH_KEYS[] = { "id",        "class",     "site",      "time_s",
+                                           "time",      "target",    "azimuth_deg", "range_km",
+                                           "apogee_km", "orbit_km",  "failure_s", NULL };
 static const char *const SITE_KEYS[] = { "lat_deg", "lon_deg", "alt_m", NULL };
 static const char *const TARGET_KEYS[] = { "lat_deg", "lon_deg", NULL };
 
@@ -88,6 +88,43 @@ static int parse_vehicles(const struct tl__ynode *list, struct tl_vehicle_set *s
     return TL_OK;
 }
 
+/* failure_s (engines stop then: a failed flight falls), and orbit_km with azimuth_deg, the aim
+ * of a launcher. Returns TL_OK when the launch aims at an orbit (its aim done), TL_ENOTFOUND
+ * when it does not (the caller reads its aim), or an error. */
+static int parse_orbit_failure(const struct tl__ynode *n, const char *path,
+                               const struct tl_scenario *sc, struct tl_launch_spec *ls,
+                               struct tl_diag *diag)
+{
+    const struct tl__ynode *orb = tl__ymap_get(n, "orbit_km");
+    const struct tl_vehicle *v = tl_boost_catalog_find(&sc->vehicles, ls->class_name);
+    char sub[96];
+    double x;
+    int rc;
+
+    ls->failure_s = NAN;
+    rc = tl__yget_num(n, path, "failure_s", 0, 0.1, 3600.0, &ls->failure_s, diag);
+    if (rc != TL_OK && rc != TL_ENOTFOUND)
+        return rc;
+    if (orb == NULL)
+        return TL_ENOTFOUND;
+    snprintf(sub, sizeof sub, "%s.orbit_km", path);
+    if (v == NULL || !v->orbital)
+        return tl__ydiag(diag, orb->line, sub, "class '%s' is not a launcher (orbital: true)",
+                         ls->class_name);
+    if (tl__ymap_get(n, "target") != NULL || tl__ymap_get(n, "range_km") != NULL ||
+        tl__ymap_get(n, "apogee_km") != NULL)
+        return tl__ydiag(diag, orb->line, path,
+                         "an orbit is aimed by orbit_km and azimuth_deg alone");
+    if ((rc = tl__yget_num(n, path, "orbit_km", 1, 160.0, 4900.0, &x, diag)) != TL_OK)
+        return rc;
+    ls->orbit_m = x * 1000.0;
+    if ((rc = tl__yget_num(n, path, "azimuth_deg", 1, 0.0, 360.0, &x, diag)) != TL_OK)
+        return rc;
+    ls->azimuth_rad = tl_deg2rad(x);
+    ls->aim = TL_AIM_ORBIT;
+    return TL_OK;
+}
+
 static int parse_launch(const struct tl__ynode *n, size_t idx, const struct tl_scenario *sc,
                         struct tl_launch_spec *ls, struct tl_diag *diag)
 {
@@ -110,7 +147,7 @@ static int parse_launch(const struct tl__ynode *n, size_t idx, const struct tl_s
         snprintf(sub, sizeof sub, "%s.class", path);
         return tl__ydiag(diag, tl__ymap_key_line(n, "class"), sub,
                          "unknown vehicle class '%s' (known: srbm, mrbm, irbm, icbm, icbm-solid, "
-                         "or one defined under vehicles)",
+                         "slv, or one defined under vehicles)",
                          ls->class_name);
     }
     for (size_t j = 0; j < idx; j++)
@@ -148,6 +185,8 @@ static int parse_launch(const struct tl__ynode *n, size_t idx, const struct tl_s
         if (rc != TL_OK && rc != TL_ENOTFOUND)
             return rc;
     }
+    if ((rc = parse_orbit_failure(n, path, sc, ls, diag)) != TL_ENOTFOUND)
+        return rc;
     /* Aim: a target, or azimuth and range; an apogee lofts or depresses either. */
     rc = tl__yget_num(n, path, "apogee_km", 0, 1.0, 50000.0, &v, diag);
     if (rc == TL_OK)

@@ -22,6 +22,9 @@ struct tl_sim {
 
 /* Draws of a mismatched vehicle tried before a launch that cannot reach its aim is an error. */
 #define VEHICLE_DRAWS 20
+/* An object in orbit is watched this long after its insertion (the region's sensors have lost
+ * it by then), so the scenario ends. */
+#define ORBIT_WATCH_S 900.0
 
 void tl_sim_destroy(struct tl_sim *sim)
 {
@@ -63,18 +66,83 @@ static int fly_launch(const struct tl_launch_spec *ls, const struct tl_vehicle *
         en->obj.vehicle = *v0;
         if (mm->on)
             tl__mismatch_vehicle(mm, rng, &en->obj.vehicle);
-        rc = tl_traj_design_vehicle(e, &en->obj.vehicle, &req, 1, &en->obj.launch,
-                                    &en->obj.flight, &why, &en->obj.knob);
+        if (ls->aim == TL_AIM_ORBIT) {
+            rc = tl_traj_design_orbit(e, &en->obj.vehicle, &ls->site, ls->azimuth_rad,
+                                      ls->orbit_m, &en->obj.launch, &en->obj.flight);
+            why = TL_DESIGN_TOO_FAR;
+            en->obj.knob = TL_ENERGY_CUTOFF;
+        } else {
+            rc = tl_traj_design_vehicle(e, &en->obj.vehicle, &req, 1, &en->obj.launch,
+                                        &en->obj.flight, &why, &en->obj.knob);
+        }
     }
     if (rc != TL_OK)
         return fail(diag, ls, "no trajectory of class %s reaches the aim point (%s)",
                     why == TL_DESIGN_TOO_NEAR ? "too much energy for so short a flight"
                     : why == TL_DESIGN_TOO_FAR ? "out of reach: not enough energy"
                                                : tl_strerror(rc));
+    if (isfinite(ls->failure_s)) /* the engines stop: the flight falls where that leaves it */
+        en->obj.launch.cutoff_s = fmin(en->obj.launch.cutoff_s, ls->failure_s);
     /* Fly the solution once more, recording the path for sampling. */
     if ((rc = tl_path_create(&en->path)) != TL_OK)
         return rc;
-    return tl_traj_fly(e, &en->obj.vehicle, &en->obj.launch, en->path, &en->obj.flight);
+    rc = tl_traj_fly(e, &en->obj.vehicle, &en->obj.launch, en->path, &en->obj.flight);
+    if (rc == TL_ENOSOL && isnan(en->obj.flight.impact_t_s) &&
+        en->obj.flight.apogee_h_m > 0.0)
+        return TL_OK; /* in orbit: it stays up (impact NaN) */
+    return rc;
+}
+
+/* The spent stages of entry @p parent (its vehicle's stage_beta_kgpm2 > 0): each stage that
+ * separated before cut-off falls as an object of its own, "ID-S1" ..., from where it was let go,
+ * into entries from @p at on. Returns the number added, or a negative TL_E* code. */
+static int add_spent_stages(struct tl_sim *sim, int parent, int at, const struct tl_earth *e)
+{
+    const struct sim_entry *p = &sim->e[parent];
+    const struct tl_vehicle *v = &p->obj.vehicle;
+    double t_sep = 0.0;
+    int added = 0, rc;
+
+    for (int k = 0; v->stage_beta_kgpm2 > 0.0 && k + 1 < v->n_stages; k++) {
+        struct sim_entry *en = &sim->e[at + added];
+        struct tl_flight_summary *f = &en->obj.flight;
+        struct tl_coast_result cr;
+        double y[6];
+        t_sep += v->stage[k].burn_s;
+        if (t_sep >= p->obj.launch.cutoff_s || tl_path_state(p->path, t_sep, y) != TL_OK)
+            break;
+        memset(en, 0, sizeof *en);
+        if ((rc = tl_path_create(&en->path)) != TL_OK)
+            return -rc;
+        sim->n = at + added + 1;
+        rc = tl_propagate_coast(e, v->stage_beta_kgpm2, 0.0, y, 14400.0, NULL, en->path, &cr);
+        if (rc != TL_OK)
+            return rc == TL_ENOSOL ? added : -rc; /* a stage that stays up is no debris */
+        snprintf(en->obj.id, sizeof en->obj.id, "%.20s-S%d", p->obj.id, k + 1);
+        snprintf(en->obj.class_name, sizeof en->obj.class_name, "%.20s-stage", p->obj.class_name);
+        en->obj.t_launch_s = p->obj.t_launch_s + t_sep;
+        en->obj.vehicle = *v;
+        en->obj.launch.site = tl_geo_ecef_to_lla(&e->shape, y);
+        memcpy(f->burnout_y, y, sizeof f->burnout_y);
+        f->burnout_h_m = en->obj.launch.site.h_m;
+        f->burnout_speed_mps = sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5]);
+        f->apogee_t_s = isnan(cr.apogee_t_s) ? 0.0 : cr.apogee_t_s;
+        f->apogee_h_m = isnan(cr.apogee_t_s) ? f->burnout_h_m : cr.apogee_h_m;
+        f->reentry_t_s = cr.reentry_t_s;
+        f->reentry_speed_mps = sqrt(cr.reentry_y[3] * cr.reentry_y[3] +
+                                    cr.reentry_y[4] * cr.reentry_y[4] +
+                                    cr.reentry_y[5] * cr.reentry_y[5]);
+        f->impact_t_s = cr.impact_t_s;
+        f->impact = tl_geo_ecef_to_lla(&e->shape, cr.impact_y);
+        f->impact_speed_mps = sqrt(cr.impact_y[3] * cr.impact_y[3] +
+                                   cr.impact_y[4] * cr.impact_y[4] +
+                                   cr.impact_y[5] * cr.impact_y[5]);
+        tl_geo_inverse(&e->shape, p->obj.launch.site.lat_rad, p->obj.launch.site.lon_rad,
+                       f->impact.lat_rad, f->impact.lon_rad, &f->range_m, &f->bearing_rad, NULL);
+        sim->end_s = fmax(sim->end_s, en->obj.t_launch_s + f->impact_t_s);
+        added++;
+    }
+    return added;
 }
 
 int tl_sim_run(const struct tl_scenario *sc, const struct tl_earth *e, struct tl_sim **out,
@@ -92,7 +160,8 @@ int tl_sim_run(const struct tl_scenario *sc, const struct tl_earth *e, struct tl
     sim = calloc(1, sizeof *sim);
     if (sim == NULL)
         return TL_ENOMEM;
-    sim->e = calloc((size_t)sc->n_launches, sizeof *sim->e);
+    /* room for every launch and its spent stages */
+    sim->e = calloc((size_t)sc->n_launches * TL_MAX_STAGES, sizeof *sim->e);
     if (sim->e == NULL) {
         free(sim);
         return TL_ENOMEM;
@@ -105,19 +174,28 @@ int tl_sim_run(const struct tl_scenario *sc, const struct tl_earth *e, struct tl
         tl__mismatch_density(&sc->mismatch, &rng, world.rho_dev);
         memcpy(sim->rho_dev, world.rho_dev, sizeof sim->rho_dev);
     }
-    for (int i = 0; i < sc->n_launches; i++) {
+    for (int i = 0, at = 0; i < sc->n_launches; i++) {
         const struct tl_launch_spec *ls = &sc->launch[i];
-        struct sim_entry *en = &sim->e[i];
-        sim->n = i + 1;
+        struct sim_entry *en = &sim->e[at];
+        const struct tl_flight_summary *f = &en->obj.flight;
+        int extra;
+        sim->n = at + 1;
         if ((rc = fly_launch(ls, tl_boost_catalog_find(&sc->vehicles, ls->class_name), &world,
                              &sc->mismatch, &rng, en, diag)) != TL_OK)
             goto out;
         snprintf(en->obj.id, sizeof en->obj.id, "%s", ls->id);
         snprintf(en->obj.class_name, sizeof en->obj.class_name, "%s", ls->class_name);
         en->obj.t_launch_s = ls->time_s;
-        sim->end_s = fmax(sim->end_s, ls->time_s + en->obj.flight.impact_t_s);
+        sim->end_s = fmax(sim->end_s, ls->time_s + (isnan(f->impact_t_s)
+                                                        ? f->burnout_t_s + ORBIT_WATCH_S
+                                                        : f->impact_t_s));
+        if ((extra = add_spent_stages(sim, at, at + 1, &world)) < 0) {
+            rc = -extra;
+            goto out;
+        }
+        at += 1 + extra;
+        sim->n = at;
     }
-    sim->n = sc->n_launches;
     *out = sim;
     return TL_OK;
 out:

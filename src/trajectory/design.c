@@ -669,8 +669,14 @@ int tl_traj_analyze(const struct tl_earth *e, const struct tl_vehicle_set *set,
         if (rc == TL_OK)
             snprintf(a.class_name, sizeof a.class_name, "%s", v->name);
     } else {
-        for (int i = 0; i < set->n; i++) {
-            rc = tl_traj_design_vehicle(e, &set->v[i], &req, i == set->n - 1, &a.launch,
+        int last = -1; /* the largest missile class (launchers are not tried) */
+        for (int i = 0; i < set->n; i++)
+            if (!set->v[i].orbital)
+                last = i;
+        for (int i = 0; i <= last; i++) {
+            if (set->v[i].orbital)
+                continue;
+            rc = tl_traj_design_vehicle(e, &set->v[i], &req, i == last, &a.launch,
                                         &a.flight, &why, &a.knob);
             if (rc == TL_OK)
                 snprintf(a.class_name, sizeof a.class_name, "%s", set->v[i].name);

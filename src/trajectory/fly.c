@@ -39,6 +39,34 @@ static double velocity_tilt(const struct boost_ctx *c, const double v[3])
     return atan2(dot3(v, c->toward), dot3(v, c->up));
 }
 
+/* A launcher's upper stages: thrust in the plane of the flight, pitched above the local
+ * horizontal just enough to null the climb rate by the time the horizontal speed is circular
+ * (vertical-velocity nulling, the idea of the linear-tangent and powered-explicit laws reduced to
+ * one line: a_up = -v_up / t_go + g - v_h^2 / r, t_go = (v_circ - v_h) / a_thrust). */
+static void orbit_steering(const struct boost_ctx *c, const double r[3], const double v[3],
+                           double a_thrust, double dir[3])
+{
+    const double w = c->e->omega, rn = norm3(r);
+    const double vi[3] = { v[0] - w * r[1], v[1] + w * r[0], v[2] };
+    double up[3], uh[3], v_up = 0.0, v_h, t_go, s_pitch;
+
+    for (int i = 0; i < 3; i++) {
+        up[i] = r[i] / rn;
+        v_up += vi[i] * up[i];
+    }
+    for (int i = 0; i < 3; i++)
+        uh[i] = vi[i] - v_up * up[i];
+    v_h = norm3(uh);
+    for (int i = 0; i < 3; i++)
+        uh[i] = v_h > 0.0 ? uh[i] / v_h : 0.0;
+    t_go = fmax(5.0, (sqrt(c->e->mu / rn) - v_h) / a_thrust);
+    s_pitch = (-v_up / t_go + c->e->mu / (rn * rn) - v_h * v_h / rn) / a_thrust;
+    s_pitch = fmax(-0.9, fmin(0.9, s_pitch));
+    for (int i = 0; i < 3; i++)
+        dir[i] = sqrt(1.0 - s_pitch * s_pitch) * uh[i] + s_pitch * up[i];
+    /* back to the rotating frame: the direction is the same vector */
+}
+
 /* Powered flight: gravity, rotation, thrust along the guidance direction, drag with a
  * Mach-dependent coefficient on the whole stack. */
 static int boost_rhs(void *ctx, double t, const double *y, double *dy)
@@ -58,6 +86,9 @@ static int boost_rhs(void *ctx, double t, const double *y, double *dy)
         const double th = fmax(-1.5, fmin(1.5, c->pitch_rate * (t - c->t_pitch0)));
         for (int i = 0; i < 3; i++)
             dir[i] = cos(th) * c->up[i] + sin(th) * c->toward[i];
+    } else if (c->phase == TURN && sp > 0.0 && c->v->orbital && t >= c->v->stage[0].burn_s &&
+               b.thrust_n > 0.0) {
+        orbit_steering(c, r, v, b.thrust_n / b.mass_kg, dir);
     } else if (c->phase == TURN && sp > 0.0) {
         for (int i = 0; i < 3; i++)
             dir[i] = v[i] / sp;

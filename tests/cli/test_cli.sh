@@ -221,7 +221,7 @@ expect 2 "--assess-every: 0 is outside" -- "$tl" track --sensors x --measurement
 # small text
 "$tl" sim --help | grep -q "SEED..SEED+N-1" && ok || bad "sim --help: seeds text"
 "$tl" sim "$src/scenarios/icbm-2023-07-12.yaml" --truth "$tmp/t.csv" >"$tmp/out" 2>&1
-grep -q ": 1 launch, epoch" "$tmp/out" && ok || bad "sim: '1 launches': $(head -1 "$tmp/out")"
+grep -q ": 1 launch (1 object in flight), epoch" "$tmp/out" && ok || bad "sim: '1 launches': $(head -1 "$tmp/out")"
 grep -q -- "-0.0 km" "$tmp/out" && bad "sim prints -0.0 km" || ok
 "$tl" demo --help | grep -q "KR.log" && ok || bad "demo --help does not name the logs"
 "$tl" audit verify "$tmp/pki/KR/cert.pem" 2>"$tmp/err"

@@ -11,15 +11,17 @@
 
 static void catalogue_loads(void **state)
 {
-    static const char *const names[] = { "srbm", "mrbm", "irbm", "icbm", "icbm-solid" };
+    static const char *const names[] = { "srbm", "mrbm", "irbm", "icbm", "icbm-solid", "slv" };
     struct tl_vehicle_set set;
     struct tl_diag d;
 
     (void)state;
     memset(&d, 0, sizeof d);
     assert_int_equal(tl_boost_catalog_default(&set, &d), TL_OK);
-    assert_int_equal(set.n, 5);
-    for (int i = 0; i < 5; i++) {
+    assert_int_equal(set.n, 6);
+    assert_true(tl_boost_catalog_find(&set, "slv")->orbital);
+    assert_false(tl_boost_catalog_find(&set, "icbm")->orbital);
+    for (int i = 0; i < 6; i++) {
         const struct tl_vehicle *v = tl_boost_catalog_find(&set, names[i]);
         assert_non_null(v);
         assert_int_equal(tl_boost_validate(v, NULL), TL_OK);

@@ -191,8 +191,52 @@ static void vehicle_overrides(void **state)
     TL_ASSERT_NEAR(v->stage[0].burn_s, tl_boost_catalog_find(&sc->vehicles, "irbm")->stage[0].burn_s,
                    0.0);
     TL_ASSERT_NEAR(tl_boost_catalog_find(&sc->vehicles, "srbm")->rv_beta_kgpm2, 2500.0, 0.0);
-    assert_int_equal(sc->vehicles.n, 6);
+    assert_int_equal(sc->vehicles.n, 7); /* the catalogue's six and heavy-irbm */
     tl_scenario_destroy(sc);
+}
+
+/* A launcher to orbit and one whose second stage fails at 200 s: the spent stages fall as objects
+ * of their own (ID-S1 let go at the end of the first stage's 130 s burn), the orbiting vehicle
+ * never impacts and is still there at the end of the run; the failed one comes down. */
+static void launcher_stages_and_failure(void **state)
+{
+    static const char text[] =
+        "epoch: 2023-11-21T13:40:00Z\n"
+        "launches:\n"
+        "  - {id: SAT, class: slv, site: {lat_deg: 39.66, lon_deg: 124.70}, time_s: 10,\n"
+        "     azimuth_deg: 183, orbit_km: 500}\n"
+        "  - {id: FAIL, class: slv, site: {lat_deg: 39.66, lon_deg: 124.70}, time_s: 20,\n"
+        "     azimuth_deg: 183, orbit_km: 500, failure_s: 200}\n";
+    const struct tl_earth e = tl_earth_wgs84();
+    struct tl_scenario *sc = NULL;
+    struct tl_sim *sim = NULL;
+    struct tl_diag d;
+    char path[64];
+    double y[6];
+
+    (void)state;
+    assert_int_equal(load_text(text, &sc, &d, path), TL_OK);
+    unlink(path);
+    assert_int_equal(tl_sim_run(sc, &e, &sim, &d), TL_OK);
+    assert_int_equal(tl_sim_count(sim), 5); /* SAT, SAT-S1, SAT-S2, FAIL, FAIL-S1 */
+    assert_string_equal(tl_sim_object(sim, 1)->id, "SAT-S1");
+    TL_ASSERT_NEAR(tl_sim_object(sim, 1)->t_launch_s, 10.0 + 130.0, 1e-9);
+    assert_true(isnan(tl_sim_object(sim, 0)->flight.impact_t_s));
+    assert_true(isfinite(tl_sim_object(sim, 1)->flight.impact_t_s));
+    assert_string_equal(tl_sim_object(sim, 3)->id, "FAIL");
+    assert_true(isfinite(tl_sim_object(sim, 3)->flight.impact_t_s));
+    TL_ASSERT_NEAR(tl_sim_object(sim, 3)->flight.burnout_t_s, 200.0, 1e-9);
+    assert_int_equal(tl_sim_state(sim, 0, tl_sim_end_s(sim), y, NULL), TL_OK);
+    assert_true(tl_geo_height(&e.shape, y) > 400e3);
+    tl_sim_destroy(sim);
+    tl_scenario_destroy(sc);
+    /* orbit_km is for launchers, and an orbit is not also a range */
+    assert_int_equal(load_text("epoch: 2023-11-21T13:40:00Z\nlaunches:\n  - {id: X, class: icbm, "
+                               "site: {lat_deg: 39, lon_deg: 125}, azimuth_deg: 90, orbit_km: 500}\n",
+                               &sc, &d, path),
+                     TL_EPARSE);
+    unlink(path);
+    assert_non_null(strstr(d.message, "not a launcher"));
 }
 
 /* The shipped scenarios are valid and fly (the salvo: 8 launches within 40 minutes). */
@@ -234,6 +278,7 @@ int main(void)
         cmocka_unit_test(missing_file),
         cmocka_unit_test(target_out_of_reach),
         cmocka_unit_test(good_scenario_flies),
+        cmocka_unit_test(launcher_stages_and_failure),
         cmocka_unit_test(vehicle_overrides),
         cmocka_unit_test(shipped_scenarios),
     };

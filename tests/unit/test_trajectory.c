@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,13 +229,54 @@ static void phases(void **state)
     assert_string_equal(tl_phase_name(TL_PHASE_MIDCOURSE), "midcourse");
 }
 
+/* A launcher to orbit: the catalogue's slv from Sohae toward 183 deg, asked for 500 km: the
+ * orbit reached (two-body, at cut-off) has perigee and apogee within 30 km of it and the flight
+ * never comes down; a missile class is no launcher. */
+static void orbit_of_a_launcher(void **state)
+{
+    const struct tl_earth e = tl_earth_wgs84();
+    const struct tl_lla site = { 39.66 * M_PI / 180.0, 124.70 * M_PI / 180.0, 0.0 };
+    struct tl_vehicle_set set;
+    struct tl_launch l;
+    struct tl_flight_summary s;
+    double r, v2, vi[3], h[3], a, ecc, hn;
+
+    (void)state;
+    assert_int_equal(tl_boost_catalog_default(&set, NULL), TL_OK);
+    assert_int_equal(tl_traj_design_orbit(&e, tl_boost_catalog_find(&set, "slv"), &site,
+                                          183.0 * M_PI / 180.0, 500e3, &l, &s),
+                     TL_OK);
+    assert_true(isnan(s.impact_t_s));
+    /* Bate, Mueller & White 2.4, from the inertial state at cut-off */
+    vi[0] = s.burnout_y[3] - e.omega * s.burnout_y[1];
+    vi[1] = s.burnout_y[4] + e.omega * s.burnout_y[0];
+    vi[2] = s.burnout_y[5];
+    r = sqrt(s.burnout_y[0] * s.burnout_y[0] + s.burnout_y[1] * s.burnout_y[1] +
+             s.burnout_y[2] * s.burnout_y[2]);
+    v2 = vi[0] * vi[0] + vi[1] * vi[1] + vi[2] * vi[2];
+    h[0] = s.burnout_y[1] * vi[2] - s.burnout_y[2] * vi[1];
+    h[1] = s.burnout_y[2] * vi[0] - s.burnout_y[0] * vi[2];
+    h[2] = s.burnout_y[0] * vi[1] - s.burnout_y[1] * vi[0];
+    hn = sqrt(h[0] * h[0] + h[1] * h[1] + h[2] * h[2]);
+    a = 1.0 / (2.0 / r - v2 / e.mu);
+    ecc = sqrt(1.0 - hn * hn / (e.mu * a));
+    print_message("perigee %.0f km, apogee %.0f km, cut-off %.1f s\n",
+                  (a * (1.0 - ecc) - e.shape.a) / 1e3, (a * (1.0 + ecc) - e.shape.a) / 1e3,
+                  l.cutoff_s);
+    TL_ASSERT_NEAR(a * (1.0 - ecc) - e.shape.a, 500e3, 30e3);
+    TL_ASSERT_NEAR(a * (1.0 + ecc) - e.shape.a, 500e3, 30e3);
+    assert_int_equal(tl_traj_design_orbit(&e, tl_boost_catalog_find(&set, "icbm"), &site, 0.0,
+                                          500e3, &l, &s),
+                     TL_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reference_flight_times), cmocka_unit_test(validation_flight_times),
         cmocka_unit_test(design_apogee_and_range), cmocka_unit_test(design_minimum_energy),
         cmocka_unit_test(design_unreachable),     cmocka_unit_test(analyze_errors),
-        cmocka_unit_test(phases),
+        cmocka_unit_test(phases),                 cmocka_unit_test(orbit_of_a_launcher),
     };
     return cmocka_run_group_tests_name("trajectory", tests, NULL, NULL);
 }
