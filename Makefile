@@ -11,6 +11,8 @@ ASAN  ?= build-asan
 BENCH ?= build-bench
 # Monte Carlo runs per scenario and mode of the warning figures (bench/warn.sh)
 WARN_RUNS ?= 50
+# Monte Carlo runs per row of the calibration figures (bench/calibration.sh)
+CALIB_RUNS ?= 50
 FUZZ  ?= build-fuzz
 TSAN  ?= build-tsan
 FUZZ_SECONDS ?= 30
@@ -56,7 +58,7 @@ test: build
 bench: deps
 	@$(call configure,$(BENCH),$(BENCH_OPTS))
 	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_bench_track trilink_bench_share trilink_bench_areas trilink_bench_warn trilink_cli trilinkd
-	@echo "command: make bench ($(BENCH)/trilink_bench, $(BENCH)/trilink_bench_track, bench/share.sh, $(BENCH)/trilink_bench_warn, bench/warn.sh)"
+	@echo "command: make bench ($(BENCH)/trilink_bench, $(BENCH)/trilink_bench_track, bench/share.sh, $(BENCH)/trilink_bench_warn, bench/warn.sh, bench/calibration.sh)"
 	@$(BENCH)/trilink_bench
 	@echo
 	@echo "## tracker"
@@ -72,6 +74,10 @@ bench: deps
 	@echo
 	@rm -rf $(BENCH)/warn-out && $(BENCH)/trilink_bench_warn scenarios/irbm-2022-10-04.yaml data/areas $(BENCH)/warn-out
 	@sh bench/warn.sh $(BENCH) $(WARN_RUNS)
+	@echo
+	@echo "## calibration under model mismatch"
+	@echo
+	@sh bench/calibration.sh $(BENCH) $(CALIB_RUNS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(BENCH) $(FUZZ) $(TSAN) out

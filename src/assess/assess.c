@@ -17,17 +17,10 @@ const char *tl_class_name(enum tl_class c)
 /* Apogee radius of the two-body orbit through (r, v) in the inertial frame (v_ecef + w x r). */
 static double apogee_radius(const struct tl_earth *e, const double y[6])
 {
-    const double w = e->omega;
-    const double v[3] = { y[3] - w * y[1], y[4] + w * y[0], y[5] };
-    const double r = sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
-    const double v2 = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
-    const double h[3] = { y[1] * v[2] - y[2] * v[1], y[2] * v[0] - y[0] * v[2],
-                          y[0] * v[1] - y[1] * v[0] };
-    const double h2 = h[0] * h[0] + h[1] * h[1] + h[2] * h[2];
-    const double a = 1.0 / (2.0 / r - v2 / e->mu);
-    const double ecc = sqrt(fmax(0.0, 1.0 - h2 / (e->mu * a)));
+    struct tl_orbit o;
 
-    return a > 0 ? a * (1.0 + ecc) : INFINITY;
+    tl_assess_orbit(e, y, &o);
+    return o.apogee_m + e->shape.a;
 }
 
 /* Below this height a descending state's apogee, flown back through the drag it has met, is no
@@ -37,9 +30,8 @@ static double apogee_radius(const struct tl_earth *e, const double y[6])
 double tl_assess_apogee_keep(const struct tl_earth *e, const struct tl_gauss *g,
                              double apogee_m, double *kept_m)
 {
-    if (tl_geo_height(&e->shape, g->x) >= APOGEE_KEEP_H_M) {
-        if (isfinite(apogee_m))
-            *kept_m = apogee_m;
+    if (tl_geo_height(&e->shape, g->x) >= APOGEE_KEEP_H_M && isfinite(apogee_m)) {
+        *kept_m = apogee_m;
         return apogee_m;
     }
     return *kept_m > 0.0 ? *kept_m : apogee_m; /* a flight never above 80 km keeps nothing */
@@ -291,7 +283,12 @@ int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g, struct 
         r.t_s += t_shift;
     }
     r.point = mp;
-    r.apogee_m = apo;
+    /* An apogee the coast could not place (a flight back that found none): the two-body one. */
+    r.apogee_m = isfinite(apo) ? apo
+                               : apogee_radius(e, g->x) -
+                                     sqrt(g->x[0] * g->x[0] + g->x[1] * g->x[1] +
+                                          g->x[2] * g->x[2]) +
+                                     tl_geo_height(&e->shape, g->x);
     ellipse((const double(*)[2])r.cov_en, &r);
     *out = r;
     return TL_OK;

@@ -517,25 +517,23 @@ int tl_assess_launch_keep(const struct tl_earth *e, const struct tl_sensor_set *
         return 0;
     if (k->est.from_boost) {
         /* Still in boost: a state the tracker knows well (a radar has ranged it; angles alone
-         * leave the height open) gives a launch as good as the profiles allow; the most certain
-         * one is kept. */
+         * leave the height open) gives a launch as good as the profiles allow. */
         if (r->phase != TL_PHASE_BOOST || sqrt(g->P[0][0] + g->P[1][1] + g->P[2][2]) > 1000.0)
             return 0;
         k->next_t_s = g->t_s + 4.0;
-        if (tl_assess_launch(e, g, 1.0, &est) != TL_OK)
+    } else {
+        /* Coasting: the arc is known better with every report. */
+        if (r->phase != TL_PHASE_MIDCOURSE)
             return 0;
-        bound_by_detection(e, sensors, r, &est);
-        if (est.t_sigma_s >= k->est.t_sigma_s)
-            return 0;
-        k->est = est;
-        return 1;
+        k->next_t_s = g->t_s + fmax(10.0, 0.25 * (g->t_s - k->first_t_s));
     }
-    if (r->phase != TL_PHASE_MIDCOURSE)
-        return 0;
-    k->next_t_s = g->t_s + fmax(10.0, 0.25 * (g->t_s - k->first_t_s));
-    if (tl_assess_launch(e, g, 0.0, &est) != TL_OK)
+    if (tl_assess_launch(e, g, k->est.from_boost ? 1.0 : 0.0, &est) != TL_OK)
         return 0;
     bound_by_detection(e, sensors, r, &est);
+    /* The more certain launch time is kept: an arc run back from midcourse past a second
+     * stage's burn fits more profile families than the first state did. */
+    if (est.t_sigma_s >= k->est.t_sigma_s)
+        return 0;
     k->est = est;
     return 1;
 }

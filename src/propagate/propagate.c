@@ -77,21 +77,28 @@ void tl_path_destroy(struct tl_path *p)
     free(p);
 }
 
+/* Room for one more segment: the new one, or NULL when out of memory. */
+static struct tl_path_seg *new_segment(struct tl_path *p)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 256;
+        struct tl_path_seg *ns = realloc(p->seg, cap * sizeof *ns);
+        if (ns == NULL)
+            return NULL;
+        p->seg = ns;
+        p->cap = cap;
+    }
+    return &p->seg[p->n++];
+}
+
 int tl_path_append(struct tl_path *p, const struct tl_ode *ode)
 {
     struct tl_path_seg *s;
 
     if (p == NULL || ode == NULL || ode->n < 6 || !(ode->h_prev > 0))
         return TL_EINVAL;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? 2 * p->cap : 256;
-        struct tl_path_seg *ns = realloc(p->seg, cap * sizeof *ns);
-        if (ns == NULL)
-            return TL_ENOMEM;
-        p->seg = ns;
-        p->cap = cap;
-    }
-    s = &p->seg[p->n++];
+    if ((s = new_segment(p)) == NULL)
+        return TL_ENOMEM;
     s->t0 = ode->t_prev;
     s->h = ode->h_prev;
     for (int k = 0; k < 5; k++)
@@ -118,15 +125,8 @@ int tl_path_append_hermite(struct tl_path *p, double t0, const double y0[6], dou
     if (p == NULL || y0 == NULL || y1 == NULL || !(h > 0) ||
         (p->n > 0 && !(t0 >= p->seg[p->n - 1].t0 + p->seg[p->n - 1].h - 1e-9)))
         return TL_EINVAL;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? 2 * p->cap : 256;
-        struct tl_path_seg *ns = realloc(p->seg, cap * sizeof *ns);
-        if (ns == NULL)
-            return TL_ENOMEM;
-        p->seg = ns;
-        p->cap = cap;
-    }
-    s = &p->seg[p->n++];
+    if ((s = new_segment(p)) == NULL)
+        return TL_ENOMEM;
     s->t0 = t0;
     s->h = h;
     memset(s->rc, 0, sizeof s->rc);
