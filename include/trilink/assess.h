@@ -27,8 +27,11 @@ struct tl_impact_pred {
  * physics (J2-J4, rotation, US 1976 drag), and the impact points' mean and covariance give the
  * ellipse: semi-axes sqrt(5.991 lambda_i) of the 2x2 covariance in the local east-north plane.
  * During boost it is the instantaneous impact point (engines cut now). A track that has not yet
- * observed drag (its drag-coefficient spread still near the tracker's generic prior) is given
- * the drag prior of its class (reentry-vehicle ballistic coefficients from Regan 1984).
+ * observed drag (its drag-coefficient spread still near the tracker's generic prior, or its k
+ * not one a body can have) is given the RVs' drag prior, log-uniform over 1,000-20,000 kg/m^2
+ * (Regan 1984, widened): the (r, v) sigma points fly at its geometric middle and five
+ * Gauss-Legendre nodes in log k, flown from the mean state, add its shift and spread. A track
+ * that has observed drag flies its own k, 20 % wider for the day's density ahead.
  * @retval TL_OK, TL_EINVAL, TL_ENOTPD, TL_ENOSOL (a sigma point does not come down).
  */
 TL_API int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g,
