@@ -513,6 +513,18 @@ int tl_assess_launch_keep(const struct tl_earth *e, const struct tl_sensor_set *
         k->next_t_s = g->t_s + (k->est.from_boost ? 4.0 : 10.0);
         return 1;
     }
+    if (!k->est.from_boost && r->phase == TL_PHASE_BOOST &&
+        r->model_prob[TL_MOTION_BOOST] >= 0.5 &&
+        sqrt(g->P[0][0] + g->P[1][1] + g->P[2][2]) <= 1000.0 &&
+        tl_assess_launch(e, g, 1.0, &est) == TL_OK) {
+        /* Taken for a coasting object at first, it is still under power: an arc run back from
+         * a boosting state puts the launch far too early (30 s for 60 on a lofted ICBM first
+         * seen in its second stage), so the boost's estimate replaces it, however certain. */
+        bound_by_detection(e, sensors, r, &est);
+        k->est = est;
+        k->next_t_s = g->t_s + 4.0;
+        return 1;
+    }
     if (g->t_s < k->next_t_s)
         return 0;
     if (k->est.from_boost) {
