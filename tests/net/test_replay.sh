@@ -26,7 +26,8 @@ sed '5s/.*/1.0,KR-R1,not-a-number,1,1,1/' "$tmp/meas.csv" >"$tmp/bad-meas.csv"
 expect 2 "range_m" -- "$tl" demo --sensors "$sens" --measurements "$tmp/bad-meas.csv" --workdir "$tmp/w0"
 
 timeout 500 "$tl" demo --sensors "$sens" --measurements "$tmp/meas.csv" --truth "$tmp/truth.csv" \
-    --speed 50 --skip-quiet --workdir "$tmp/w" --domain-base 190 --summary "$tmp/s.json" \
+    --speed "${TL_REPLAY_SPEED:-50}" --skip-quiet --workdir "$tmp/w" --domain-base 190 \
+    --summary "$tmp/s.json" \
     >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 0 ] && ok || { bad "demo replay exited $rc"; tail -20 "$tmp/err"; }
