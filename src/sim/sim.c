@@ -118,7 +118,7 @@ static int add_spent_stages(struct tl_sim *sim, int parent, int at, const struct
         rc = tl_propagate_coast(e, v->stage_beta_kgpm2, 0.0, y, 14400.0, NULL, en->path, &cr);
         if (rc != TL_OK)
             return rc == TL_ENOSOL ? added : -rc; /* a stage that stays up is no debris */
-        snprintf(en->obj.id, sizeof en->obj.id, "%.20s-S%d", p->obj.id, k + 1);
+        snprintf(en->obj.id, sizeof en->obj.id, "%.20s-S%c", p->obj.id, (char)('1' + k));
         snprintf(en->obj.class_name, sizeof en->obj.class_name, "%.20s-stage", p->obj.class_name);
         en->obj.t_launch_s = p->obj.t_launch_s + t_sep;
         en->obj.vehicle = *v;
