@@ -73,10 +73,10 @@ struct tl_launch_keeper {
 
 /**
  * Keeps @p k up to date with report @p r: the launch from the track's earliest estimate; then,
- * while it boosts, from states known to 1 km whenever they give a more certain time (every 4 s);
+ * while it boosts, from states known to 1 km whenever they give a more certain time (every 8 s);
  * for a track first seen after burnout, re-derived from its current state while it coasts in
  * midcourse, kept when more certain (its arc is known better with every report; the boost it never saw stays what the
- * profiles allow) at track ages growing by a quarter each time. The first detection bounds the
+ * profiles allow) at track ages growing by half each time. The first detection bounds the
  * time: no launch after it, and, when a space infrared sensor of @p sensors (NULL: none known)
  * saw the plume near the ground, none more than its revisit before (a truncated normal).
  * @return 1 when k->est changed, else 0.

@@ -301,6 +301,7 @@ static int launch_from_arc(const struct tl_earth *e, const struct arc *a, double
 {
     static _Thread_local struct cand c[MAX_PROFILES];
     const int np = tl__assess_boost_profiles();
+    double best_d2 = INFINITY;
     int n = 0;
 
     if (a->n < 2)
@@ -324,6 +325,9 @@ static int launch_from_arc(const struct tl_earth *e, const struct arc *a, double
         }
         c[n].d2 = pow((v - pr->v_bo_mps) / (SIGMA_V_FRACTION * pr->v_bo_mps), 2) +
                   pow((g - pr->gamma_bo) / SIGMA_GAMMA, 2);
+        if (c[n].d2 >= 36.0 && c[n].d2 >= best_d2)
+            continue; /* no weight, and not the nearest: no pad needed (the geodesic is the cost) */
+        best_d2 = fmin(best_d2, c[n].d2);
         c[n].t = a->t[i - 1] + f * (a->t[i] - a->t[i - 1]) - pr->t_bo_s;
         c[n].tau = pr->t_bo_s;
         c[n].dist = pr->d_bo_m;
@@ -350,6 +354,7 @@ static int launch_from_boost(const struct tl_earth *e, const double x[6], double
     const int np = tl__assess_boost_profiles();
     const double h = fmax(0.0, tl_geo_height(&e->shape, x));
     const double v = sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5]), g = flight_path_angle(e, x);
+    double best_d2 = INFINITY;
     int n = 0;
 
     for (int p = 0; p < np; p++) {
@@ -369,6 +374,9 @@ static int launch_from_boost(const struct tl_earth *e, const double x[6], double
         dp = sm[i - 1][S_D] + f * (sm[i][S_D] - sm[i - 1][S_D]);
         c[n].d2 = pow((v - vp) / (BOOST_SIGMA_V_FRACTION * vp + BOOST_SIGMA_V_MPS), 2) +
                   pow((g - gp) / BOOST_SIGMA_GAMMA, 2);
+        if (c[n].d2 >= 36.0 && c[n].d2 >= best_d2)
+            continue; /* no weight, and not the nearest: no pad needed */
+        best_d2 = fmin(best_d2, c[n].d2);
         c[n].t = t0 - tp;
         c[n].tau = tp;
         c[n].dist = dp;
@@ -522,7 +530,7 @@ int tl_assess_launch_keep(const struct tl_earth *e, const struct tl_sensor_set *
          * seen in its second stage), so the boost's estimate replaces it, however certain. */
         bound_by_detection(e, sensors, r, &est);
         k->est = est;
-        k->next_t_s = g->t_s + 4.0;
+        k->next_t_s = g->t_s + 8.0;
         return 1;
     }
     if (g->t_s < k->next_t_s)
@@ -532,12 +540,12 @@ int tl_assess_launch_keep(const struct tl_earth *e, const struct tl_sensor_set *
          * leave the height open) gives a launch as good as the profiles allow. */
         if (r->phase != TL_PHASE_BOOST || sqrt(g->P[0][0] + g->P[1][1] + g->P[2][2]) > 1000.0)
             return 0;
-        k->next_t_s = g->t_s + 4.0;
+        k->next_t_s = g->t_s + 8.0;
     } else {
         /* Coasting: the arc is known better with every report. */
         if (r->phase != TL_PHASE_MIDCOURSE)
             return 0;
-        k->next_t_s = g->t_s + fmax(10.0, 0.25 * (g->t_s - k->first_t_s));
+        k->next_t_s = g->t_s + fmax(20.0, 0.5 * (g->t_s - k->first_t_s));
     }
     if (tl_assess_launch(e, g, k->est.from_boost ? 1.0 : 0.0, &est) != TL_OK)
         return 0;
