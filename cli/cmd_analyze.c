@@ -29,8 +29,11 @@ static void usage(FILE *out)
             "\n"
             "  --apogee KM     highest altitude above the WGS-84 ellipsoid, km (0 < KM <= 50000)\n"
             "  --range KM      ground (geodesic) distance launch to impact, km (0 < KM <= 20000)\n"
-            "  --class C       srbm, mrbm, irbm, icbm (liquid) or icbm-solid; default: the\n"
-            "                  smallest class that flies it with its nominal payload\n"
+            "  --class C       a range class, srbm, mrbm, irbm or icbm, tries its liquid class and\n"
+            "                  its solid variants; srbm-solid, mrbm-solid or icbm-solid pins one;\n"
+            "                  default: the smallest class that flies it with its nominal payload\n"
+            "                  (liquid classes first). When the class cannot, the error names one\n"
+            "                  that can\n"
             "  --launch LAT,LON  launch point, degrees (default %.2f,%.2f)\n"
             "  --azimuth DEG   bearing of the impact point from the launch point, degrees\n"
             "                  clockwise from north (default %.0f)\n"
@@ -176,7 +179,8 @@ int cmd_analyze(int argc, char **argv)
         return cli_diag("analyze", &diag);
     if (class_name != NULL && tl_boost_catalog_find(&set, class_name) == NULL)
         return cli_error("analyze", TL_EXIT_USAGE,
-                         "--class: unknown class '%s' (srbm, mrbm, irbm, icbm, icbm-solid)",
+                         "--class: unknown class '%s' (srbm, srbm-solid, mrbm, mrbm-solid, irbm, "
+                         "icbm, icbm-solid)",
                          class_name);
     site.lat_rad = tl_deg2rad(lat);
     site.lon_rad = tl_deg2rad(lon);

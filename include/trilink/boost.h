@@ -42,6 +42,9 @@ struct tl_vehicle {
                                  horizontal (in the plane of the flight), to build orbital speed */
     double stage_beta_kgpm2; /**< > 0: spent stages fall as objects of their own with this
                                   ballistic coefficient (a tumbling empty stage) */
+    double glide_lift_to_drag; /**< > 0: the RV pulls up and glides in its terminal phase with
+                                    lift up to this multiple of its drag (tl_propagate_lift) */
+    double glide_max_g;        /**< limit of that lift, in g0 (an edge unit: YAML data) */
 };
 
 /** A set of vehicle classes (the catalogue plus a scenario's additions). Plain value. */

@@ -147,6 +147,32 @@ TL_API int tl_propagate_coast(const struct tl_earth *e, double beta_kgpm2, doubl
                               const double y0[6], double t_max_s, const struct tl_ode_cfg *cfg,
                               struct tl_path *path, struct tl_coast_result *res);
 
+/** Aerodynamic lift of a quasi-ballistic warhead that pulls up and glides (KN-23/Iskander-like
+ * terminal manoeuvre). Plain value. */
+struct tl_glide {
+    double lift_to_drag;   /**< largest lift the body trims to, as a multiple of its drag; 0: none */
+    double max_accel_mps2; /**< structural/guidance limit on the lift acceleration */
+};
+
+/** Altitude window of the glide, m: the lift fades in above 20 km and out below 50 km. */
+#define TL_GLIDE_LOW_M 20000.0
+#define TL_GLIDE_HIGH_M 50000.0
+
+/**
+ * Lift acceleration (ECEF, rotating frame) of a gliding body at (r, v): normal to v in the
+ * vertical plane, commanded to level a shallow descent (flight-path angle above -20 deg) inside
+ * the glide window, at most min(L/D x drag, max_accel). Zero for @p glide NULL or L/D 0.
+ */
+TL_API void tl_propagate_lift(const struct tl_earth *e, const struct tl_glide *glide,
+                              double beta_kgpm2, const double r[3], const double v[3],
+                              double a[3]);
+
+/** tl_propagate_coast with the lift of @p glide (NULL: ballistic, the same as the coast). */
+TL_API int tl_propagate_glide(const struct tl_earth *e, double beta_kgpm2,
+                              const struct tl_glide *glide, double t0, const double y0[6],
+                              double t_max_s, const struct tl_ode_cfg *cfg, struct tl_path *path,
+                              struct tl_coast_result *res);
+
 /**
  * Propagate a coasting body from (t0, y0) to time @p t1 (earlier or later), no events.
  * @retval TL_OK, TL_EINVAL, TL_ENOCONV.

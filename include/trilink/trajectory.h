@@ -163,9 +163,12 @@ struct tl_analysis {
 
 /**
  * Reconstruct a flight from @p apogee_m and @p range_m launched from @p site toward
- * @p bearing_rad. With @p class_name NULL the first class of @p set (catalogue order: smallest
- * first) that reaches the flight with its nominal payload is chosen; the last class may carry a
- * lighter payload. A liquid vehicle matches the energy by engine cut-off with its nominal
+ * @p bearing_rad. With @p class_name NULL the first class of @p set that reaches the flight with
+ * its nominal payload is chosen: the range classes srbm, mrbm, irbm, icbm first, then their
+ * variants (srbm-solid, ...), each in catalogue order (smallest first); the last class tried may
+ * carry a lighter payload. A range class name (srbm, mrbm, irbm, icbm) tries that class and its
+ * variants; any other name pins one class. On TL_ENOSOL @p diag also names a class that does
+ * fly it, when one does. A liquid vehicle matches the energy by engine cut-off with its nominal
  * payload; a solid one burns out and the payload mass absorbs the energy (thrust termination if
  * even the heaviest payload is too much).
  * @retval TL_OK, TL_EINVAL, TL_ENOTFOUND (unknown class), TL_ENOSOL (unreachable), with

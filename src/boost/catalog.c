@@ -6,7 +6,7 @@
 static const char *const VEHICLE_KEYS[] = {
     "name",        "base",           "description",     "source",      "diameter_m", "propellant",
     "payload_kg",  "rv_beta_kgpm2",  "vertical_rise_s", "pitch_rate_dps", "stages",
-    "orbital",     "stage_beta_kgpm2",
+    "orbital",     "stage_beta_kgpm2", "glide_lift_to_drag", "glide_max_g",
     NULL,
 };
 static const char *const STAGE_KEYS[] = {
@@ -59,8 +59,13 @@ int tl__boost_vehicle_from_yaml(const struct tl__ynode *node, const char *path, 
         (rc = opt_num(node, path, "vertical_rise_s", 0, 119, &w.vertical_rise_s, diag)) != TL_OK ||
         (rc = opt_num(node, path, "pitch_rate_dps", 0.01, 10, &w.pitch_rate_dps, diag)) != TL_OK ||
         (rc = opt_num(node, path, "stage_beta_kgpm2", 10, 1e5, &w.stage_beta_kgpm2, diag)) !=
-            TL_OK)
+            TL_OK ||
+        (rc = opt_num(node, path, "glide_lift_to_drag", 0, 5, &w.glide_lift_to_drag, diag)) !=
+            TL_OK ||
+        (rc = opt_num(node, path, "glide_max_g", 0.1, 20, &w.glide_max_g, diag)) != TL_OK)
         return rc;
+    if (w.glide_lift_to_drag > 0 && w.glide_max_g == 0)
+        w.glide_max_g = 3.0; /* "a few g" when not given */
     {
         char orb[8];
         rc = tl__yget_str(node, path, "orbital", 0, orb, sizeof orb, diag);

@@ -176,7 +176,59 @@ int tl_path_state(const struct tl_path *p, double t_s, double y[6])
 struct coast_ctx {
     const struct tl_earth *e;
     double beta;
+    const struct tl_glide *glide; /* NULL: ballistic */
 };
+
+/* 0 below a, 1 above b, C1-smooth between (so the integrator sees a continuous force). */
+static double smoothstep(double a, double b, double x)
+{
+    const double u = fmin(1.0, fmax(0.0, (x - a) / (b - a)));
+    return u * u * (3.0 - 2.0 * u);
+}
+
+void tl_propagate_lift(const struct tl_earth *e, const struct tl_glide *glide, double beta_kgpm2,
+                       const double r[3], const double v[3], double a[3])
+{
+    double n[3], up[3], sp, h, climb, gamma, rr, grav, rho, drag, lmax, lcmd, w, nu;
+
+    a[0] = a[1] = a[2] = 0.0;
+    if (glide == NULL || !(glide->lift_to_drag > 0.0) || !(beta_kgpm2 > 0.0) || !e->drag)
+        return;
+    h = tl_geo_height_normal(&e->shape, r, n);
+    /* window 20-50 km, faded in and out over 4 km */
+    w = smoothstep(TL_GLIDE_LOW_M, TL_GLIDE_LOW_M + 4000.0, h) *
+        (1.0 - smoothstep(TL_GLIDE_HIGH_M - 4000.0, TL_GLIDE_HIGH_M, h));
+    sp = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    if (w <= 0.0 || !(sp > 1.0))
+        return;
+    climb = n[0] * v[0] + n[1] * v[1] + n[2] * v[2];
+    gamma = asin(fmax(-1.0, fmin(1.0, climb / sp)));
+    /* The guidance pulls up out of a shallow descent only (flight-path angle above -20 deg,
+     * fully from -10 deg): a lofted warhead diving steeply is left on its ballistic path. */
+    w *= smoothstep(-20.0 * M_PI / 180.0, -10.0 * M_PI / 180.0, gamma);
+    if (w <= 0.0)
+        return;
+    rr = sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
+    grav = e->mu / (rr * rr);
+    rho = tl_earth_atmosphere(h).rho_kgpm3 * tl_earth_density_factor(e, h);
+    drag = rho * sp * sp / (2.0 * beta_kgpm2);
+    lmax = fmin(glide->lift_to_drag * drag, glide->max_accel_mps2);
+    /* Hold level flight: d(gamma)/dt = (L - (g - v^2 / r) cos gamma) / v = -gamma / tau, tau 5 s
+     * (point-mass flight in the vertical plane, e.g. Zarchan, "Tactical and Strategic Missile
+     * Guidance", ch. on ballistic targets). */
+    lcmd = sp * (-gamma / 5.0) + (grav - sp * sp / rr) * cos(gamma);
+    lcmd = w * fmin(lmax, fmax(0.0, lcmd));
+    if (!(lcmd > 0.0))
+        return;
+    /* lift direction: the local vertical without its component along the velocity */
+    for (int i = 0; i < 3; i++)
+        up[i] = n[i] - climb / sp * v[i] / sp;
+    nu = sqrt(up[0] * up[0] + up[1] * up[1] + up[2] * up[2]);
+    if (!(nu > 1e-9))
+        return;
+    for (int i = 0; i < 3; i++)
+        a[i] = lcmd * up[i] / nu;
+}
 
 static int coast_rhs(void *ctx, double t, const double *y, double *dy)
 {
@@ -186,7 +238,13 @@ static int coast_rhs(void *ctx, double t, const double *y, double *dy)
     dy[0] = y[3];
     dy[1] = y[4];
     dy[2] = y[5];
-    tl_propagate_accel(c->e, y, y + 3, c->beta, NULL, dy + 3);
+    if (c->glide != NULL) {
+        double lift[3];
+        tl_propagate_lift(c->e, c->glide, c->beta, y, y + 3, lift);
+        tl_propagate_accel(c->e, y, y + 3, c->beta, lift, dy + 3);
+    } else {
+        tl_propagate_accel(c->e, y, y + 3, c->beta, NULL, dy + 3);
+    }
     return 0;
 }
 
@@ -221,7 +279,15 @@ int tl_propagate_coast(const struct tl_earth *e, double beta_kgpm2, double t0, c
                        double t_max_s, const struct tl_ode_cfg *cfg, struct tl_path *path,
                        struct tl_coast_result *res)
 {
-    struct coast_ctx c = { e, beta_kgpm2 };
+    return tl_propagate_glide(e, beta_kgpm2, NULL, t0, y0, t_max_s, cfg, path, res);
+}
+
+int tl_propagate_glide(const struct tl_earth *e, double beta_kgpm2, const struct tl_glide *glide,
+                       double t0, const double y0[6], double t_max_s,
+                       const struct tl_ode_cfg *cfg, struct tl_path *path,
+                       struct tl_coast_result *res)
+{
+    struct coast_ctx c = { e, beta_kgpm2, glide };
     struct tl_coast_result r;
     struct tl_ode ode;
     double climb_prev, h_prev;
@@ -307,7 +373,7 @@ int tl_propagate_ballistic(const struct tl_earth *e, double beta_kgpm2, double t
                            const double y0[6], double t1, const struct tl_ode_cfg *cfg,
                            double y1[6])
 {
-    struct coast_ctx c = { e, beta_kgpm2 };
+    struct coast_ctx c = { e, beta_kgpm2, NULL };
     struct tl_ode ode;
     int rc;
 

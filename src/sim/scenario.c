@@ -146,8 +146,8 @@ static int parse_launch(const struct tl__ynode *n, size_t idx, const struct tl_s
     if (tl_boost_catalog_find(&sc->vehicles, ls->class_name) == NULL) {
         snprintf(sub, sizeof sub, "%s.class", path);
         return tl__ydiag(diag, tl__ymap_key_line(n, "class"), sub,
-                         "unknown vehicle class '%s' (known: srbm, mrbm, irbm, icbm, icbm-solid, "
-                         "slv, or one defined under vehicles)",
+                         "unknown vehicle class '%s' (known: srbm, srbm-solid, mrbm, mrbm-solid, "
+                         "irbm, icbm, icbm-solid, slv, or one defined under vehicles)",
                          ls->class_name);
     }
     for (size_t j = 0; j < idx; j++)

@@ -638,6 +638,56 @@ enum tl_phase tl_traj_phase(const struct tl_flight_summary *sum, double t_s)
     return TL_PHASE_MIDCOURSE;
 }
 
+/* The range classes --class names as families: each stands for its liquid class and its
+ * variants ("srbm" for srbm and srbm-solid). */
+static int is_range_family(const char *name)
+{
+    static const char *const fam[] = { "srbm", "mrbm", "irbm", "icbm" };
+    for (size_t i = 0; i < sizeof fam / sizeof fam[0]; i++)
+        if (strcmp(name, fam[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int in_family(const char *family, const char *name)
+{
+    const size_t n = strlen(family);
+    return strncmp(name, family, n) == 0 && (name[n] == '\0' || name[n] == '-');
+}
+
+/* The smallest class that flies the request: first the liquid range classes in catalogue order
+ * (srbm, mrbm, irbm, icbm: the classes the published flights were analysed with), then their
+ * variants; only the very last class tried may carry a lighter payload. */
+static int analyze_any(const struct tl_earth *e, const struct tl_vehicle_set *set,
+                       const struct tl_design_req *req, struct tl_analysis *a,
+                       enum tl_design_why *why)
+{
+    int order[TL_MAX_VEHICLES], n = 0, rc = TL_ENOSOL, stop = 0;
+    enum tl_design_why w = TL_DESIGN_OK, first_why = TL_DESIGN_OK;
+
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < set->n; i++)
+            if (!set->v[i].orbital && (is_range_family(set->v[i].name) == (pass == 0)))
+                order[n++] = i;
+    for (int j = 0; j < n; j++) {
+        const struct tl_vehicle *v = &set->v[order[j]];
+        const int base = is_range_family(v->name);
+        if (base && stop)
+            continue; /* a base class had too much energy: smaller bases no longer matter */
+        rc = tl_traj_design_vehicle(e, v, req, j == n - 1, &a->launch, &a->flight, &w, &a->knob);
+        if (j == 0)
+            first_why = w;
+        if (rc == TL_OK) {
+            snprintf(a->class_name, sizeof a->class_name, "%s", v->name);
+            break;
+        }
+        if (base && (rc != TL_ENOSOL || w != TL_DESIGN_TOO_FAR))
+            stop = 1;
+    }
+    *why = rc == TL_OK ? TL_DESIGN_OK : (first_why == TL_DESIGN_TOO_NEAR ? first_why : w);
+    return rc;
+}
+
 int tl_traj_analyze(const struct tl_earth *e, const struct tl_vehicle_set *set,
                     const char *class_name, const struct tl_lla *site, double bearing_rad,
                     double apogee_m, double range_m, struct tl_analysis *out,
@@ -658,7 +708,7 @@ int tl_traj_analyze(const struct tl_earth *e, const struct tl_vehicle_set *set,
     req.bearing_rad = bearing_rad;
     req.range_m = range_m;
     req.apogee_m = apogee_m;
-    if (class_name != NULL) {
+    if (class_name != NULL && !is_range_family(class_name)) { /* one class, pinned */
         const struct tl_vehicle *v = tl_boost_catalog_find(set, class_name);
         if (v == NULL) {
             if (diag != NULL)
@@ -668,31 +718,48 @@ int tl_traj_analyze(const struct tl_earth *e, const struct tl_vehicle_set *set,
         rc = tl_traj_design_vehicle(e, v, &req, 1, &a.launch, &a.flight, &why, &a.knob);
         if (rc == TL_OK)
             snprintf(a.class_name, sizeof a.class_name, "%s", v->name);
-    } else {
-        int last = -1; /* the largest missile class (launchers are not tried) */
-        for (int i = 0; i < set->n; i++)
-            if (!set->v[i].orbital)
-                last = i;
-        for (int i = 0; i <= last; i++) {
-            if (set->v[i].orbital)
-                continue;
-            rc = tl_traj_design_vehicle(e, &set->v[i], &req, i == last, &a.launch,
-                                        &a.flight, &why, &a.knob);
-            if (rc == TL_OK)
-                snprintf(a.class_name, sizeof a.class_name, "%s", set->v[i].name);
-            if (rc != TL_ENOSOL || why != TL_DESIGN_TOO_FAR)
-                break;
+    } else if (class_name != NULL) { /* a range class: its liquid and solid variants */
+        int found = 0;
+        /* a variant that flies it with its nominal payload first, then a lighter payload */
+        for (int lighter = 0; lighter < 2 && rc != TL_OK; lighter++)
+            for (int i = 0; i < set->n && rc != TL_OK; i++) {
+                if (set->v[i].orbital || !in_family(class_name, set->v[i].name))
+                    continue;
+                found = 1;
+                rc = tl_traj_design_vehicle(e, &set->v[i], &req, lighter, &a.launch, &a.flight,
+                                            &why, &a.knob);
+                if (rc == TL_OK)
+                    snprintf(a.class_name, sizeof a.class_name, "%s", set->v[i].name);
+            }
+        if (!found) {
+            if (diag != NULL)
+                snprintf(diag->message, sizeof diag->message, "no class of the '%s' family",
+                         class_name);
+            return TL_ENOTFOUND;
         }
+    } else {
+        rc = analyze_any(e, set, &req, &a, &why);
     }
     if (rc != TL_OK) {
-        if (diag != NULL)
+        if (diag != NULL) {
+            struct tl_analysis near;
+            enum tl_design_why w2;
+            char alt[TL_NAME_LEN + 48] = "";
+            /* name the class that does fly it, so the analyst knows where to look */
+            if (class_name != NULL && rc == TL_ENOSOL &&
+                analyze_any(e, set, &req, &near, &w2) == TL_OK)
+                snprintf(alt, sizeof alt, "; class %s flies it", near.class_name);
             snprintf(diag->message, sizeof diag->message,
-                     "no trajectory %s reaches apogee %.1f km with range %.1f km (%s)",
-                     class_name != NULL ? "of this class" : "of any class", apogee_m / 1000.0,
-                     range_m / 1000.0,
+                     "no trajectory %s reaches apogee %.1f km with range %.1f km (%s)%s",
+                     class_name == NULL            ? "of any class"
+                     : is_range_family(class_name) ? "of this range class"
+                                                   : "of this class",
+                     apogee_m / 1000.0, range_m / 1000.0,
                      why == TL_DESIGN_TOO_NEAR ? "too much energy for so short a flight"
                      : why == TL_DESIGN_TOO_FAR ? "not enough energy"
-                                                : tl_strerror(rc));
+                                                : tl_strerror(rc),
+                     alt);
+        }
         return rc;
     }
     rc = tl_traj_max_range(e, tl_boost_catalog_find(set, a.class_name), &a.launch, NULL, &std);

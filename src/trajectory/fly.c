@@ -250,7 +250,11 @@ int tl_traj_fly(const struct tl_earth *e, const struct tl_vehicle *v,
     }
     t_cut = s.burnout_t_s;
     memcpy(y, s.burnout_y, sizeof y);
-    rc = tl_propagate_coast(e, v->rv_beta_kgpm2, t_cut, y, T_MAX_FLIGHT_S, NULL, path, &cr);
+    {
+        const struct tl_glide glide = { v->glide_lift_to_drag, v->glide_max_g * TL_G0 };
+        rc = tl_propagate_glide(e, v->rv_beta_kgpm2, v->glide_lift_to_drag > 0 ? &glide : NULL,
+                                t_cut, y, T_MAX_FLIGHT_S, NULL, path, &cr);
+    }
     s.apogee_t_s = cr.apogee_t_s;
     s.apogee_h_m = cr.apogee_h_m;
     if (rc == TL_ENOSOL) { /* an orbit or an escape; the apogee (if any) still guides solvers */

@@ -68,6 +68,12 @@ expect 2 "unknown class 'scud'" -- "$tl" analyze --apogee 100 --range 300 --clas
 expect 2 "--launch: '39' is not LAT,LON" -- "$tl" analyze --apogee 100 --range 300 --launch 39
 expect 2 "not enough energy" -- "$tl" analyze --apogee 100 --range 19000
 expect 2 "unexpected argument" -- "$tl" analyze --apogee 100 --range 300 extra
+# a range class tries its solid variant; one that cannot fly it names the class that can
+expect 0 "" -- "$tl" analyze --apogee 50 --range 600 --class srbm
+grep -q '^class  *srbm-solid,' "$tmp/out" && ok || bad "--class srbm at 50/600: $(grep ^class "$tmp/out")"
+expect 2 "class srbm-solid flies it" -- "$tl" analyze --apogee 50 --range 600 --class icbm
+expect 0 "" -- "$tl" analyze --apogee 910 --range 450 --class mrbm
+grep -q '^class  *mrbm-solid,' "$tmp/out" && ok || bad "--class mrbm at 910/450: $(grep ^class "$tmp/out")"
 expect 0 "" -- "$tl" analyze --apogee 4475 --range 950 --json
 for key in flight_time_s burnout_time_s burnout_alt_km burnout_speed_mps apogee_time_s \
     reentry_speed_mps standard_range_km class; do

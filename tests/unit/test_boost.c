@@ -11,17 +11,18 @@
 
 static void catalogue_loads(void **state)
 {
-    static const char *const names[] = { "srbm", "mrbm", "irbm", "icbm", "icbm-solid", "slv" };
+    static const char *const names[] = { "srbm", "srbm-solid", "mrbm",       "mrbm-solid",
+                                         "irbm", "icbm",       "icbm-solid", "slv" };
     struct tl_vehicle_set set;
     struct tl_diag d;
 
     (void)state;
     memset(&d, 0, sizeof d);
     assert_int_equal(tl_boost_catalog_default(&set, &d), TL_OK);
-    assert_int_equal(set.n, 6);
+    assert_int_equal(set.n, 8);
     assert_true(tl_boost_catalog_find(&set, "slv")->orbital);
     assert_false(tl_boost_catalog_find(&set, "icbm")->orbital);
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 8; i++) {
         const struct tl_vehicle *v = tl_boost_catalog_find(&set, names[i]);
         assert_non_null(v);
         assert_int_equal(tl_boost_validate(v, NULL), TL_OK);
@@ -32,6 +33,9 @@ static void catalogue_loads(void **state)
                    1e-9);
     assert_int_equal(tl_boost_catalog_find(&set, "icbm-solid")->propellant, TL_PROPELLANT_SOLID);
     assert_int_equal(tl_boost_catalog_find(&set, "icbm-solid")->n_stages, 3);
+    assert_int_equal(tl_boost_catalog_find(&set, "mrbm-solid")->n_stages, 2);
+    TL_ASSERT_NEAR(tl_boost_catalog_find(&set, "srbm-solid")->glide_max_g, 3.0, 0.0);
+    TL_ASSERT_NEAR(tl_boost_catalog_find(&set, "srbm")->glide_lift_to_drag, 0.0, 0.0);
 }
 
 static struct tl_vehicle two_stage(void)

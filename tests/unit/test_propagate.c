@@ -194,6 +194,52 @@ static void dense_output_accuracy(void **state)
 /* Regression (issue 2): one step climbed through 100 km, passed an apogee just above it and came
  * back down; the reentry search then spanned the whole step, whose two ends were both below
  * 100 km, and failed with "invalid argument". The search must start at the apogee. */
+/* Issue 12: the glide's lift. Level flight at 30 km over the equator, eastward at 2,500 m/s:
+ * the guidance asks for exactly what cancels gravity less the centripetal term, g - v^2 / r,
+ * straight up; the drag-limited and acceleration-limited cases and the window are closed forms. */
+static void glide_lift(void **state)
+{
+    const struct tl_earth e = tl_earth_wgs84();
+    const struct tl_glide gl = { 3.0, 3.0 * TL_G0 };
+    const double beta = 7000.0, h = 30000.0, r = 6378137.0 + h;
+    double y[6] = { r, 0.0, 0.0, 0.0, 2500.0, 0.0 }, a[3];
+    const double rho = tl_earth_atmosphere(h).rho_kgpm3;
+
+    (void)state;
+    tl_propagate_lift(&e, &gl, beta, y, y + 3, a);
+    TL_ASSERT_NEAR(a[0], e.mu / (r * r) - 2500.0 * 2500.0 / r, 1e-9);
+    TL_ASSERT_NEAR(a[1], 0.0, 1e-12);
+    TL_ASSERT_NEAR(a[2], 0.0, 1e-12);
+    /* slow: only L/D times the drag rho v^2 / (2 beta) is available */
+    y[4] = 600.0;
+    tl_propagate_lift(&e, &gl, beta, y, y + 3, a);
+    TL_ASSERT_NEAR(a[0], 3.0 * rho * 600.0 * 600.0 / (2.0 * beta), 1e-9);
+    /* the acceleration limit */
+    {
+        const struct tl_glide tight = { 3.0, 2.0 };
+        y[4] = 2500.0;
+        tl_propagate_lift(&e, &tight, beta, y, y + 3, a);
+        TL_ASSERT_NEAR(a[0], 2.0, 1e-12);
+    }
+    /* above the window, in a steep dive, and with no glide: nothing */
+    y[0] = 6378137.0 + 55000.0;
+    tl_propagate_lift(&e, &gl, beta, y, y + 3, a);
+    TL_ASSERT_NEAR(a[0], 0.0, 0.0);
+    y[0] = r;
+    y[3] = -2500.0 * sin(30.0 * M_PI / 180.0);
+    y[4] = 2500.0 * cos(30.0 * M_PI / 180.0);
+    tl_propagate_lift(&e, &gl, beta, y, y + 3, a);
+    TL_ASSERT_NEAR(a[0] * a[0] + a[1] * a[1], 0.0, 0.0);
+    tl_propagate_lift(&e, NULL, beta, y, y + 3, a);
+    TL_ASSERT_NEAR(a[0] * a[0] + a[1] * a[1], 0.0, 0.0);
+    /* in a shallow descent the lift is normal to the velocity */
+    y[3] = -2500.0 * sin(5.0 * M_PI / 180.0);
+    y[4] = 2500.0 * cos(5.0 * M_PI / 180.0);
+    tl_propagate_lift(&e, &gl, beta, y, y + 3, a);
+    TL_ASSERT_NEAR(a[0] * y[3] + a[1] * y[4] + a[2] * y[5], 0.0, 1e-9);
+    assert_true(a[0] > 0.0);
+}
+
 static void issue2_reentry_in_the_apogee_step(void **state)
 {
     const struct tl_earth e = kepler_earth();
@@ -219,6 +265,7 @@ int main(void)
         cmocka_unit_test(ballistic_retrodiction),
         cmocka_unit_test(dense_output_accuracy),
         cmocka_unit_test(issue2_reentry_in_the_apogee_step),
+        cmocka_unit_test(glide_lift),
     };
     return cmocka_run_group_tests_name("propagate", tests, NULL, NULL);
 }

@@ -191,7 +191,7 @@ static void vehicle_overrides(void **state)
     TL_ASSERT_NEAR(v->stage[0].burn_s, tl_boost_catalog_find(&sc->vehicles, "irbm")->stage[0].burn_s,
                    0.0);
     TL_ASSERT_NEAR(tl_boost_catalog_find(&sc->vehicles, "srbm")->rv_beta_kgpm2, 2500.0, 0.0);
-    assert_int_equal(sc->vehicles.n, 7); /* the catalogue's six and heavy-irbm */
+    assert_int_equal(sc->vehicles.n, 9); /* the catalogue's eight and heavy-irbm */
     tl_scenario_destroy(sc);
 }
 

@@ -118,6 +118,73 @@ static void validation_flight_times(void **state)
     check_flights("validation_flights.csv", 0, 8);
 }
 
+/* Issue 12: the solid classes against the published apogee and range of solid-propellant flights
+ * (no flight times are published for them). Each row names the range class given to --class and
+ * the variant expected to fly it; the payload stays within a factor of 3 of the class's nominal
+ * one, so a flight is not reached by loading a class far off its design. */
+static void solid_flights(void **state)
+{
+    const struct tl_earth e = tl_earth_wgs84();
+    const struct tl_vehicle_set set = catalogue();
+    const struct tl_lla site = { 39.03 * DEG, 125.68 * DEG, 0.0 };
+    char path[512], line[1024], *f[16];
+    FILE *fp;
+    int n = 0;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/solid_flights.csv", TL_TEST_DATA_DIR);
+    fp = fopen(path, "r");
+    if (fp == NULL)
+        fail_msg("cannot open %s", path);
+    assert_non_null(fgets(line, sizeof line, fp)); /* header */
+    while (fgets(line, sizeof line, fp) != NULL) {
+        struct tl_analysis a;
+        struct tl_diag d;
+        const struct tl_vehicle *v;
+        double apogee, range;
+
+        assert_true(split_csv(line, f, 16) >= 6);
+        apogee = atof(f[2]) * 1e3;
+        range = atof(f[3]) * 1e3;
+        memset(&d, 0, sizeof d);
+        if (tl_traj_analyze(&e, &set, f[4], &site, 90.0 * DEG, apogee, range, &a, &d) != TL_OK)
+            fail_msg("%s %s (--class %s): %s", f[0], f[1], f[4], d.message);
+        v = tl_boost_catalog_find(&set, a.class_name);
+        print_message("%-13s %s  %-10s %6.0f kg payload, %6.1f s\n", f[0], f[1], a.class_name,
+                      a.launch.payload_kg, a.flight.impact_t_s);
+        if (strcmp(a.class_name, f[5]) != 0)
+            fail_msg("%s %s: flown by %s, expected %s", f[0], f[1], a.class_name, f[5]);
+        TL_ASSERT_NEAR(a.flight.apogee_h_m, apogee, 1.0);
+        TL_ASSERT_NEAR(a.flight.range_m, range, 1.0);
+        if (!(a.launch.payload_kg > v->payload_kg / 3.0 && a.launch.payload_kg < 3.0 * v->payload_kg))
+            fail_msg("%s %s: payload %.0f kg, nominal %.0f kg", f[0], f[1], a.launch.payload_kg,
+                     v->payload_kg);
+        n++;
+    }
+    fclose(fp);
+    assert_int_equal(n, 8);
+}
+
+/* The glide is what flies KN-23's 50 km / 600 km: without its lift the same class cannot. */
+static void glide_makes_the_depressed_range(void **state)
+{
+    const struct tl_earth e = tl_earth_wgs84();
+    struct tl_vehicle_set set = catalogue();
+    const struct tl_lla site = { 39.03 * DEG, 125.68 * DEG, 0.0 };
+    struct tl_vehicle *v = (struct tl_vehicle *)tl_boost_catalog_find(&set, "srbm-solid");
+    struct tl_analysis a;
+    struct tl_diag d;
+
+    (void)state;
+    assert_true(v->glide_lift_to_drag > 0.0);
+    memset(&d, 0, sizeof d);
+    assert_int_equal(tl_traj_analyze(&e, &set, "srbm-solid", &site, 90.0 * DEG, 50e3, 600e3, &a, &d),
+                     TL_OK);
+    v->glide_lift_to_drag = 0.0;
+    assert_int_equal(tl_traj_analyze(&e, &set, "srbm-solid", &site, 90.0 * DEG, 50e3, 600e3, &a, &d),
+                     TL_ENOSOL);
+}
+
 static void design_apogee_and_range(void **state)
 {
     const struct tl_earth e = tl_earth_wgs84();
@@ -207,6 +274,17 @@ static void analyze_errors(void **state)
     assert_int_equal(tl_traj_analyze(&e, &set, NULL, &site, 0.0, 100e3, 19000e3, &a, &d),
                      TL_ENOSOL);
     assert_non_null(strstr(d.message, "not enough energy"));
+    /* a range class that cannot fly it names the class that does */
+    assert_int_equal(tl_traj_analyze(&e, &set, "icbm", &site, 90.0 * DEG, 50e3, 600e3, &a, &d),
+                     TL_ENOSOL);
+    if (strstr(d.message, "class srbm-solid flies it") == NULL)
+        fail_msg("message: %s", d.message);
+    assert_int_equal(tl_traj_analyze(&e, &set, "srbm", &site, 90.0 * DEG, 50e3, 600e3, &a, &d),
+                     TL_OK);
+    assert_string_equal(a.class_name, "srbm-solid");
+    /* a pinned variant is the only one tried */
+    assert_int_equal(tl_traj_analyze(&e, &set, "mrbm-solid", &site, 90.0 * DEG, 50e3, 600e3, &a, &d),
+                     TL_ENOSOL);
     assert_int_equal(tl_traj_analyze(&e, &set, NULL, &site, 0.0, -5.0, 300e3, &a, &d), TL_EINVAL);
     assert_int_equal(tl_traj_analyze(&e, &set, NULL, &site, NAN, 100e3, 300e3, &a, &d), TL_EINVAL);
 }
@@ -277,6 +355,7 @@ int main(void)
         cmocka_unit_test(design_apogee_and_range), cmocka_unit_test(design_minimum_energy),
         cmocka_unit_test(design_unreachable),     cmocka_unit_test(analyze_errors),
         cmocka_unit_test(phases),                 cmocka_unit_test(orbit_of_a_launcher),
+        cmocka_unit_test(solid_flights),          cmocka_unit_test(glide_makes_the_depressed_range),
     };
     return cmocka_run_group_tests_name("trajectory", tests, NULL, NULL);
 }
