@@ -1,13 +1,16 @@
 /* Tracking ballistic missiles from raw measurements.
  *
  * State in ECEF: x = [r (m), v (m/s), a (thrust acceleration, m/s^2), k (drag per unit mass
- * coefficient 1/beta = Cd A / m, m^2/kg)], TL_NX = 10 components. Three motion models share it
+ * coefficient 1/beta = Cd A / m, m^2/kg)], TL_NX = 10 components. Four motion models share it
  * (Li & Jilkov, "Survey of maneuvering target tracking", parts II and V, for the ballistic-target
  * models):
  *  - boost:     gravity and rotation (as the physics module) plus a thrust acceleration a that
  *               wanders as a random walk (unknown, slowly varying magnitude and direction);
  *  - ballistic: gravity and rotation only; a decays to zero;
- *  - reentry:   gravity, rotation and drag rho |v| v k / 2 with k estimated (a random walk).
+ *  - reentry:   gravity, rotation and drag rho |v| v k / 2 with k estimated (a random walk);
+ *  - manoeuvre: reentry plus an aerodynamic acceleration a (lift of a warhead that pulls up and
+ *               glides) as a first-order Gauss-Markov process (Singer 1970; Li & Jilkov part I,
+ *               sec. 4.2), only in the air.
  * An IMM (Blom & Bar-Shalom 1988) mixes them so one track follows a missile from first
  * detection through burnout to impact. Filters: EKF (Joseph-form update) and UKF (scaled
  * unscented transform). The tracker is composed Stone-Soup-style of small parts: predictor,
@@ -40,6 +43,7 @@ enum tl_motion {
     TL_MOTION_BOOST,
     TL_MOTION_BALLISTIC,
     TL_MOTION_REENTRY,
+    TL_MOTION_MANEUVER,
     TL_N_MOTIONS,
 };
 
@@ -49,9 +53,11 @@ struct tl_motion_noise {
     double q_thrust;   /**< thrust-acceleration random walk, m^2/s^5 (boost) */
     double q_k;        /**< drag-coefficient random walk, (m^2/kg)^2/s (reentry) */
     double tau_thrust; /**< decay time of a in the ballistic and reentry models, s */
+    double q_man;      /**< manoeuvre-acceleration noise, m^2/s^5: 2 sigma^2 / tau_man (Singer) */
+    double tau_man;    /**< correlation time of the manoeuvre acceleration, s */
 };
 
-/** Defaults: q_vel 1, q_thrust 4, q_k 1e-8, tau_thrust 2 s. */
+/** Defaults: q_vel 1, q_thrust 4, q_k 1e-8, tau_thrust 2 s, q_man 2 (2 g)^2 / 60 s, tau_man 60 s. */
 TL_API struct tl_motion_noise tl_motion_noise_default(void);
 
 /**

@@ -177,6 +177,45 @@ static const double GL_WEIGHT[N_LOGK] = { 0.2369268850561891, 0.4786286704993665
 
 static const struct tl_ode_cfg COAST_CFG = { 1e-8, 1e-3, 0.0, 0.0 };
 
+/* A glide seen (issue 12): the IMM's manoeuvre model holds an aerodynamic acceleration a, and its
+ * component up the local vertical, normal to the velocity, is lift. Seen: at least 2 m/s^2 and
+ * twice its own sigma, inside or just above the glide window. How long the warhead keeps gliding
+ * is unknown, so the prediction spreads over the lift it can still pull: Gauss-Legendre nodes in
+ * L/D over [0, GLIDE_LD_MAX] (0: it dives now; the top: the largest glide of the catalogue's
+ * quasi-ballistic class, data/vehicles.yaml srbm-solid), at most GLIDE_MAX_G, flown from the mean
+ * state with the guidance of tl_propagate_lift. */
+#define GLIDE_LD_MAX 3.0
+#define GLIDE_MAX_G 3.0
+#define N_GLIDE 3
+static const double GL3_NODE[N_GLIDE] = { -0.7745966692414834, 0.0, 0.7745966692414834 };
+static const double GL3_WEIGHT[N_GLIDE] = { 5.0 / 9.0, 8.0 / 9.0, 5.0 / 9.0 }; /* sum 2 */
+
+static int glide_seen(const struct tl_earth *e, const struct tl_gauss *g)
+{
+    double n[3], up[3], a_up = 0.0, var = 0.0, nu = 0.0;
+    const double h = tl_geo_height_normal(&e->shape, g->x, n);
+    const double *v = g->x + 3, sp = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    const double climb = n[0] * v[0] + n[1] * v[1] + n[2] * v[2];
+
+    if (!(h < TL_GLIDE_HIGH_M + 10000.0 && h > 0.5 * TL_GLIDE_LOW_M && sp > 1.0))
+        return 0;
+    for (int i = 0; i < 3; i++) {
+        up[i] = n[i] - climb / sp * v[i] / sp;
+        nu += up[i] * up[i];
+    }
+    nu = sqrt(nu);
+    if (!(nu > 1e-6))
+        return 0;
+    for (int i = 0; i < 3; i++) {
+        up[i] /= nu;
+        a_up += up[i] * g->x[6 + i];
+    }
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            var += up[i] * g->P[6 + i][6 + j] * up[j];
+    return a_up > 2.0 && a_up > 2.0 * sqrt(fmax(var, 0.0));
+}
+
 /* Coasts @p y from @p t_s to the ground with drag coefficient @p k (a tiny or negative k is a
  * vacuum-like body). */
 static int coast_k(const struct tl_earth *e, double k, double t_s, const double y[6],
@@ -190,10 +229,10 @@ int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g, struct 
 {
     struct tl__sigma s;
     double imp[2 * N_IPP + 1][3], mean[3] = { 0, 0, 0 }, apo = NAN, k_fly = 0.0, t_shift = 0.0;
-    double q_imp[N_LOGK][3], q_t[N_LOGK];
+    double q_imp[N_LOGK][3], q_t[N_LOGK], g_imp[N_GLIDE][3], g_t[N_GLIDE];
     struct tl_impact_pred r;
     struct tl_lla mp;
-    int rc, n, drag_seen;
+    int rc, n, drag_seen, gliding;
 
     if (e == NULL || g == NULL || out == NULL)
         return TL_EINVAL;
@@ -254,6 +293,24 @@ int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g, struct 
             t_shift += 0.5 * GL_WEIGHT[j] * (q_t[j] - r.t_s);
         }
     }
+    gliding = glide_seen(e, g);
+    if (gliding) {
+        /* The glide's nodes, like the drag's: shifts from the mean state's ballistic impact. */
+        const double kk = drag_seen ? g->x[9] : k_fly;
+        for (int j = 0; j < N_GLIDE; j++) {
+            struct tl_coast_result cr;
+            const struct tl_glide gl = { 0.5 * GLIDE_LD_MAX * (1.0 + GL3_NODE[j]),
+                                         GLIDE_MAX_G * TL_G0 };
+            if ((rc = tl_propagate_glide(e, kk > 1e-7 ? 1.0 / kk : 1e7, &gl, g->t_s, s.x[0],
+                                         g->t_s + 14400.0, &COAST_CFG, NULL, &cr)) != TL_OK)
+                return rc;
+            memcpy(g_imp[j], cr.impact_y, sizeof g_imp[j]);
+            g_t[j] = cr.impact_t_s;
+            for (int i = 0; i < 3; i++)
+                mean[i] += 0.5 * GL3_WEIGHT[j] * (g_imp[j][i] - imp[0][i]);
+            t_shift += 0.5 * GL3_WEIGHT[j] * (g_t[j] - r.t_s);
+        }
+    }
     mp = tl_geo_ecef_to_lla(&e->shape, mean);
     mp.h_m = 0.0;
     memset(r.cov_en, 0, sizeof r.cov_en);
@@ -280,8 +337,25 @@ int tl_assess_impact(const struct tl_earth *e, const struct tl_gauss *g, struct 
             for (int a = 0; a < 2; a++)
                 for (int b = 0; b < 2; b++)
                     r.cov_en[a][b] += 0.5 * GL_WEIGHT[j] * (d[j][a] - dm[a]) * (d[j][b] - dm[b]);
-        r.t_s += t_shift;
     }
+    if (gliding) {
+        /* Covariance of the independent glide shift. */
+        double d[N_GLIDE][2], dm[2] = { 0, 0 }, e0[3];
+        tl_geo_ecef_to_enu(&e->shape, &mp, imp[0], e0);
+        for (int j = 0; j < N_GLIDE; j++) {
+            double ej[3];
+            tl_geo_ecef_to_enu(&e->shape, &mp, g_imp[j], ej);
+            for (int a = 0; a < 2; a++) {
+                d[j][a] = ej[a] - e0[a];
+                dm[a] += 0.5 * GL3_WEIGHT[j] * d[j][a];
+            }
+        }
+        for (int j = 0; j < N_GLIDE; j++)
+            for (int a = 0; a < 2; a++)
+                for (int b = 0; b < 2; b++)
+                    r.cov_en[a][b] += 0.5 * GL3_WEIGHT[j] * (d[j][a] - dm[a]) * (d[j][b] - dm[b]);
+    }
+    r.t_s += t_shift;
     r.point = mp;
     /* An apogee the coast could not place (a flight back that found none): the two-body one. */
     r.apogee_m = isfinite(apo) ? apo

@@ -14,7 +14,7 @@ void tl__motion_rate(const struct tl_earth *e, enum tl_motion m, double tau, con
         extra[0] = x[6];
         extra[1] = x[7];
         extra[2] = x[8];
-    } else if (m == TL_MOTION_REENTRY) {
+    } else if (m == TL_MOTION_REENTRY || m == TL_MOTION_MANEUVER) {
         const double h = tl_geo_height(&e->shape, x);
         if (h < 1.0e6) {
             const double rho = tl_earth_atmosphere(h).rho_kgpm3;
@@ -22,6 +22,9 @@ void tl__motion_rate(const struct tl_earth *e, enum tl_motion m, double tau, con
             for (int i = 0; i < 3; i++)
                 extra[i] = -0.5 * rho * sp * fmax(x[9], 0.0) * x[3 + i];
         }
+        if (m == TL_MOTION_MANEUVER)
+            for (int i = 0; i < 3; i++)
+                extra[i] += x[6 + i];
     }
     dx[0] = x[3];
     dx[1] = x[4];

@@ -1,5 +1,5 @@
 /* The IMM (Blom & Bar-Shalom 1988; Bar-Shalom, Li & Kirubarajan, "Estimation with Applications
- * to Tracking and Navigation", sec. 11.6.6) over the boost, ballistic and reentry models:
+ * to Tracking and Navigation", sec. 11.6.6) over the boost, ballistic, reentry and manoeuvre models:
  * mixing, model-conditioned prediction and update, mode probabilities, combination. */
 #include <math.h>
 #include <string.h>
@@ -9,19 +9,27 @@
 /* Mode transition probabilities over dt (Markov chain with switching rates): boost ends
  * (1/100 s) into ballistic or, for a burnout inside the atmosphere, straight into drag-dominated
  * flight, and never restarts; ballistic and reentry exchange slowly (1/200 s) — in vacuum they
- * are the same model, in the air the likelihoods decide. */
+ * are the same model, in the air the likelihoods decide. A pull-up starts from drag-dominated
+ * flight (1/200 s) and lasts tens of seconds (ends at 1/30 s); from midcourse it is rarer
+ * (1/2,000 s). */
 static void mode_transition(double dt, double pi[TL_N_MOTIONS][TL_N_MOTIONS])
 {
     const double stay_boost = exp(-fabs(dt) / 100.0), x = 1.0 - exp(-fabs(dt) / 200.0);
+    const double x_mid = 1.0 - exp(-fabs(dt) / 2000.0), end_man = 1.0 - exp(-fabs(dt) / 60.0);
 
     memset(pi, 0, sizeof(double) * TL_N_MOTIONS * TL_N_MOTIONS);
     pi[TL_MOTION_BOOST][TL_MOTION_BOOST] = stay_boost;
     pi[TL_MOTION_BOOST][TL_MOTION_BALLISTIC] = 0.5 * (1.0 - stay_boost);
     pi[TL_MOTION_BOOST][TL_MOTION_REENTRY] = 0.5 * (1.0 - stay_boost);
-    pi[TL_MOTION_BALLISTIC][TL_MOTION_BALLISTIC] = 1.0 - x;
+    pi[TL_MOTION_BALLISTIC][TL_MOTION_BALLISTIC] = 1.0 - x - x_mid;
     pi[TL_MOTION_BALLISTIC][TL_MOTION_REENTRY] = x;
-    pi[TL_MOTION_REENTRY][TL_MOTION_REENTRY] = 1.0 - x;
+    pi[TL_MOTION_BALLISTIC][TL_MOTION_MANEUVER] = x_mid;
+    pi[TL_MOTION_REENTRY][TL_MOTION_REENTRY] = 1.0 - 2.0 * x;
     pi[TL_MOTION_REENTRY][TL_MOTION_BALLISTIC] = x;
+    pi[TL_MOTION_REENTRY][TL_MOTION_MANEUVER] = x;
+    pi[TL_MOTION_MANEUVER][TL_MOTION_MANEUVER] = 1.0 - end_man;
+    pi[TL_MOTION_MANEUVER][TL_MOTION_REENTRY] = 0.8 * end_man;
+    pi[TL_MOTION_MANEUVER][TL_MOTION_BALLISTIC] = 0.2 * end_man;
 }
 
 void tl__imm_combine(const struct tl_gauss *g, const double *mu, int nm, struct tl_gauss *out)
@@ -35,7 +43,7 @@ void tl__imm_combine(const struct tl_gauss *g, const double *mu, int nm, struct 
         if (mu[j] > mu[best])
             best = j;
     }
-    if (!(sum > 0.0)) { /* cannot happen with three models and a floor, but be safe */
+    if (!(sum > 0.0)) { /* cannot happen with a floor, but be safe */
         *out = g[best];
         return;
     }
@@ -54,15 +62,19 @@ void tl__imm_combine(const struct tl_gauss *g, const double *mu, int nm, struct 
     }
 }
 
-/* Renormalises mode probabilities with the floor. */
-static void floor_mu(double *mu, int nm)
+/* Renormalises mode probabilities with the floor (a retired boost model stays at 0). */
+static void floor_mu(double *mu, int nm, int boost_retired)
 {
     double sum = 0.0;
 
+    if (boost_retired)
+        mu[TL_MOTION_BOOST] = 0.0;
     for (int j = 0; j < nm; j++)
         sum += mu[j];
     for (int j = 0; j < nm; j++)
-        mu[j] = fmax(mu[j] / sum, nm > 1 ? TL__IMM_MU_FLOOR : 0.0);
+        mu[j] = boost_retired && j == TL_MOTION_BOOST
+                    ? 0.0
+                    : fmax(mu[j] / sum, nm > 1 ? TL__IMM_MU_FLOOR : 0.0);
     sum = 0.0;
     for (int j = 0; j < nm; j++)
         sum += mu[j];
@@ -88,6 +100,8 @@ void tl__imm_init(const struct tl_tracker_cfg *cfg, const struct tl_gauss *g,
         est->mu[j] = cfg->imm ? mu[j] : (j == 0 ? 1.0 : 0.0);
     }
     est->comb = *g;
+    est->coast_s = 0.0;
+    est->boost_retired = 0;
 }
 
 /* Mixes the model estimates with the transition over the elapsed time, predicts each, and leaves
@@ -130,7 +144,32 @@ int tl__imm_predict(const struct tl_tracker_cfg *cfg, const struct tl__imm *prio
          * track_int.h); the model's own estimate always takes part. */
         if (w[j] < TL__IMM_MIX_MIN)
             w[j] = TL__IMM_MIX_MIN;
-        tl__imm_combine(prior->model, w, nm, &mixed[j]);
+        if (tl__imm_model(cfg, j) == TL_MOTION_MANEUVER) {
+            /* a means lift here and something else (thrust, a decaying residue) in the other
+             * models: what they bring is no knowledge of the lift, so its prior is the Singer
+             * process's stationary one, N(0, q tau / 2), uncorrelated with the rest (state
+             * augmentation at mixing: Li & Jilkov, part V, sec. 3) */
+            struct tl_gauss src[TL_N_MOTIONS];
+            const double var = 0.5 * cfg->noise.q_man * cfg->noise.tau_man;
+            for (int i = 0; i < nm; i++) {
+                double sh[3][3];
+                src[i] = prior->model[i];
+                if (i == j)
+                    continue;
+                tl__maneuver_plane(src[i].x, sh);
+                for (int a = 6; a < 9; a++) {
+                    src[i].x[a] = 0.0;
+                    for (int b = 0; b < TL_NX; b++)
+                        src[i].P[a][b] = src[i].P[b][a] = 0.0;
+                }
+                for (int a = 0; a < 3; a++)
+                    for (int b = 0; b < 3; b++)
+                        src[i].P[6 + a][6 + b] = var * sh[a][b];
+            }
+            tl__imm_combine(src, w, nm, &mixed[j]);
+        } else {
+            tl__imm_combine(prior->model, w, nm, &mixed[j]);
+        }
     }
     /* nm == TL_N_MOTIONS here: every field of next is written below. */
     for (int j = 0; j < nm; j++) {
@@ -140,7 +179,9 @@ int tl__imm_predict(const struct tl_tracker_cfg *cfg, const struct tl__imm *prio
             return rc;
         next.mu[j] = cbar[j];
     }
-    floor_mu(next.mu, nm);
+    next.coast_s = prior->mu[TL_MOTION_BOOST] < 0.05 ? prior->coast_s + fmax(dt, 0.0) : 0.0;
+    next.boost_retired = prior->boost_retired || next.coast_s > TL__IMM_BOOST_RETIRE_S;
+    floor_mu(next.mu, nm, next.boost_retired);
     tl__imm_combine(next.model, next.mu, nm, &next.comb);
     *pred = next;
     return TL_OK;
@@ -172,7 +213,7 @@ int tl__imm_update(const struct tl_tracker_cfg *cfg, const struct tl_sensor *s,
         est->model[j] = post[j];
         est->mu[j] = isinf(ll[j]) ? 0.0 : est->mu[j] * exp(ll[j] - best);
     }
-    floor_mu(est->mu, nm); /* normalises too */
+    floor_mu(est->mu, nm, est->boost_retired); /* normalises too */
     tl__imm_combine(est->model, est->mu, nm, &est->comb);
     return TL_OK;
 }

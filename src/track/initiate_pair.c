@@ -169,7 +169,7 @@ static int seeds_partner(const struct seeds *sd, const struct tl_sensor *s,
 static struct tl__track *start_from_detection(struct tl_tracker *tk, const struct tl_sensor *s,
                                               const struct tl_meas *z)
 {
-    static const double mu[TL_N_MOTIONS] = { 0.5, 0.4, 0.1 };
+    static const double mu[TL_N_MOTIONS] = { 0.5, 0.39, 0.1, 0.01 };
     struct tl_gauss g;
     const struct tl_rae rae = { z->range_m, z->az_rad, z->el_rad };
     double p[3], site[3], u[3], rng = 0.0;

@@ -65,7 +65,7 @@ static int stereo_position(const struct tl_sensor *s1, const struct tl_meas *z1,
 static void start_at(struct tl_tracker *tk, const struct tl_meas *z, const double p[3],
                      double sigma_m)
 {
-    static const double mu[TL_N_MOTIONS] = { 0.9, 0.09, 0.01 }; /* infrared sees boosters only */
+    static const double mu[TL_N_MOTIONS] = { 0.9, 0.09, 0.005, 0.005 }; /* IR sees boosters only */
     struct tl_gauss g;
     const double sv = tk->cfg.init_vel_sigma_mps;
     const double h = tl_geo_height(&tk->cfg.earth.shape, p);

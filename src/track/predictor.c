@@ -1,4 +1,4 @@
-/* Predictor: the three motion models, integrated with RK4, with EKF (linearised) and UKF
+/* Predictor: the four motion models, integrated with RK4, with EKF (linearised) and UKF
  * (sigma-point) covariance propagation. */
 #include <math.h>
 #include <string.h>
@@ -14,6 +14,10 @@ struct tl_motion_noise tl_motion_noise_default(void)
     q.q_thrust = 4.0;
     q.q_k = 1e-8;
     q.tau_thrust = 2.0;
+    /* A quasi-ballistic warhead's pull-up: lift of up to a few g held for a glide of a minute
+     * or more (sigma 2 g, correlation 60 s). */
+    q.tau_man = 60.0;
+    q.q_man = 4.0;
     return q;
 }
 
@@ -57,14 +61,13 @@ static void jacobian(const struct tl_earth *e, enum tl_motion m, double tau, con
     a[4][1] += w * w;
     a[3][4] = 2.0 * w; /* Coriolis -2 w x v */
     a[4][3] = -2.0 * w;
-    if (m == TL_MOTION_BOOST) {
+    if (m == TL_MOTION_BOOST || m == TL_MOTION_MANEUVER)
         for (int i = 0; i < 3; i++)
             a[3 + i][6 + i] = 1.0;
-    } else {
+    if (m != TL_MOTION_BOOST)
         for (int i = 6; i < 9; i++)
             a[i][i] = -1.0 / tau;
-    }
-    if (m == TL_MOTION_REENTRY) {
+    if (m == TL_MOTION_REENTRY || m == TL_MOTION_MANEUVER) {
         const double h = tl_geo_height(&e->shape, x);
         const double rho = h < 1.0e6 ? tl_earth_atmosphere(h).rho_kgpm3 : 0.0;
         const double sp = sqrt(x[3] * x[3] + x[4] * x[4] + x[5] * x[5]);
@@ -79,40 +82,66 @@ static void jacobian(const struct tl_earth *e, enum tl_motion m, double tau, con
     }
 }
 
-/* Discrete process noise over dt (white-noise acceleration; for the boost model also an
- * integrated random-walk thrust: Bar-Shalom, Li & Kirubarajan, "Estimation with Applications to
- * Tracking and Navigation", sec. 6.3). */
+/* Directions the manoeuvre acceleration may take: lift and side force are normal to the
+ * velocity (drag along it is the k state's), so its noise lies in that plane, with a trace along
+ * v to keep the block well conditioned. A thrust (boost) may point anywhere. */
+void tl__maneuver_plane(const double *x, double s[3][3])
+{
+    const double sp2 = x[3] * x[3] + x[4] * x[4] + x[5] * x[5];
+
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            s[i][j] = (i == j ? 1.0 : 0.0) -
+                      (sp2 > 1.0 ? (1.0 - 1e-3) * x[3 + i] * x[3 + j] / sp2 : 0.0);
+}
+
+/* Discrete process noise over dt (white-noise acceleration; for the boost and manoeuvre models
+ * also an integrated random-walk acceleration: Bar-Shalom, Li & Kirubarajan, "Estimation with
+ * Applications to Tracking and Navigation", sec. 6.3, here with a spatial shape S). */
 static void process_noise(enum tl_motion m, const struct tl_motion_noise *q, double dt, int in_air,
-                          tl__mat Q)
+                          const double *x, tl__mat Q)
 {
     const double t = fabs(dt), t2 = t * t, t3 = t2 * t;
     /* Model error: thrust wobble in boost, unmodelled drag and lift in the air; above the
      * atmosphere the ballistic and reentry models are the same exact physics. */
-    const double qv = m == TL_MOTION_BOOST || (m == TL_MOTION_REENTRY && in_air)
-                          ? q->q_vel
-                          : 1e-5 * q->q_vel;
+    const int aero = (m == TL_MOTION_REENTRY || m == TL_MOTION_MANEUVER) && in_air;
+    const double qv = m == TL_MOTION_BOOST || aero ? q->q_vel : 1e-5 * q->q_vel;
 
     memset(Q, 0, sizeof(tl__mat));
     for (int i = 0; i < 3; i++) {
         Q[i][i] = qv * t3 / 3.0;
         Q[i][3 + i] = Q[3 + i][i] = qv * t2 / 2.0;
         Q[3 + i][3 + i] = qv * t;
-        if (m == TL_MOTION_BOOST) {
-            const double qa = q->q_thrust;
-            Q[i][i] += qa * t3 * t2 / 20.0;
-            Q[i][3 + i] += qa * t2 * t2 / 8.0;
-            Q[3 + i][i] = Q[i][3 + i];
-            Q[3 + i][3 + i] += qa * t3 / 3.0;
-            Q[i][6 + i] = Q[6 + i][i] = qa * t3 / 6.0;
-            Q[3 + i][6 + i] = Q[6 + i][3 + i] = qa * t2 / 2.0;
-            Q[6 + i][6 + i] = qa * t;
-        } else {
-            Q[6 + i][6 + i] = 1e-6 * t; /* keeps the unused thrust states well conditioned */
-        }
+    }
+    if (m == TL_MOTION_BOOST || (m == TL_MOTION_MANEUVER && in_air)) {
+        /* integrated random walk (for the manoeuvre, the Singer process over steps much
+         * shorter than its correlation time) */
+        const double qa = m == TL_MOTION_BOOST ? q->q_thrust : q->q_man;
+        double s[3][3];
+        if (m == TL_MOTION_BOOST)
+            for (int i = 0; i < 3; i++)
+                for (int j = 0; j < 3; j++)
+                    s[i][j] = i == j ? 1.0 : 0.0;
+        else
+            tl__maneuver_plane(x, s);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++) {
+                const double c = qa * s[i][j];
+                Q[i][j] += c * t3 * t2 / 20.0;
+                Q[i][3 + j] += c * t2 * t2 / 8.0;
+                Q[3 + i][j] += c * t2 * t2 / 8.0;
+                Q[3 + i][3 + j] += c * t3 / 3.0;
+                Q[i][6 + j] = Q[6 + j][i] = c * t3 / 6.0;
+                Q[3 + i][6 + j] = Q[6 + j][3 + i] = c * t2 / 2.0;
+                Q[6 + i][6 + j] = c * t;
+            }
+    } else {
+        for (int i = 0; i < 3; i++)
+            Q[6 + i][6 + i] = 1e-6 * t; /* keeps the unused acceleration states well conditioned */
     }
     /* k belongs to the reentry vehicle and changes only as the flow around it does: it
      * wanders in the air, not through an hour of vacuum where nothing observes it. */
-    Q[9][9] = (m == TL_MOTION_REENTRY && in_air ? q->q_k : 1e-6 * q->q_k) * t;
+    Q[9][9] = (aero ? q->q_k : 1e-6 * q->q_k) * t;
 }
 
 /* Integration step for model m at state x: short near the ground and under thrust, where the
@@ -124,10 +153,16 @@ static double max_step(const struct tl_earth *e, enum tl_motion m, const double 
     return 10.0;
 }
 
+/* Decay time of a in model m. */
+static double model_tau(enum tl_motion m, const struct tl_motion_noise *q)
+{
+    return m == TL_MOTION_MANEUVER ? q->tau_man : q->tau_thrust;
+}
+
 static int predict_ekf(const struct tl_earth *e, enum tl_motion m, const struct tl_motion_noise *q,
                        struct tl_gauss *g, double t_s)
 {
-    const double dir = t_s >= g->t_s ? 1.0 : -1.0;
+    const double dir = t_s >= g->t_s ? 1.0 : -1.0, tau = model_tau(m, q);
 
     while (g->t_s != t_s) {
         double h = fmin(max_step(e, m, g->x), fabs(t_s - g->t_s)) * dir;
@@ -135,15 +170,15 @@ static int predict_ekf(const struct tl_earth *e, enum tl_motion m, const struct 
 
         if (fabs(t_s - (g->t_s + h)) < 1e-9)
             h = t_s - g->t_s;
-        jacobian(e, m, q->tau_thrust, g->x, a);
+        jacobian(e, m, tau, g->x, a);
         /* F = I + A h + (A h)^2 / 2: second order in the step, ample for steps of 1-10 s. */
         tl__mat_mul(TL_NX, TL_NX, TL_NX, (const double(*)[TL__MAT_MAX])a,
                     (const double(*)[TL__MAT_MAX])a, a2);
         for (int i = 0; i < TL_NX; i++)
             for (int j = 0; j < TL_NX; j++)
                 f[i][j] = (i == j ? 1.0 : 0.0) + a[i][j] * h + 0.5 * a2[i][j] * h * h;
-        process_noise(m, q, h, tl_geo_height(&e->shape, g->x) < HIGH_M, Q);
-        rk4(e, m, q->tau_thrust, g->x, h);
+        process_noise(m, q, h, tl_geo_height(&e->shape, g->x) < HIGH_M, g->x, Q);
+        rk4(e, m, tau, g->x, h);
         tl__mat_sandwich(TL_NX, (const double(*)[TL__MAT_MAX])f, g->P,
                          (const double(*)[TL__MAT_MAX])Q);
         g->t_s += h;
@@ -167,7 +202,7 @@ static int predict_ukf(const struct tl_earth *e, enum tl_motion m, const struct 
         double t = g->t_s;
         while (t != t_s) {
             double h = fmin(max_step(e, m, s.x[k]), fabs(t_s - t)) * (dt >= 0 ? 1.0 : -1.0);
-            rk4(e, m, q->tau_thrust, s.x[k], h);
+            rk4(e, m, model_tau(m, q), s.x[k], h);
             t = fabs(t_s - (t + h)) < 1e-9 ? t_s : t + h;
         }
     }
@@ -175,7 +210,7 @@ static int predict_ukf(const struct tl_earth *e, enum tl_motion m, const struct 
     for (int k = 0; k < 2 * TL_NX + 1; k++)
         for (int i = 0; i < TL_NX; i++)
             mean[i] += s.wm[k] * s.x[k][i];
-    process_noise(m, q, dt, tl_geo_height(&e->shape, g->x) < HIGH_M, Q);
+    process_noise(m, q, dt, tl_geo_height(&e->shape, g->x) < HIGH_M, g->x, Q);
     for (int i = 0; i < TL_NX; i++)
         for (int j = 0; j < TL_NX; j++) {
             double c = Q[i][j];
@@ -205,6 +240,9 @@ int tl_track_predict(const struct tl_earth *e, enum tl_filter_kind f, enum tl_mo
         *pred = g;
         return TL_OK;
     }
+    /* Lift needs air: above the atmosphere the manoeuvre model is the ballistic one. */
+    if (m == TL_MOTION_MANEUVER && tl_geo_height(&e->shape, g.x) >= HIGH_M)
+        m = TL_MOTION_BALLISTIC;
     rc = f == TL_FILTER_UKF ? predict_ukf(e, m, q, &g, t_s) : predict_ekf(e, m, q, &g, t_s);
     if (rc != TL_OK)
         return rc;

@@ -31,7 +31,17 @@ struct tl__imm {
     struct tl_gauss model[TL_N_MOTIONS];
     double mu[TL_N_MOTIONS];
     struct tl_gauss comb;
+    double coast_s;    /* flight time since the boost model last held 5 % */
+    int boost_retired; /* coasting for TL__IMM_BOOST_RETIRE_S: the motor is spent */
 };
+
+/* A missile's motor does not relight: once the boost model has been below 5 % for this long, it
+ * leaves the IMM (probability 0, no floor), so a later aerodynamic manoeuvre is the manoeuvre
+ * model's and not a "thrust" revived by the floor. Staging gaps last seconds, not this. */
+#define TL__IMM_BOOST_RETIRE_S 30.0
+
+/* Shape of the manoeuvre acceleration's noise at state x: the plane normal to the velocity. */
+void tl__maneuver_plane(const double *x, double s[3][3]);
 
 struct tl__track {
     int id;
