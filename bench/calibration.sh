@@ -17,7 +17,7 @@ tl=$build/trilink
 dir=bench/calibration
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cases=${*:-"srbm-min srbm-depressed mrbm-min mrbm-lofted irbm-min irbm-lofted icbm-min icbm-lofted icbm-depressed"}
+cases=${*:-"srbm-min srbm-depressed srbm-glide mrbm-min mrbm-lofted irbm-min irbm-lofted icbm-min icbm-lofted icbm-depressed"}
 
 one() { # case sensors(all|radar) world(matched|mismatched)
     out=$tmp/$1-$2-$3

@@ -122,7 +122,7 @@ TL_API const char *tl_track_status_name(enum tl_track_status s);
 struct tl_tracker_cfg {
     struct tl_earth earth;
     enum tl_filter_kind filter;
-    int imm;                   /**< non-zero: IMM of the three models; zero: ballistic only */
+    int imm;                   /**< non-zero: IMM of the four models; zero: ballistic only */
     struct tl_motion_noise noise;
     double gate_prob;          /**< probability that a detection of the track falls inside its
                                     chi-square gate, in (0.5, 1) (0.9999) */

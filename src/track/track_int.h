@@ -109,7 +109,7 @@ int tl__imm_models(const struct tl_tracker_cfg *cfg);
 /* The motion model of model index j. */
 enum tl_motion tl__imm_model(const struct tl_tracker_cfg *cfg, int j);
 
-/* Every model starts from @p g, with mode probabilities @p mu (boost, ballistic, reentry; the
+/* Every model starts from @p g, with mode probabilities @p mu (boost, ballistic, reentry, manoeuvre; the
  * ballistic model alone without the IMM). */
 void tl__imm_init(const struct tl_tracker_cfg *cfg, const struct tl_gauss *g,
                   const double mu[TL_N_MOTIONS], struct tl__imm *est);
