@@ -179,6 +179,12 @@ int tl__imm_predict(const struct tl_tracker_cfg *cfg, const struct tl__imm *prio
             return rc;
         next.mu[j] = cbar[j];
     }
+    /* Above the atmosphere the manoeuvre model is the ballistic one (no lift without air): it
+     * is held at the floor there, so the IMM of an exo-atmospheric coast is the three-model one
+     * and the manoeuvre model does not dilute the ballistic one's probability. */
+    if (nm > TL_MOTION_MANEUVER &&
+        tl_geo_height(&cfg->earth.shape, prior->comb.x) >= TL__IMM_MANEUVER_TOP_M)
+        next.mu[TL_MOTION_MANEUVER] = 0.0;
     next.coast_s = prior->mu[TL_MOTION_BOOST] < 0.05 ? prior->coast_s + fmax(dt, 0.0) : 0.0;
     next.boost_retired = prior->boost_retired || next.coast_s > TL__IMM_BOOST_RETIRE_S;
     floor_mu(next.mu, nm, next.boost_retired);

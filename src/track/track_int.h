@@ -40,6 +40,9 @@ struct tl__imm {
  * model's and not a "thrust" revived by the floor. Staging gaps last seconds, not this. */
 #define TL__IMM_BOOST_RETIRE_S 30.0
 
+/* Height above which the manoeuvre model is held at the probability floor (no air to lift). */
+#define TL__IMM_MANEUVER_TOP_M 120000.0
+
 /* Shape of the manoeuvre acceleration's noise at state x: the plane normal to the velocity. */
 void tl__maneuver_plane(const double *x, double s[3][3]);
 
