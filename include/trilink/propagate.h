@@ -158,6 +158,12 @@ struct tl_glide {
 #define TL_GLIDE_LOW_M 20000.0
 #define TL_GLIDE_HIGH_M 50000.0
 
+/** The direction lift acts in at (r, v): the local vertical (ellipsoid normal) without its
+ * component along v, as a unit vector (zero when v is vertical or under 1 m/s); the flight-path
+ * angle in @p gamma_rad. Returns the height above the ellipsoid, m. */
+TL_API double tl_propagate_lift_axis(const struct tl_earth *e, const double r[3], const double v[3],
+                                     double up[3], double *gamma_rad);
+
 /**
  * Lift acceleration (ECEF, rotating frame) of a gliding body at (r, v): normal to v in the
  * vertical plane, commanded to level a shallow descent (flight-path angle above -20 deg) inside

@@ -57,7 +57,7 @@ struct tl_motion_noise {
     double tau_man;    /**< correlation time of the manoeuvre acceleration, s */
 };
 
-/** Defaults: q_vel 1, q_thrust 4, q_k 1e-8, tau_thrust 2 s, q_man 2 (2 g)^2 / 60 s, tau_man 60 s. */
+/** Defaults: q_vel 1, q_thrust 4, q_k 1e-8, tau_thrust 2 s, q_man 4, tau_man 60 s. */
 TL_API struct tl_motion_noise tl_motion_noise_default(void);
 
 /**

@@ -194,24 +194,13 @@ static const double GL3_WEIGHT[N_GLIDE] = { 5.0 / 9.0, 8.0 / 9.0, 5.0 / 9.0 }; /
 
 static int glide_seen(const struct tl_earth *e, const struct tl_gauss *g)
 {
-    double n[3], up[3], a_up = 0.0, var = 0.0, nu = 0.0;
-    const double h = tl_geo_height_normal(&e->shape, g->x, n);
-    const double *v = g->x + 3, sp = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-    const double climb = n[0] * v[0] + n[1] * v[1] + n[2] * v[2];
+    double up[3], gamma, a_up = 0.0, var = 0.0;
+    const double h = tl_propagate_lift_axis(e, g->x, g->x + 3, up, &gamma);
 
-    if (!(h < TL_GLIDE_HIGH_M + 10000.0 && h > 0.5 * TL_GLIDE_LOW_M && sp > 1.0))
+    if (!(h < TL_GLIDE_HIGH_M + 10000.0 && h > 0.5 * TL_GLIDE_LOW_M))
         return 0;
-    for (int i = 0; i < 3; i++) {
-        up[i] = n[i] - climb / sp * v[i] / sp;
-        nu += up[i] * up[i];
-    }
-    nu = sqrt(nu);
-    if (!(nu > 1e-6))
-        return 0;
-    for (int i = 0; i < 3; i++) {
-        up[i] /= nu;
+    for (int i = 0; i < 3; i++)
         a_up += up[i] * g->x[6 + i];
-    }
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++)
             var += up[i] * g->P[6 + i][6 + j] * up[j];

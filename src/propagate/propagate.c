@@ -186,23 +186,44 @@ static double smoothstep(double a, double b, double x)
     return u * u * (3.0 - 2.0 * u);
 }
 
+double tl_propagate_lift_axis(const struct tl_earth *e, const double r[3], const double v[3],
+                              double up[3], double *gamma_rad)
+{
+    double n[3], nu = 0.0;
+    const double h = tl_geo_height_normal(&e->shape, r, n);
+    const double sp = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    const double climb = n[0] * v[0] + n[1] * v[1] + n[2] * v[2];
+
+    up[0] = up[1] = up[2] = 0.0;
+    *gamma_rad = 0.0;
+    if (!(sp > 1.0))
+        return h;
+    *gamma_rad = asin(fmax(-1.0, fmin(1.0, climb / sp)));
+    for (int i = 0; i < 3; i++) {
+        up[i] = n[i] - climb / sp * v[i] / sp;
+        nu += up[i] * up[i];
+    }
+    nu = sqrt(nu);
+    for (int i = 0; i < 3; i++)
+        up[i] = nu > 1e-9 ? up[i] / nu : 0.0;
+    return h;
+}
+
 void tl_propagate_lift(const struct tl_earth *e, const struct tl_glide *glide, double beta_kgpm2,
                        const double r[3], const double v[3], double a[3])
 {
-    double n[3], up[3], sp, h, climb, gamma, rr, grav, rho, drag, lmax, lcmd, w, nu;
+    double up[3], sp, h, gamma, rr, grav, rho, drag, lmax, lcmd, w;
 
     a[0] = a[1] = a[2] = 0.0;
     if (glide == NULL || !(glide->lift_to_drag > 0.0) || !(beta_kgpm2 > 0.0) || !e->drag)
         return;
-    h = tl_geo_height_normal(&e->shape, r, n);
+    h = tl_propagate_lift_axis(e, r, v, up, &gamma);
     /* window 20-50 km, faded in and out over 4 km */
     w = smoothstep(TL_GLIDE_LOW_M, TL_GLIDE_LOW_M + 4000.0, h) *
         (1.0 - smoothstep(TL_GLIDE_HIGH_M - 4000.0, TL_GLIDE_HIGH_M, h));
     sp = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
     if (w <= 0.0 || !(sp > 1.0))
         return;
-    climb = n[0] * v[0] + n[1] * v[1] + n[2] * v[2];
-    gamma = asin(fmax(-1.0, fmin(1.0, climb / sp)));
     /* The guidance pulls up out of a shallow descent only (flight-path angle above -20 deg,
      * fully from -10 deg): a lofted warhead diving steeply is left on its ballistic path. */
     w *= smoothstep(-20.0 * M_PI / 180.0, -10.0 * M_PI / 180.0, gamma);
@@ -220,14 +241,8 @@ void tl_propagate_lift(const struct tl_earth *e, const struct tl_glide *glide, d
     lcmd = w * fmin(lmax, fmax(0.0, lcmd));
     if (!(lcmd > 0.0))
         return;
-    /* lift direction: the local vertical without its component along the velocity */
     for (int i = 0; i < 3; i++)
-        up[i] = n[i] - climb / sp * v[i] / sp;
-    nu = sqrt(up[0] * up[0] + up[1] * up[1] + up[2] * up[2]);
-    if (!(nu > 1e-9))
-        return;
-    for (int i = 0; i < 3; i++)
-        a[i] = lcmd * up[i] / nu;
+        a[i] = lcmd * up[i];
 }
 
 static int coast_rhs(void *ctx, double t, const double *y, double *dy)

@@ -10,7 +10,7 @@
  * (1/100 s) into ballistic or, for a burnout inside the atmosphere, straight into drag-dominated
  * flight, and never restarts; ballistic and reentry exchange slowly (1/200 s) — in vacuum they
  * are the same model, in the air the likelihoods decide. A pull-up starts from drag-dominated
- * flight (1/200 s) and lasts tens of seconds (ends at 1/30 s); from midcourse it is rarer
+ * flight (1/200 s) and lasts a minute or more (ends at 1/60 s); from midcourse it is rarer
  * (1/2,000 s). */
 static void mode_transition(double dt, double pi[TL_N_MOTIONS][TL_N_MOTIONS])
 {

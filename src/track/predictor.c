@@ -14,8 +14,8 @@ struct tl_motion_noise tl_motion_noise_default(void)
     q.q_thrust = 4.0;
     q.q_k = 1e-8;
     q.tau_thrust = 2.0;
-    /* A quasi-ballistic warhead's pull-up: lift of up to a few g held for a glide of a minute
-     * or more (sigma 2 g, correlation 60 s). */
+    /* A quasi-ballistic warhead's pull-up: lift held for a glide of a minute or more
+     * (correlation 60 s; stationary sigma sqrt(q tau / 2) = 11 m/s^2, about 1.1 g). */
     q.tau_man = 60.0;
     q.q_man = 4.0;
     return q;
@@ -241,7 +241,7 @@ int tl_track_predict(const struct tl_earth *e, enum tl_filter_kind f, enum tl_mo
         return TL_OK;
     }
     /* Lift needs air: above the atmosphere the manoeuvre model is the ballistic one. */
-    if (m == TL_MOTION_MANEUVER && tl_geo_height(&e->shape, g.x) >= HIGH_M)
+    if (m == TL_MOTION_MANEUVER && tl_geo_height(&e->shape, g.x) >= TL__IMM_MANEUVER_TOP_M)
         m = TL_MOTION_BALLISTIC;
     rc = f == TL_FILTER_UKF ? predict_ukf(e, m, q, &g, t_s) : predict_ekf(e, m, q, &g, t_s);
     if (rc != TL_OK)
