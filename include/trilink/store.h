@@ -100,11 +100,19 @@ struct tl_store_stats {
 };
 TL_API void tl_store_stats(struct tl_store *st, struct tl_store_stats *s);
 
-/** Largest system track number stored (0 if none), and the last row of each: its contributors
- * ("KR:3,US:1"), or the number it was merged into (then contributors is ""; 0: not merged). */
+/** The last stored row of one system track, as tl_store_systems gives it. */
+struct tl_store_system_last {
+    int32_t no;
+    const char *contributors; /**< "KR:3,US:1"; "" when merged */
+    int32_t merged_into;      /**< the number it was merged into (0: not merged) */
+    int64_t t_ns;             /**< validity of its state (0: none stored) */
+    double r[3];              /**< its ECEF position, when t_ns != 0 */
+};
+
+/** Largest system track number stored (0 if none), and the last row of each (@p each may be
+ * NULL; the row is valid during the call only). */
 TL_API int tl_store_systems(struct tl_store *st,
-                            void (*each)(void *ctx, int32_t no, const char *contributors,
-                                         int32_t merged_into),
+                            void (*each)(void *ctx, const struct tl_store_system_last *row),
                             void *ctx, int32_t *max_no);
 
 /** Largest track number of @p origin stored as "own" (0 if none): a restarted node numbers its

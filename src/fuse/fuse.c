@@ -424,6 +424,55 @@ static void record_gain(struct tl_fuse *f, double ratio)
     f->gain[f->n_gain++] = ratio;
 }
 
+/* Aligns an estimate (@p own its dynamics) from t_ns to the newer to_ns, where the newer side of
+ * the comparison (not aligned; it knows the phase better) says @p newer (NULL: own alone).
+ * - Early in boost a nation's IMM may still call a climbing missile ballistic (its thrust is small
+ *   beside the radar's noise at long range): aligned tens of seconds forward without thrust, that
+ *   estimate falls kilometres short of a partner's boost track of the same missile and fails the
+ *   gate, and a late sample starts a duplicate system track. When the newer side is boosting, the
+ *   older is aligned as boosting with the newer's thrust estimate, whose uncertainty (at least
+ *   5 m/s^2 in align) covers what the thrust was at the older time.
+ * - When the older side is boosting and the newer no longer is, the engines stopped at some
+ *   unknown time tau in between. Aligned with thrust throughout, a partner's sample 43 s old
+ *   overshot its missile by 55 km and started a second system track. It is aligned as coasting,
+ *   then the thrust a acting until tau, uniform over the interval dt, is added: on average
+ *   a dt^2/3 to the position and a dt/2 to the velocity, with covariances (a a^T + s_a^2 I) times
+ *   dt^4/45, dt^3/24 (cross) and dt^2/12 (moments of tau ~ U(0, dt)).
+ * The fused state is made the same way (fuse_contributions: a partner's sample 18 s old, aligned
+ * as ballistic, pulled a boosting system track 5 km off). */
+static int align_to(const struct tl_fuse *f, const struct tl_fuse_dyn *own,
+                    const struct tl_fuse_dyn *newer, const double x[6], const double p[TL_NP],
+                    int64_t t_ns, int64_t to_ns, double xo[6], double Po[6][6])
+{
+    struct tl_fuse_dyn d = *own;
+
+    if (newer != NULL && own->phase != TL_PHASE_BOOST && newer->phase == TL_PHASE_BOOST) {
+        d.phase = TL_PHASE_BOOST;
+        memcpy(d.accel, newer->accel, sizeof d.accel);
+        d.accel_sigma = newer->accel_sigma;
+    } else if (newer != NULL && own->phase == TL_PHASE_BOOST && to_ns > t_ns &&
+               (newer->phase == TL_PHASE_MIDCOURSE || newer->phase == TL_PHASE_REENTRY)) {
+        const double dt = (double)(to_ns - t_ns) * NS, sa2 = fmax(own->accel_sigma * own->accel_sigma, 25.0);
+        const double cx = pow(dt, 4) / 45.0, cxv = pow(dt, 3) / 24.0, cv = dt * dt / 12.0;
+        d.phase = TL_PHASE_MIDCOURSE;
+        if (align(f, &d, x, p, t_ns, to_ns, xo, Po) != 0)
+            return -1;
+        for (int i = 0; i < 3; i++) {
+            xo[i] += own->accel[i] * dt * dt / 3.0;
+            xo[3 + i] += own->accel[i] * dt / 2.0;
+            for (int k = 0; k < 3; k++) {
+                const double m = own->accel[i] * own->accel[k] + (i == k ? sa2 : 0.0);
+                Po[i][k] += m * cx;
+                Po[3 + i][3 + k] += m * cv;
+                Po[i][3 + k] += m * cxv;
+                Po[3 + i][k] += m * cxv;
+            }
+        }
+        return 0;
+    }
+    return align(f, &d, x, p, t_ns, to_ns, xo, Po);
+}
+
 /* Fused estimate at the newest contribution's time from every live contribution. */
 static void fuse_contributions(struct tl_fuse *f, struct tl_fused *s)
 {
@@ -432,16 +481,21 @@ static void fuse_contributions(struct tl_fuse *f, struct tl_fused *s)
     double x[6], P[6][6];
     double xa[TL_FUSE_MAX_CONTRIB][6], Pa[TL_FUSE_MAX_CONTRIB][6][6];
 
+    const struct tl_fuse_dyn *ref = NULL; /* the newest contribution's: it knows the phase best */
+
     for (int i = 0; i < s->n_contrib; i++)
-        if (s->c[i].t_ns > newest && s->c[i].t_ns > 0)
+        if (s->c[i].t_ns > 0 && (s->c[i].t_ns > newest ||
+                                 (s->c[i].t_ns == newest && s->c[i].dyn.phase == TL_PHASE_BOOST))) {
             newest = s->c[i].t_ns;
+            ref = &s->c[i].dyn;
+        }
     if (newest == 0)
         return;
     for (int i = 0; i < s->n_contrib && na < TL_FUSE_MAX_CONTRIB; i++) {
         const struct tl_fuse_contrib *c = &s->c[i];
         if (c->t_ns <= 0 || (double)(newest - c->t_ns) * NS > f->cfg.stale_s)
             continue;
-        if (align(f, &c->dyn, c->x, c->p, c->t_ns, newest, xa[na], Pa[na]) == 0)
+        if (align_to(f, &c->dyn, ref, c->x, c->p, c->t_ns, newest, xa[na], Pa[na]) == 0)
             na++;
     }
     /* Weigh toward the allies' question, where it lands: with two or more estimates, CI
@@ -539,12 +593,12 @@ static double gate_d2(struct tl_fuse *f, const struct tl_fused *s, const double 
         return INFINITY;
     /* align the older of the two to the newer: prediction runs forward only */
     if (t_ns >= s->t_ns) {
-        if (align(f, &s->dyn, s->x, s->p, s->t_ns, t_ns, xs, Ps) != 0)
+        if (align_to(f, &s->dyn, d, s->x, s->p, s->t_ns, t_ns, xs, Ps) != 0)
             return INFINITY;
         memcpy(xm, x, sizeof xm);
         tl_p21_to_full(p, Pm);
     } else {
-        if (align(f, d, x, p, t_ns, s->t_ns, xm, Pm) != 0)
+        if (align_to(f, d, &s->dyn, x, p, t_ns, s->t_ns, xm, Pm) != 0)
             return INFINITY;
         memcpy(xs, s->x, sizeof xs);
         tl_p21_to_full(s->p, Ps);
@@ -574,6 +628,42 @@ static int has_other_of(const struct tl_fused *s, const char *origin, int32_t no
             (double)(t_ns - s->c[i].t_ns) * NS < 5.0)
             return 1;
     return 0;
+}
+
+/* Reach of a restored system track: how far its object can be from where it was stored, a
+ * missile's speed (below 8 km/s) over the time between plus 1,000 km for where the stored state
+ * was wrong (a boost estimate). */
+#define RESTORED_REACH_M 1.0e6
+#define RESTORED_REACH_MPS 8.0e3
+
+/* A restored system track not seen since the restart, for a sample that joins no live one: the
+ * restarted node's own tracks have new numbers and the partners' tracks it held may not have
+ * joined before it went down, so its restored contributions may never come again; without this
+ * its missile came back under a new number. Of those whose stored position could have flown to
+ * the sample, the nearest (one with no stored position is left to its contributions). */
+static struct tl_fused *take_up_restored(struct tl_fuse *f, const struct tl_msg_track *m)
+{
+    struct tl_fused *best = NULL;
+    double best_d = INFINITY;
+
+    for (int i = 0; i < f->n; i++) {
+        struct tl_fused *s = &f->s[i];
+        double d = 0;
+        if (s->ended || s->t_ns != 0 || s->restored_t_ns == 0 ||
+            s->n_contrib == TL_FUSE_MAX_CONTRIB || has_other_of(s, m->origin, m->track_no, m->t_ns))
+            continue;
+        for (int k = 0; k < 3; k++)
+            d += (m->x[k] - s->restored_r[k]) * (m->x[k] - s->restored_r[k]);
+        d = sqrt(d);
+        if (d <= RESTORED_REACH_M + RESTORED_REACH_MPS * fabs((double)(m->t_ns - s->restored_t_ns)) * NS &&
+            d < best_d) {
+            best_d = d;
+            best = s;
+        }
+    }
+    if (best != NULL)
+        best->restored_t_ns = 0;
+    return best;
 }
 
 int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_t *system_no,
@@ -615,6 +705,8 @@ int tl_fuse_track(struct tl_fuse *f, const struct tl_msg_track *m, int32_t *syst
          * stalled) after the missile's own track ended is a duplicate of a missile that fell. */
         if (s == NULL && f->now_ns > 0 && (double)(f->now_ns - m->t_ns) * NS > f->cfg.drop_s)
             return TL_OK;
+        if (s == NULL)
+            s = take_up_restored(f, m);
         if (s == NULL && (s = new_system(f, f->next_no)) == NULL)
             return TL_ENOMEM;
         k = s->n_contrib++;
@@ -686,6 +778,18 @@ int tl_fuse_restore(struct tl_fuse *f, int32_t system_no, const char *contributo
         return TL_ENOMEM;
     memcpy(&s->c[s->n_contrib], add, (size_t)n_add * sizeof add[0]);
     s->n_contrib += n_add;
+    return TL_OK;
+}
+
+int tl_fuse_restore_position(struct tl_fuse *f, int32_t system_no, int64_t t_ns, const double r[3])
+{
+    struct tl_fused *s;
+
+    if (f == NULL || r == NULL || !isfinite(r[0]) || !isfinite(r[1]) || !isfinite(r[2]) ||
+        (s = (struct tl_fused *)tl_fuse_find(f, system_no)) == NULL)
+        return TL_EINVAL;
+    s->restored_t_ns = t_ns;
+    memcpy(s->restored_r, r, sizeof s->restored_r);
     return TL_OK;
 }
 

@@ -181,10 +181,12 @@ static void fusion_tick(void *self, int64_t wall_ns)
     f->next_expire_ns = wall_ns + EXPIRE_EVERY_NS;
 }
 
-static void restore_one(void *ctx, int32_t no, const char *contributors, int32_t merged_into)
+static void restore_one(void *ctx, const struct tl_store_system_last *row)
 {
-    if (merged_into == 0) /* a merged-away number stays retired */
-        tl_fuse_restore(ctx, no, contributors);
+    if (row->merged_into != 0) /* a merged-away number stays retired */
+        return;
+    if (tl_fuse_restore(ctx, row->no, row->contributors) == TL_OK && row->t_ns != 0)
+        tl_fuse_restore_position(ctx, row->no, row->t_ns, row->r);
 }
 
 static int fusion_start(void *self, struct tl__node *n, struct tl_diag *diag)

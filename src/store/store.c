@@ -502,7 +502,7 @@ void tl_store_audit_head(const struct tl_store *st, int64_t *seq, unsigned char 
 }
 
 int tl_store_systems(struct tl_store *st,
-                     void (*each)(void *, int32_t, const char *, int32_t), void *ctx,
+                     void (*each)(void *, const struct tl_store_system_last *), void *ctx,
                      int32_t *max_no)
 {
     sqlite3 *db;
@@ -515,20 +515,30 @@ int tl_store_systems(struct tl_store *st,
         SQLITE_OK)
         return TL_EIO;
     if (sqlite3_prepare_v2(db,
-                           "SELECT system_no, contributors FROM system_tracks WHERE id IN"
-                           " (SELECT MAX(id) FROM system_tracks GROUP BY system_no)",
+                           "SELECT system_no, contributors, t_ns, x_m, y_m, z_m FROM system_tracks"
+                           " WHERE id IN (SELECT MAX(id) FROM system_tracks GROUP BY system_no)",
                            -1, &s, NULL) != SQLITE_OK)
         rc = TL_EIO;
     while (rc == TL_OK && sqlite3_step(s) == SQLITE_ROW) {
-        int32_t no = (int32_t)sqlite3_column_int64(s, 0);
+        struct tl_store_system_last row;
         const char *c = (const char *)sqlite3_column_text(s, 1);
         int merged_into = 0;
-        if (no > *max_no)
-            *max_no = no;
+        memset(&row, 0, sizeof row);
+        row.no = (int32_t)sqlite3_column_int64(s, 0);
+        if (row.no > *max_no)
+            *max_no = row.no;
         if (c != NULL && sscanf(c, "merged into %d", &merged_into) == 1)
             c = "";
+        row.contributors = c ? c : "";
+        row.merged_into = merged_into;
+        if (sqlite3_column_type(s, 2) == SQLITE_INTEGER && sqlite3_column_type(s, 3) == SQLITE_FLOAT &&
+            sqlite3_column_type(s, 4) == SQLITE_FLOAT && sqlite3_column_type(s, 5) == SQLITE_FLOAT) {
+            row.t_ns = sqlite3_column_int64(s, 2);
+            for (int k = 0; k < 3; k++)
+                row.r[k] = sqlite3_column_double(s, 3 + k);
+        }
         if (each)
-            each(ctx, no, c ? c : "", merged_into);
+            each(ctx, &row);
     }
     sqlite3_finalize(s);
     sqlite3_close(db);

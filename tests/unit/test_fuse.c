@@ -411,6 +411,108 @@ static void stale_sample_starts_nothing(void **state)
     tl_fuse_destroy(f);
 }
 
+/* A boosting missile, 30 m/s^2 of thrust along its velocity from 20 km up over Sohae: US's
+ * boost track starts system 1; KR's sample 22 s older, its IMM still calling the climb ballistic
+ * (no thrust estimate), arrives late. Aligned 22 s without thrust it falls 7 km short (d2 about 50
+ * against a gate of 27.9): it must be aligned with US's thrust and join system 1, not start a
+ * duplicate (the fault exercise's second system track). */
+static void late_ballistic_sample_of_a_boost_joins(void **state)
+{
+    const struct tl_earth e = tl_earth_wgs84();
+    struct tl_fuse_cfg c = tl_fuse_cfg_default();
+    struct tl_motion_noise q;
+    struct tl_fuse *f;
+    struct tl_gauss g, o;
+    struct tl_msg_track us, kr;
+    const struct tl_lla site = { 39.66 * DEG, 124.7 * DEG, 20e3 };
+    double up[3], v0 = 600.0;
+    int32_t no = -1;
+    int upd;
+    (void)state;
+    c.assess_every_s = 1e9;
+    memset(&q, 0, sizeof q);
+    q.tau_thrust = 1.0;
+    memset(&g, 0, sizeof g);
+    tl_geo_lla_to_ecef(&TL_WGS84, &site, g.x);
+    up[0] = cos(site.lat_rad) * cos(site.lon_rad);
+    up[1] = cos(site.lat_rad) * sin(site.lon_rad);
+    up[2] = sin(site.lat_rad);
+    for (int i = 0; i < 3; i++) {
+        g.x[3 + i] = v0 * up[i];
+        g.x[6 + i] = 30.0 * up[i];
+    }
+    for (int i = 0; i < TL_NX; i++)
+        g.P[i][i] = 1e-6;
+    memset(&kr, 0, sizeof kr);
+    snprintf(kr.origin, sizeof kr.origin, "KR");
+    kr.track_no = 1;
+    kr.status = 1;
+    kr.phase = TL_PHASE_MIDCOURSE;
+    kr.t_ns = T0;
+    memcpy(kr.x, g.x, sizeof kr.x);
+    for (int i = 0; i < 6; i++)
+        kr.p[tl_ut6(i, i)] = i < 3 ? 200.0 * 200.0 : 25.0;
+    assert_int_equal(tl_track_predict(&e, TL_FILTER_EKF, TL_MOTION_BOOST, &q, &g, 22.0, &o), TL_OK);
+    us = kr;
+    snprintf(us.origin, sizeof us.origin, "US");
+    us.phase = TL_PHASE_BOOST;
+    us.t_ns = T0 + 22000000000LL;
+    memcpy(us.x, o.x, sizeof us.x);
+    memcpy(us.accel, &o.x[6], sizeof us.accel);
+    us.accel_sigma = 2.0;
+    assert_int_equal(tl_fuse_create(&c, "JP", 1, &f), TL_OK);
+    assert_int_equal(tl_fuse_track(f, &us, &no, &upd), TL_OK);
+    assert_int_equal(no, 1);
+    assert_int_equal(tl_fuse_track(f, &kr, &no, &upd), TL_OK);
+    if (no != 1)
+        fail_msg("KR's late sample made system track %d (US's is 1)", (int)no);
+    assert_int_equal(tl_fuse_count(f), 1);
+    tl_fuse_destroy(f);
+}
+
+/* A node restarted: system 1 restored with only its own old track (KR:1, numbered anew after the
+ * restart) and where it was 400 s before; a partner's track of the same missile, which had not
+ * joined before the node went down, takes up number 1 instead of starting 3; the other restored
+ * track, stored on the far side of the Earth, is out of reach. */
+static void restored_number_taken_up(void **state)
+{
+    struct tl_fuse_cfg c = tl_fuse_cfg_default();
+    struct tl_fuse *f;
+    struct tl_msg_track m;
+    int32_t no = -1;
+    int upd;
+    double r_then[3], r_far[3];
+    (void)state;
+    c.assess_every_s = 1e9;
+    m = nat("US", 1, -400.0, 100.0, 0.0);
+    memcpy(r_then, m.x, sizeof r_then);
+    r_far[0] = -r_then[0];
+    r_far[1] = -r_then[1];
+    r_far[2] = r_then[2];
+    assert_int_equal(tl_fuse_create(&c, "KR", 3, &f), TL_OK);
+    assert_int_equal(tl_fuse_restore(f, 1, "KR:1"), TL_OK);
+    assert_int_equal(tl_fuse_restore(f, 2, "KR:2"), TL_OK);
+    assert_int_equal(tl_fuse_restore_position(f, 1, T0 - 400000000000LL, r_then), TL_OK);
+    assert_int_equal(tl_fuse_restore_position(f, 2, T0 - 400000000000LL, r_far), TL_OK);
+    assert_int_equal(tl_fuse_restore_position(f, 9, T0, r_then), TL_EINVAL);
+    m = nat("US", 1, 0.0, 100.0, 0.0);
+    assert_int_equal(tl_fuse_track(f, &m, &no, &upd), TL_OK);
+    if (no != 1)
+        fail_msg("the partner's track went to system %d, not the restored 1", (int)no);
+    /* taken up once: another object 300 km away is not bound to it, nor to the far one */
+    m = nat("JP", 7, 0.0, 100.0, 3.0e5);
+    assert_int_equal(tl_fuse_track(f, &m, &no, &upd), TL_OK);
+    assert_int_equal(no, 3);
+    tl_fuse_destroy(f);
+    /* a restored track with no stored position is left to its contributions */
+    assert_int_equal(tl_fuse_create(&c, "KR", 2, &f), TL_OK);
+    assert_int_equal(tl_fuse_restore(f, 1, "KR:1"), TL_OK);
+    m = nat("US", 1, 0.0, 100.0, 0.0);
+    assert_int_equal(tl_fuse_track(f, &m, &no, &upd), TL_OK);
+    assert_int_equal(no, 2);
+    tl_fuse_destroy(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +522,8 @@ int main(void)
         cmocka_unit_test(missed_association_merged),
         cmocka_unit_test(compact_removes_ended),
         cmocka_unit_test(stale_sample_starts_nothing),
+        cmocka_unit_test(late_ballistic_sample_of_a_boost_joins),
+        cmocka_unit_test(restored_number_taken_up),
         cmocka_unit_test(issue10_restore_fails_unchanged),
     };
     return cmocka_run_group_tests_name("fuse", tests, NULL, NULL);
