@@ -414,6 +414,10 @@ struct totals {
     /* |launch-time error| of each object's last assessment, every run: their median */
     double lte_abs[4096];
     long n_lte_abs;
+    /* each object's assessment at burnout + 30, 60, 120 s and its last, every run: how many
+     * held the impact, and the medians of their miss and semi-major axis (issue 12, sec. 5) */
+    long at_n[4], at_contained[4];
+    double at_miss[4][4096], at_semi[4][4096];
     double lte_abs_median; /* set once every run is in */
 };
 
@@ -555,6 +559,13 @@ static void add_run(struct totals *t, struct obj_acc *acc, int n_acc, const stru
         if (isfinite(o->launch_time_err_s) &&
             t->n_lte_abs < (long)(sizeof t->lte_abs / sizeof t->lte_abs[0]))
             t->lte_abs[t->n_lte_abs++] = fabs(o->launch_time_err_s);
+        for (int j = 0; j < 4; j++)
+            if (o->at_contained[j] >= 0 && t->at_n[j] < (long)(sizeof t->at_miss[j] / sizeof t->at_miss[j][0])) {
+                t->at_miss[j][t->at_n[j]] = j < 3 ? o->ipp_miss_m[j] : o->ipp_miss_last_m;
+                t->at_semi[j][t->at_n[j]] = o->at_semi_major_m[j];
+                t->at_contained[j] += o->at_contained[j];
+                t->at_n[j]++;
+            }
         if (a == NULL)
             continue;
         acc_add(a, F_LTE, o->launch_time_err_s);
@@ -667,6 +678,25 @@ static void print_json(const struct totals *t, const struct obj_acc *acc, int n_
                         jnum(t->nmiss_med ? t->miss_med / (double)t->nmiss_med : NAN));
     json_object_set_new(o, "launch_time_abs_err_last_median_s",
                         jnum(t->lte_abs_median));
+    {
+        static const char *const AT[4] = { "bo30", "bo60", "bo120", "last" };
+        for (int j = 0; j < 4; j++) {
+            char key[64];
+            double mv[4096], sv[4096];
+            memcpy(mv, t->at_miss[j], (size_t)t->at_n[j] * sizeof mv[0]);
+            memcpy(sv, t->at_semi[j], (size_t)t->at_n[j] * sizeof sv[0]);
+            snprintf(key, sizeof key, "at_%s_assessments", AT[j]);
+            json_object_set_new(o, key, json_integer(t->at_n[j]));
+            snprintf(key, sizeof key, "at_%s_containment", AT[j]);
+            json_object_set_new(o, key, jnum(t->at_n[j] > 0 ? (double)t->at_contained[j] /
+                                                                  (double)t->at_n[j]
+                                                            : NAN));
+            snprintf(key, sizeof key, "at_%s_miss_median_m", AT[j]);
+            json_object_set_new(o, key, jnum(median_of(mv, t->at_n[j])));
+            snprintf(key, sizeof key, "at_%s_semi_major_median_m", AT[j]);
+            json_object_set_new(o, key, jnum(median_of(sv, t->at_n[j])));
+        }
+    }
     json_object_set_new(o, "launch_ellipse_assessments", json_integer(t->launch_assessments));
     json_object_set_new(o, "launch_containment",
                         jnum(t->launch_assessments > 0 ? (double)t->launch_contained /

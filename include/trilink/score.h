@@ -26,6 +26,10 @@ struct tl_score_object {
     double launch_err_m;      /**< last assessment's launch point against the pad, NaN if none */
     double ipp_miss_m[3];     /**< impact-point miss at burnout + 30, 60, 120 s (NaN if none) */
     double ipp_miss_last_m;   /**< impact-point miss of the last assessment */
+    /** Of the same assessments, at burnout + 30, 60, 120 s and the last (index 3): the 95 %
+     * ellipse's semi-major axis (NaN if none) and whether it held the impact (-1 if none). */
+    double at_semi_major_m[4];
+    int at_contained[4];
     /** Launch-time error (assessed launch_time_s minus the truth launch time, s): of the last
      * assessment, and the median over the assessments after burnout. */
     double launch_time_err_s, launch_time_err_median_s;

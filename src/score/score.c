@@ -1019,6 +1019,29 @@ static int inside_ellipse(double d, double az, double a, double b, double maz_de
     return xm * xm + xn * xn <= 1.0;
 }
 
+enum assess_field { F_LAUNCH_TIME, F_APOGEE, F_SEMI_MAJOR, F_MISS };
+
+/* Median of one figure over object @p k's assessments after burnout, or (@p bo30) from burnout
+ * + 30 s to impact; @p v has room for every assessment. */
+static double median_of_field(const struct tl_score *s, int k, enum assess_field f, int bo30,
+                              double *v)
+{
+    const struct tl_score_object *o = &s->obj[k];
+    size_t n = 0;
+
+    for (size_t i = 0; i < s->n_assess; i++) {
+        const struct tl_score_assessment *a = &s->assess[i];
+        if (a->object != k || !a->after_burnout ||
+            (bo30 && (a->t_s < o->burnout_s + 30.0 || a->t_s > o->impact_s)))
+            continue;
+        v[n++] = f == F_LAUNCH_TIME ? a->launch_time_err_s
+                 : f == F_APOGEE    ? a->apogee_err_km
+                 : f == F_SEMI_MAJOR ? a->semi_major_m
+                                     : a->miss_m;
+    }
+    return median(v, n);
+}
+
 /* The assessment figures: per assessment of an assigned track, miss, ellipse containment,
  * launch-time and apogee errors; per object the last of each and medians after burnout. */
 static int assessment_figures(struct tl_score *s, const struct arow *as, size_t nas,
@@ -1049,8 +1072,10 @@ static int assessment_figures(struct tl_score *s, const struct arow *as, size_t 
         w->launch_time_err_s = as[r].lt - o->launch_s;
         w->apogee_err_km = as[r].apo - o->apogee_km;
         w->after_burnout = !isnan(o->burnout_s) && as[r].t > o->burnout_s;
-        w->contained = 0;
+        w->contained = inside_ellipse(d, az, as[r].a, as[r].b, as[r].az);
         o->ipp_miss_last_m = d;
+        o->at_semi_major_m[3] = w->semi_major_m;
+        o->at_contained[3] = w->contained;
         o->apogee_err_km = w->apogee_err_km;
         if (!isnan(w->launch_time_err_s))
             o->launch_time_err_s = w->launch_time_err_s;
@@ -1071,20 +1096,20 @@ static int assessment_figures(struct tl_score *s, const struct arow *as, size_t 
             if (!isnan(as[r].lt_sigma))
                 o->launch_time_z = w->launch_time_err_s / fmax(as[r].lt_sigma, 1e-3);
         }
-        if (!w->after_burnout)
+        if (!w->after_burnout) {
+            w->contained = 0; /* the containment figures count from burnout */
             continue;
+        }
         for (int j = 0; j < 3; j++)
-            if (as[r].t <= o->burnout_s + AFTER[j])
-                o->ipp_miss_m[j] = d; /* the last assessment at or before that time */
-        /* Inside the ellipse: coordinates along its axes, scaled by the semi-axes (a zero axis
-         * is taken as a micrometre, so a point off it is outside, not a division by zero). */
+            if (as[r].t <= o->burnout_s + AFTER[j]) { /* the last assessment at or before then */
+                o->ipp_miss_m[j] = d;
+                o->at_semi_major_m[j] = w->semi_major_m;
+                o->at_contained[j] = w->contained;
+            }
         o->assessments++;
         s->assessments++;
-        if (inside_ellipse(d, az, as[r].a, as[r].b, as[r].az)) {
-            w->contained = 1;
-            o->contained++;
-            s->contained++;
-        }
+        o->contained += w->contained;
+        s->contained += w->contained;
         if (as[r].t >= o->burnout_s + 30.0 && as[r].t <= o->impact_s) {
             o->assessments_bo30++;
             s->assessments_bo30++;
@@ -1096,31 +1121,29 @@ static int assessment_figures(struct tl_score *s, const struct arow *as, size_t 
     if ((v = malloc((s->n_assess + 1) * sizeof *v)) == NULL)
         return TL_ENOMEM;
     for (int k = 0; k < s->n_objects; k++) {
-        size_t n = 0;
-        for (size_t i = 0; i < s->n_assess; i++)
-            if (s->assess[i].object == k && s->assess[i].after_burnout)
-                v[n++] = s->assess[i].launch_time_err_s;
-        s->obj[k].launch_time_err_median_s = median(v, n);
-        n = 0;
-        for (size_t i = 0; i < s->n_assess; i++)
-            if (s->assess[i].object == k && s->assess[i].after_burnout)
-                v[n++] = s->assess[i].apogee_err_km;
-        s->obj[k].apogee_err_median_km = median(v, n);
-        n = 0;
-        for (size_t i = 0; i < s->n_assess; i++)
-            if (s->assess[i].object == k && s->assess[i].t_s >= s->obj[k].burnout_s + 30.0 &&
-                s->assess[i].t_s <= s->obj[k].impact_s)
-                v[n++] = s->assess[i].semi_major_m;
-        s->obj[k].semi_major_median_bo30_m = median(v, n);
-        n = 0;
-        for (size_t i = 0; i < s->n_assess; i++)
-            if (s->assess[i].object == k && s->assess[i].t_s >= s->obj[k].burnout_s + 30.0 &&
-                s->assess[i].t_s <= s->obj[k].impact_s)
-                v[n++] = s->assess[i].miss_m;
-        s->obj[k].miss_median_bo30_m = median(v, n);
+        struct tl_score_object *o = &s->obj[k];
+        o->launch_time_err_median_s = median_of_field(s, k, F_LAUNCH_TIME, 0, v);
+        o->apogee_err_median_km = median_of_field(s, k, F_APOGEE, 0, v);
+        o->semi_major_median_bo30_m = median_of_field(s, k, F_SEMI_MAJOR, 1, v);
+        o->miss_median_bo30_m = median_of_field(s, k, F_MISS, 1, v);
     }
     free(v);
     return TL_OK;
+}
+
+/* An object's figures before any row: NaN (not formed) and -1 (no assessment). */
+static void no_figures_yet(struct tl_score_object *o)
+{
+    o->first_seen_s = o->confirmed_s = o->launch_err_m = o->ipp_miss_last_m = NAN;
+    o->launch_time_err_s = o->launch_time_err_median_s = NAN;
+    o->apogee_err_km = o->apogee_err_median_km = NAN;
+    o->semi_major_median_bo30_m = o->miss_median_bo30_m = o->launch_time_z = NAN;
+    for (int j = 0; j < 3; j++)
+        o->ipp_miss_m[j] = NAN;
+    for (int j = 0; j < 4; j++) {
+        o->at_semi_major_m[j] = NAN;
+        o->at_contained[j] = -1;
+    }
 }
 
 int tl_score_truth_read(const char *path, struct tl_score *objects, struct tl_truth_row **rows,
@@ -1216,13 +1239,7 @@ int tl_score_files_events(const struct tl_score_cfg *cfg, const char *truth_path
         memset(diag, 0, sizeof *diag);
 
     for (int k = 0; k < s.n_objects; k++) {
-        struct tl_score_object *o = &s.obj[k];
-        o->first_seen_s = o->confirmed_s = o->launch_err_m = o->ipp_miss_last_m = NAN;
-        o->launch_time_err_s = o->launch_time_err_median_s = NAN;
-        o->apogee_err_km = o->apogee_err_median_km = NAN;
-        o->semi_major_median_bo30_m = o->miss_median_bo30_m = o->launch_time_z = NAN;
-        for (int j = 0; j < 3; j++)
-            o->ipp_miss_m[j] = NAN;
+        no_figures_yet(&s.obj[k]);
         last_track[k] = -1;
         pos_se[k] = vel_se[k] = 0.0;
         pairs[k] = 0;

@@ -33,6 +33,19 @@ for kv in launch_time_err_s:0.5:1e-6 apogee_err_km:0.137:1e-6 launch_time_err_me
     near "$got" "$want" "$tol" && ok || bad "fixed case: $k = '$got', expected $want +- $tol"
 done
 grep -q '"id": "A"' "$tmp/fixed.json" && ok || bad "fixed case: objects_detail lacks id A"
+# The assessment at burnout + 30 s and the last (issue 12, sec. 5): both the one at t = 2 s, its
+# 1,105.7 m miss north along the 2,000 m semi-minor axis (0.55 of it: held), semi-major 5,000 m;
+# with a 1,000 m semi-minor axis the same miss is outside (1.11 of it).
+for kv in at_bo30_containment:1:0 at_bo30_miss_median_m:1105.74:0.1 \
+    at_bo30_semi_major_median_m:5000:1e-6 at_last_containment:1:0 at_last_assessments:1:0; do
+    k=${kv%%:*} rest=${kv#*:} want=${rest%%:*} tol=${rest#*:}
+    got=$(json_num "$tmp/fixed.json" "$k")
+    near "$got" "$want" "$tol" && ok || bad "fixed case: $k = '$got', expected $want +- $tol"
+done
+sed 's/^2.000,1,\(.*\),5000.0,2000.0,90.00,/2.000,1,\1,5000.0,1000.0,90.00,/' "$A" >"$tmp/narrow.csv"
+expect 0 "" -- sh "$tmp/score.sh" "$T" "$K" "$tmp/narrow.csv" --json
+got=$(json_num "$tmp/out" at_last_containment)
+near "$got" 0 0 && ok || bad "narrow ellipse: at_last_containment = '$got', expected 0"
 expect 0 "" -- sh "$tmp/score.sh" "$T" "$K" "$A"
 grep -q "launch time +0.50 s (median after burnout +0.50 s), apogee +0.14 km" "$tmp/out" && ok ||
     { bad "fixed case: text output"; cat "$tmp/out"; }
