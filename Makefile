@@ -13,6 +13,8 @@ BENCH ?= build-bench
 WARN_RUNS ?= 50
 # Monte Carlo runs per row of the calibration figures (bench/calibration.sh)
 CALIB_RUNS ?= 50
+# Monte Carlo runs per row of the Cramer-Rao figures (bench/crlb.sh)
+CRLB_RUNS ?= 20
 FUZZ  ?= build-fuzz
 TSAN  ?= build-tsan
 FUZZ_SECONDS ?= 30
@@ -57,8 +59,8 @@ test: build
 
 bench: deps
 	@$(call configure,$(BENCH),$(BENCH_OPTS))
-	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_bench_track trilink_bench_share trilink_bench_areas trilink_bench_warn trilink_cli trilinkd
-	@echo "command: make bench ($(BENCH)/trilink_bench, $(BENCH)/trilink_bench_track, bench/share.sh, $(BENCH)/trilink_bench_warn, bench/warn.sh, bench/calibration.sh)"
+	@cmake --build $(BENCH) -j $(JOBS) --target trilink_bench trilink_bench_track trilink_bench_share trilink_bench_areas trilink_bench_warn trilink_bench_crlb trilink_cli trilinkd
+	@echo "command: make bench ($(BENCH)/trilink_bench, $(BENCH)/trilink_bench_track, bench/share.sh, $(BENCH)/trilink_bench_warn, bench/warn.sh, bench/calibration.sh, bench/crlb.sh)"
 	@$(BENCH)/trilink_bench
 	@echo
 	@echo "## tracker"
@@ -78,6 +80,8 @@ bench: deps
 	@echo "## calibration under model mismatch"
 	@echo
 	@sh bench/calibration.sh $(BENCH) $(CALIB_RUNS)
+	@echo
+	@sh bench/crlb.sh $(BENCH) $(CRLB_RUNS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(BENCH) $(FUZZ) $(TSAN) out
