@@ -50,29 +50,46 @@ void tl__delete_updated(const struct tl_tracker_cfg *cfg, struct tl__track *tr)
  * associated for 1.5 s (an ordinary miss at Pd < 1 is covered by the other sensors), open the
  * velocity uncertainty so the next detections can gate (Bar-Shalom et al., sec. 11.2, covariance
  * inflation on a miss) — once per episode (and again after 30 s): a track leaving coverage must
- * not grow with every sensor that still expects it. */
-static void inflate_on_miss(const struct tl_tracker_cfg *cfg, struct tl__track *tr, double t)
+ * not grow with every sensor that still expects it.
+ * Above the atmosphere with the engines off (boost retired, above the manoeuvre model's 120 km)
+ * nothing can manoeuvre: the miss is the track leaving coverage, and what its models do not
+ * carry is the registration of the sensor that saw it last (its biases' offset of the arc, which
+ * grows into kilometres over an unobserved hour). There the covariance is raised to that floor
+ * instead (@p last, NULL: none known, nothing raised): opening 20 m/s there threw the coast's
+ * information away (a lofted IRBM's velocity sd went from 0.10 to 35 m/s at the edge of
+ * coverage, and its position error after the unobserved arc to 8x the Cramer-Rao bound). */
+static void inflate_on_miss(const struct tl_tracker_cfg *cfg, struct tl__track *tr, double t,
+                            const struct tl_sensor *last)
 {
     /* Position too, in proportion to the time since the last update: after an hour's coast out
      * of every sensor's view a small velocity bias has grown into kilometres; after a burnout
      * between scans it is nothing. */
     const double pos_m = 0.5 * (t - tr->last_hit_t);
+    const int exo_coast = (!cfg->imm || tr->est.boost_retired) &&
+                          tl_geo_height(&cfg->earth.shape, tr->est.comb.x) >= TL__IMM_MANEUVER_TOP_M;
 
     if (!((tr->last_inflate_t < tr->last_hit_t || t - tr->last_inflate_t > 30.0) &&
           t - tr->last_hit_t > 1.5))
         return;
     tr->last_inflate_t = t;
-    for (int k = 0; k < TL_N_MOTIONS; k++)
+    for (int k = 0; k < TL_N_MOTIONS; k++) {
+        if (exo_coast) {
+            if (last != NULL)
+                tl__registration_floor_velocity(last, &tr->est.model[k]);
+            continue;
+        }
         for (int a = 0; a < 3; a++) {
             tr->est.model[k].P[a][a] += pos_m * pos_m;
             tr->est.model[k].P[3 + a][3 + a] += MISS_INFLATE_MPS * MISS_INFLATE_MPS;
         }
+    }
     tl__imm_combine(tr->est.model, tr->est.mu, tl__imm_models(cfg), &tr->est.comb);
 }
 
-int tl__delete_missed(const struct tl_tracker_cfg *cfg, struct tl__track *tr, double t)
+int tl__delete_missed(const struct tl_tracker_cfg *cfg, struct tl__track *tr, double t,
+                      const struct tl_sensor *last)
 {
-    inflate_on_miss(cfg, tr, t);
+    inflate_on_miss(cfg, tr, t, last);
     if (tr->status != TL_TRACK_COASTING)
         tr->dirty = 1; /* confirmed -> coasting is news; staying coasting is not */
     tr->status = TL_TRACK_COASTING;

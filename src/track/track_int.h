@@ -96,6 +96,8 @@ enum tl__det_use {
  * A consider term (Bar-Shalom, Li & Kirubarajan 2001, sec. 5.4 on unestimated parameters,
  * simplified to its steady state): the report's covariance only, never the filter's gain. */
 void tl__registration_floor(const struct tl_sensor *s, struct tl_gauss *g);
+/* Its velocity part alone: the offset rate an angle bias leaves on an arc. */
+void tl__registration_floor_velocity(const struct tl_sensor *s, struct tl_gauss *g);
 
 /* ---- IMM (imm.c; Blom & Bar-Shalom 1988) */
 
@@ -261,7 +263,10 @@ int tl__delete_lost(const struct tl_tracker_cfg *cfg, const struct tl__track *tr
 void tl__delete_updated(const struct tl_tracker_cfg *cfg, struct tl__track *tr);
 
 /* A confirmed or coasting track missed at @p t where a sensor should have seen it: it coasts,
- * its covariance opened once per episode. Returns 1 when it has been missed too long. */
-int tl__delete_missed(const struct tl_tracker_cfg *cfg, struct tl__track *tr, double t);
+ * its covariance opened once per episode (above the atmosphere after boost: raised to the
+ * registration floor of @p last, the sensor that updated it last; NULL allowed). Returns 1 when
+ * it has been missed too long. */
+int tl__delete_missed(const struct tl_tracker_cfg *cfg, struct tl__track *tr, double t,
+                      const struct tl_sensor *last);
 
 #endif

@@ -254,7 +254,10 @@ static void track_missed(struct tl_tracker *tk, struct tl__track *tr, const stru
         return;
     tl__mofn_count(tr, sc->t, 0);
     if (tr->status == TL_TRACK_TENTATIVE ? tl__mofn_failed(&tk->cfg, tr)
-                                         : tl__delete_missed(&tk->cfg, tr, sc->t))
+                                         : tl__delete_missed(&tk->cfg, tr, sc->t,
+                                                             tr->last_sensor_p1 > 0
+                                                                 ? &tk->sensors->s[tr->last_sensor_p1 - 1]
+                                                                 : NULL))
         end_track(tk, tr);
 }
 
