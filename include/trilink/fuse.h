@@ -96,7 +96,8 @@ struct tl_fused {
     int32_t merged_into;     /**< non-zero: found to be the same object as that system track
                                   (an association missed at the start), and ended */
     int64_t restored_t_ns;   /**< restored and not seen since: time of the stored state (0: none) */
-    double restored_r[3];    /**< and its ECEF position */
+    double restored_y[6];    /**< and its ECEF position and velocity */
+    int restored_phase;      /**< and its phase (enum tl_phase, 0 unknown) */
 };
 
 struct tl_fuse;
@@ -110,8 +111,10 @@ TL_API void tl_fuse_destroy(struct tl_fuse *f); /**< NULL allowed */
 /**
  * Enters a national track sample (already checked). Tentative tracks are ignored; a deleted one
  * leaves its system track. A sample that joins no system track takes up a restored one not seen
- * since the restart that could have flown to it (tl_fuse_restore_position: within 1,000 km plus
- * 8 km/s of the time between; the nearest of them), else starts one, unless it is older than
+ * since the restart that could have flown to it (tl_fuse_restore_last: stored in boost, within
+ * 1,000 km plus 8 km/s of the time between; coasting, within 50 km plus 50 m/s of the time
+ * between of its stored state flown on ballistically; the nearest of them), else starts one,
+ * unless it is older than
  * drop_s by the clock (tl_fuse_clock, tl_fuse_expire: a partner's backlog). On return
  * *@p system_no is its system track (0: none) and *@p updated whether the fused estimate changed.
  */
@@ -134,15 +137,15 @@ TL_API int tl_fuse_assess(struct tl_fuse *f, const struct tl_msg_assess *a);
  */
 TL_API int tl_fuse_restore(struct tl_fuse *f, int32_t system_no, const char *contributors);
 /**
- * Where restored system track @p system_no last was (its stored state's time and ECEF position).
- * Its restored contributions may never come again (the restarted node's own tracks are numbered
- * anew; a partner's track may not have joined yet): a sample that joins no live system track then
- * takes up the restored track that could have flown to it, instead of starting a new number (see
- * tl_fuse_track).
- * @retval TL_OK, TL_EINVAL (@p f or @p r NULL, no such system track, a non-finite position).
+ * Where restored system track @p system_no last was: its stored state's time, ECEF position and
+ * velocity @p y and phase (enum tl_phase; 0 unknown). Its restored contributions may never come
+ * again (the restarted node's own tracks are numbered anew; a partner's track may not have joined
+ * yet): a sample that joins no live system track then takes up the restored track that could have
+ * flown to it, instead of starting a new number (see tl_fuse_track).
+ * @retval TL_OK, TL_EINVAL (@p f or @p y NULL, no such system track, a non-finite state).
  */
-TL_API int tl_fuse_restore_position(struct tl_fuse *f, int32_t system_no, int64_t t_ns,
-                                    const double r[3]);
+TL_API int tl_fuse_restore_last(struct tl_fuse *f, int32_t system_no, int64_t t_ns,
+                                const double y[6], int phase);
 /**
  * Maintenance, every half second or so: ends the system tracks whose predicted impact (or last
  * contribution) is drop_s before @p now_ns (scenario time, UTC ns), and merges two live system

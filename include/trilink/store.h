@@ -106,7 +106,8 @@ struct tl_store_system_last {
     const char *contributors; /**< "KR:3,US:1"; "" when merged */
     int32_t merged_into;      /**< the number it was merged into (0: not merged) */
     int64_t t_ns;             /**< validity of its state (0: none stored) */
-    double r[3];              /**< its ECEF position, when t_ns != 0 */
+    double y[6];              /**< its ECEF position and velocity, when t_ns != 0 */
+    int phase;                /**< enum tl_phase of the stored row (0: unknown) */
 };
 
 /** Largest system track number stored (0 if none), and the last row of each (@p each may be

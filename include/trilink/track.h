@@ -66,7 +66,8 @@ TL_API struct tl_motion_noise tl_motion_noise_default(void);
  * 100 km in the ballistic model); the EKF covariance uses the linearised dynamics over each
  * step, the UKF propagates 2n+1 sigma points.
  * @param[out] pred  may alias @p prior.
- * @retval TL_OK, TL_EINVAL, TL_ENOTPD (covariance lost positive definiteness; pred unchanged).
+ * @retval TL_OK, TL_EINVAL, TL_ENOTPD (covariance lost positive definiteness, or the state left the
+ *         physics: beyond 10^6 km or 100 km/s; pred unchanged).
  */
 TL_API int tl_track_predict(const struct tl_earth *e, enum tl_filter_kind f, enum tl_motion m,
                             const struct tl_motion_noise *q, const struct tl_gauss *prior,

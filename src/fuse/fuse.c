@@ -630,34 +630,58 @@ static int has_other_of(const struct tl_fused *s, const char *origin, int32_t no
     return 0;
 }
 
-/* Reach of a restored system track: how far its object can be from where it was stored, a
- * missile's speed (below 8 km/s) over the time between plus 1,000 km for where the stored state
- * was wrong (a boost estimate). */
-#define RESTORED_REACH_M 1.0e6
-#define RESTORED_REACH_MPS 8.0e3
+/* How far a restored system track's object can be from where its stored state puts it at the
+ * sample's time. Stored under power, anywhere a missile can fly: below 8 km/s over the time
+ * between, plus 1,000 km for a boost estimate's error. Stored coasting, it is flown on
+ * ballistically: 50 km plus a 50 m/s velocity error over the time between (a new missile from
+ * the same site, launched while the node was down, is not taken for the old one in midcourse). */
+#define RESTORED_BOOST_REACH_M 1.0e6
+#define RESTORED_BOOST_REACH_MPS 8.0e3
+#define RESTORED_COAST_REACH_M 5.0e4
+#define RESTORED_COAST_REACH_MPS 50.0
+
+/* Distance from sample @p m to where restored track @p s would be then, over its reach (<= 1:
+ * it could have flown there); INFINITY when it cannot be said. */
+static double restored_reach(const struct tl_fuse *f, const struct tl_fused *s,
+                             const struct tl_msg_track *m)
+{
+    const double dt = fabs((double)(m->t_ns - s->restored_t_ns)) * NS;
+    double at[6], d = 0;
+
+    if (s->restored_phase == TL_PHASE_BOOST || s->restored_phase == 0) {
+        memcpy(at, s->restored_y, sizeof at);
+    } else {
+        const struct tl_ode_cfg cfg = { 1e-9, 1e-3, 0.0, 0.0 };
+        if (tl_propagate_ballistic(&f->cfg.earth, 1e7, 0.0, s->restored_y,
+                                   (double)(m->t_ns - s->restored_t_ns) * NS, &cfg, at) != TL_OK)
+            return INFINITY;
+    }
+    for (int k = 0; k < 3; k++)
+        d += (m->x[k] - at[k]) * (m->x[k] - at[k]);
+    return s->restored_phase == TL_PHASE_BOOST || s->restored_phase == 0
+               ? sqrt(d) / (RESTORED_BOOST_REACH_M + RESTORED_BOOST_REACH_MPS * dt)
+               : sqrt(d) / (RESTORED_COAST_REACH_M + RESTORED_COAST_REACH_MPS * dt);
+}
 
 /* A restored system track not seen since the restart, for a sample that joins no live one: the
  * restarted node's own tracks have new numbers and the partners' tracks it held may not have
  * joined before it went down, so its restored contributions may never come again; without this
- * its missile came back under a new number. Of those whose stored position could have flown to
- * the sample, the nearest (one with no stored position is left to its contributions). */
+ * its missile came back under a new number. Of those whose stored state could have flown to the
+ * sample, the nearest in its reach (one with no stored state is left to its contributions). */
 static struct tl_fused *take_up_restored(struct tl_fuse *f, const struct tl_msg_track *m)
 {
     struct tl_fused *best = NULL;
-    double best_d = INFINITY;
+    double best_u = 1.0;
 
     for (int i = 0; i < f->n; i++) {
         struct tl_fused *s = &f->s[i];
-        double d = 0;
+        double u;
         if (s->ended || s->t_ns != 0 || s->restored_t_ns == 0 ||
             s->n_contrib == TL_FUSE_MAX_CONTRIB || has_other_of(s, m->origin, m->track_no, m->t_ns))
             continue;
-        for (int k = 0; k < 3; k++)
-            d += (m->x[k] - s->restored_r[k]) * (m->x[k] - s->restored_r[k]);
-        d = sqrt(d);
-        if (d <= RESTORED_REACH_M + RESTORED_REACH_MPS * fabs((double)(m->t_ns - s->restored_t_ns)) * NS &&
-            d < best_d) {
-            best_d = d;
+        u = restored_reach(f, s, m);
+        if (u <= best_u) {
+            best_u = u;
             best = s;
         }
     }
@@ -781,15 +805,19 @@ int tl_fuse_restore(struct tl_fuse *f, int32_t system_no, const char *contributo
     return TL_OK;
 }
 
-int tl_fuse_restore_position(struct tl_fuse *f, int32_t system_no, int64_t t_ns, const double r[3])
+int tl_fuse_restore_last(struct tl_fuse *f, int32_t system_no, int64_t t_ns, const double y[6],
+                         int phase)
 {
     struct tl_fused *s;
 
-    if (f == NULL || r == NULL || !isfinite(r[0]) || !isfinite(r[1]) || !isfinite(r[2]) ||
-        (s = (struct tl_fused *)tl_fuse_find(f, system_no)) == NULL)
+    if (f == NULL || y == NULL || (s = (struct tl_fused *)tl_fuse_find(f, system_no)) == NULL)
         return TL_EINVAL;
+    for (int k = 0; k < 6; k++)
+        if (!isfinite(y[k]))
+            return TL_EINVAL;
     s->restored_t_ns = t_ns;
-    memcpy(s->restored_r, r, sizeof s->restored_r);
+    memcpy(s->restored_y, y, sizeof s->restored_y);
+    s->restored_phase = phase;
     return TL_OK;
 }
 

@@ -186,7 +186,7 @@ static void restore_one(void *ctx, const struct tl_store_system_last *row)
     if (row->merged_into != 0) /* a merged-away number stays retired */
         return;
     if (tl_fuse_restore(ctx, row->no, row->contributors) == TL_OK && row->t_ns != 0)
-        tl_fuse_restore_position(ctx, row->no, row->t_ns, row->r);
+        tl_fuse_restore_last(ctx, row->no, row->t_ns, row->y, row->phase);
 }
 
 static int fusion_start(void *self, struct tl__node *n, struct tl_diag *diag)

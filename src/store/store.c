@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "trilink/store.h"
+#include "trilink/trajectory.h"
 #include "store_int.h"
 
 #define QUEUE_MAX 200000
@@ -515,8 +516,9 @@ int tl_store_systems(struct tl_store *st,
         SQLITE_OK)
         return TL_EIO;
     if (sqlite3_prepare_v2(db,
-                           "SELECT system_no, contributors, t_ns, x_m, y_m, z_m FROM system_tracks"
-                           " WHERE id IN (SELECT MAX(id) FROM system_tracks GROUP BY system_no)",
+                           "SELECT system_no, contributors, t_ns, x_m, y_m, z_m, vx_mps, vy_mps,"
+                           " vz_mps, phase FROM system_tracks WHERE id IN"
+                           " (SELECT MAX(id) FROM system_tracks GROUP BY system_no)",
                            -1, &s, NULL) != SQLITE_OK)
         rc = TL_EIO;
     while (rc == TL_OK && sqlite3_step(s) == SQLITE_ROW) {
@@ -531,11 +533,19 @@ int tl_store_systems(struct tl_store *st,
             c = "";
         row.contributors = c ? c : "";
         row.merged_into = merged_into;
-        if (sqlite3_column_type(s, 2) == SQLITE_INTEGER && sqlite3_column_type(s, 3) == SQLITE_FLOAT &&
-            sqlite3_column_type(s, 4) == SQLITE_FLOAT && sqlite3_column_type(s, 5) == SQLITE_FLOAT) {
-            row.t_ns = sqlite3_column_int64(s, 2);
-            for (int k = 0; k < 3; k++)
-                row.r[k] = sqlite3_column_double(s, 3 + k);
+        if (sqlite3_column_type(s, 2) == SQLITE_INTEGER) {
+            int have = 1;
+            for (int k = 0; k < 6; k++)
+                have &= sqlite3_column_type(s, 3 + k) == SQLITE_FLOAT;
+            if (have) {
+                const char *ph = (const char *)sqlite3_column_text(s, 9);
+                row.t_ns = sqlite3_column_int64(s, 2);
+                for (int k = 0; k < 6; k++)
+                    row.y[k] = sqlite3_column_double(s, 3 + k);
+                for (int p = TL_PHASE_BOOST; ph != NULL && p <= TL_PHASE_REENTRY; p++)
+                    if (strcmp(ph, tl_phase_name((enum tl_phase)p)) == 0)
+                        row.phase = p;
+            }
         }
         if (each)
             each(ctx, &row);

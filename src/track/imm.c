@@ -107,6 +107,50 @@ void tl__imm_init(const struct tl_tracker_cfg *cfg, const struct tl_gauss *g,
 /* Mixes the model estimates with the transition over the elapsed time, predicts each, and leaves
  * the predicted mode probabilities in mu. Works on a copy, so a failed model prediction leaves
  * @p pred as it was. */
+/* Whether model m estimates the drag coefficient k (x[9]); the others carry it unobserved. */
+static int estimates_drag(enum tl_motion m)
+{
+    return m == TL_MOTION_REENTRY || m == TL_MOTION_MANEUVER;
+}
+
+/* Model i's estimate as it enters model j's mixture. States model i does not estimate carry no
+ * knowledge into model j (state augmentation at mixing: Li & Jilkov, part V, sec. 3):
+ * - the lift acceleration of the manoeuvre model (a means thrust or a decaying residue in the
+ *   others): the Singer process's stationary prior N(0, q tau / 2) in the plane normal to v;
+ * - the drag coefficient of the reentry and manoeuvre models: model j's own k, uncorrelated.
+ *   The ballistic and boost models' k is never observed: mixed in with the ballistic model's
+ *   weight (0.99 in a reentry the IMM misread), an MRBM's k of 0.05 m^2/kg (beta 20 kg/m^2, a
+ *   prior never updated) made the reentry model's drag 20,000 m/s^2 at 20 km and its
+ *   prediction 10^12 m (run 38 of bench/calibration/mrbm-lofted.yaml). */
+static void mixing_source(const struct tl_tracker_cfg *cfg, const struct tl__imm *prior, int i,
+                          int j, struct tl_gauss *src)
+{
+    const enum tl_motion mi = tl__imm_model(cfg, i), mj = tl__imm_model(cfg, j);
+
+    *src = prior->model[i];
+    if (i == j)
+        return;
+    if (mj == TL_MOTION_MANEUVER) {
+        const double var = 0.5 * cfg->noise.q_man * cfg->noise.tau_man;
+        double sh[3][3];
+        tl__maneuver_plane(src->x, sh);
+        for (int a = 6; a < 9; a++) {
+            src->x[a] = 0.0;
+            for (int b = 0; b < TL_NX; b++)
+                src->P[a][b] = src->P[b][a] = 0.0;
+        }
+        for (int a = 0; a < 3; a++)
+            for (int b = 0; b < 3; b++)
+                src->P[6 + a][6 + b] = var * sh[a][b];
+    }
+    if (estimates_drag(mj) && !estimates_drag(mi)) {
+        for (int b = 0; b < TL_NX; b++)
+            src->P[9][b] = src->P[b][9] = 0.0;
+        src->x[9] = prior->model[j].x[9];
+        src->P[9][9] = prior->model[j].P[9][9];
+    }
+}
+
 int tl__imm_predict(const struct tl_tracker_cfg *cfg, const struct tl__imm *prior, double t_s,
                     struct tl__imm *pred)
 {
@@ -144,31 +188,11 @@ int tl__imm_predict(const struct tl_tracker_cfg *cfg, const struct tl__imm *prio
          * track_int.h); the model's own estimate always takes part. */
         if (w[j] < TL__IMM_MIX_MIN)
             w[j] = TL__IMM_MIX_MIN;
-        if (tl__imm_model(cfg, j) == TL_MOTION_MANEUVER) {
-            /* a means lift here and something else (thrust, a decaying residue) in the other
-             * models: what they bring is no knowledge of the lift, so its prior is the Singer
-             * process's stationary one, N(0, q tau / 2), uncorrelated with the rest (state
-             * augmentation at mixing: Li & Jilkov, part V, sec. 3) */
+        {
             struct tl_gauss src[TL_N_MOTIONS];
-            const double var = 0.5 * cfg->noise.q_man * cfg->noise.tau_man;
-            for (int i = 0; i < nm; i++) {
-                double sh[3][3];
-                src[i] = prior->model[i];
-                if (i == j)
-                    continue;
-                tl__maneuver_plane(src[i].x, sh);
-                for (int a = 6; a < 9; a++) {
-                    src[i].x[a] = 0.0;
-                    for (int b = 0; b < TL_NX; b++)
-                        src[i].P[a][b] = src[i].P[b][a] = 0.0;
-                }
-                for (int a = 0; a < 3; a++)
-                    for (int b = 0; b < 3; b++)
-                        src[i].P[6 + a][6 + b] = var * sh[a][b];
-            }
+            for (int i = 0; i < nm; i++)
+                mixing_source(cfg, prior, i, j, &src[i]);
             tl__imm_combine(src, w, nm, &mixed[j]);
-        } else {
-            tl__imm_combine(prior->model, w, nm, &mixed[j]);
         }
     }
     /* nm == TL_N_MOTIONS here: every field of next is written below. */

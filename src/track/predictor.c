@@ -249,6 +249,11 @@ int tl_track_predict(const struct tl_earth *e, enum tl_filter_kind f, enum tl_mo
     for (int i = 0; i < TL_NX; i++)
         if (!isfinite(g.x[i]))
             return TL_ENOTPD;
+    /* A prediction that left the physics (a diverged drag, a stiff step) is refused as a lost
+     * covariance is, not passed on: 10^6 km from the Earth's centre or 100 km/s. */
+    if (g.x[0] * g.x[0] + g.x[1] * g.x[1] + g.x[2] * g.x[2] > 1e18 ||
+        g.x[3] * g.x[3] + g.x[4] * g.x[4] + g.x[5] * g.x[5] > 1e10)
+        return TL_ENOTPD;
     if (tl__mat_cholesky(TL_NX, (const double(*)[TL__MAT_MAX])g.P, l) != 0)
         return TL_ENOTPD;
     *pred = g;

@@ -89,6 +89,21 @@ moved=$(awk '{ print $4 / 1000 }' "$tmp/glide.txt" | sort -n)
 mid=$(((runs + 1) / 2))
 echo "srbm-glide: the impact moved $(echo "$moved" | sed -n "${mid}p") km (median; $(echo "$moved" | head -n 1)-$(echo "$moved" | tail -n 1)), seen $(echo "$lat" | sed -n "${mid}p") s after the pull-up (median; at most $(echo "$lat" | tail -n 1) s), ellipse held it in $(awk '{ h += $5; a += $6 } END { printf "%.1f", 100 * h / a }' "$tmp/glide.txt") % of the assessments after"
 
+# issue12_mixed_drag_diverged: run 38 of the lofted MRBM (matched): the IMM called its reentry
+# ballistic, mixed the ballistic model's never-observed drag coefficient (0.05 m^2/kg) into the
+# reentry model, whose prediction at 20 km then reached 10^12 m, and the track's last row (its
+# deletion) was 2.6 million km out, which trilink score refused. Now the track follows it below
+# 15 km and every row is on the Earth's scale.
+mkdir -p "$tmp/r38"
+"$tl" sim "$src/bench/calibration/mrbm-lofted.yaml" --seed 38 --truth "$tmp/r38/truth.csv" \
+    --measurements "$tmp/r38/meas.csv" >/dev/null &&
+    "$tl" track --sensors "$src/bench/calibration/mrbm-lofted.yaml" --measurements "$tmp/r38/meas.csv" \
+        --tracks "$tmp/r38/t.csv" --assessments "$tmp/r38/a.csv" >/dev/null || bad "run 38: sim or track failed"
+awk -F, 'NR > 1 { r = sqrt($4 * $4 + $5 * $5 + $6 * $6); if (r > 1e8) far++; if ($13 == "reentry" && $12 < low) low = $12 }
+    BEGIN { low = 1e9 } END { exit !(far == 0 && low < 15000) }' "$tmp/r38/t.csv" && ok ||
+    { bad "run 38 of mrbm-lofted: a row beyond 10^5 km or no reentry row below 15 km"; tail -3 "$tmp/r38/t.csv"; }
+expect 0 "" -- "$tl" score --truth "$tmp/r38/truth.csv" --tracks "$tmp/r38/t.csv" --assessments "$tmp/r38/a.csv"
+
 # A mismatch file is validated: the field and the value named, exit status 2, nothing written.
 printf 'mismatch:\n  density: 2.0\n' >"$tmp/m1.yaml"
 expect 2 "density" -- "$tl" sim "$src/bench/calibration/irbm-min.yaml" --mismatch "$tmp/m1.yaml" --truth "$tmp/x.csv"

@@ -471,9 +471,11 @@ static void late_ballistic_sample_of_a_boost_joins(void **state)
 }
 
 /* A node restarted: system 1 restored with only its own old track (KR:1, numbered anew after the
- * restart) and where it was 400 s before; a partner's track of the same missile, which had not
- * joined before the node went down, takes up number 1 instead of starting 3; the other restored
- * track, stored on the far side of the Earth, is out of reach. */
+ * restart) and its state 400 s before, in midcourse; a partner's track of the same missile, which
+ * had not joined before the node went down, takes up number 1 instead of starting 3 (the stored
+ * state flown on ballistically meets it). The other restored track, stored in boost on the far
+ * side of the Earth, is out of reach; so is, for system 1, an object 300 km from its flown-on
+ * state (a coasting track's reach after 400 s is 70 km). */
 static void restored_number_taken_up(void **state)
 {
     struct tl_fuse_cfg c = tl_fuse_cfg_default();
@@ -481,30 +483,32 @@ static void restored_number_taken_up(void **state)
     struct tl_msg_track m;
     int32_t no = -1;
     int upd;
-    double r_then[3], r_far[3];
+    double y_then[6], y_far[6];
     (void)state;
     c.assess_every_s = 1e9;
     m = nat("US", 1, -400.0, 100.0, 0.0);
-    memcpy(r_then, m.x, sizeof r_then);
-    r_far[0] = -r_then[0];
-    r_far[1] = -r_then[1];
-    r_far[2] = r_then[2];
+    memcpy(y_then, m.x, sizeof y_then);
+    memcpy(y_far, m.x, sizeof y_far);
+    y_far[0] = -y_far[0];
+    y_far[1] = -y_far[1];
     assert_int_equal(tl_fuse_create(&c, "KR", 3, &f), TL_OK);
     assert_int_equal(tl_fuse_restore(f, 1, "KR:1"), TL_OK);
     assert_int_equal(tl_fuse_restore(f, 2, "KR:2"), TL_OK);
-    assert_int_equal(tl_fuse_restore_position(f, 1, T0 - 400000000000LL, r_then), TL_OK);
-    assert_int_equal(tl_fuse_restore_position(f, 2, T0 - 400000000000LL, r_far), TL_OK);
-    assert_int_equal(tl_fuse_restore_position(f, 9, T0, r_then), TL_EINVAL);
+    assert_int_equal(tl_fuse_restore_last(f, 1, T0 - 400000000000LL, y_then, TL_PHASE_MIDCOURSE),
+                     TL_OK);
+    assert_int_equal(tl_fuse_restore_last(f, 2, T0 - 400000000000LL, y_far, TL_PHASE_BOOST), TL_OK);
+    assert_int_equal(tl_fuse_restore_last(f, 9, T0, y_then, TL_PHASE_MIDCOURSE), TL_EINVAL);
+    /* an object 300 km off where system 1 has flown to: not its missile */
+    m = nat("JP", 7, 0.0, 100.0, 3.0e5);
+    assert_int_equal(tl_fuse_track(f, &m, &no, &upd), TL_OK);
+    if (no != 3)
+        fail_msg("an object 300 km off took system %d, expected a new number 3", (int)no);
     m = nat("US", 1, 0.0, 100.0, 0.0);
     assert_int_equal(tl_fuse_track(f, &m, &no, &upd), TL_OK);
     if (no != 1)
         fail_msg("the partner's track went to system %d, not the restored 1", (int)no);
-    /* taken up once: another object 300 km away is not bound to it, nor to the far one */
-    m = nat("JP", 7, 0.0, 100.0, 3.0e5);
-    assert_int_equal(tl_fuse_track(f, &m, &no, &upd), TL_OK);
-    assert_int_equal(no, 3);
     tl_fuse_destroy(f);
-    /* a restored track with no stored position is left to its contributions */
+    /* a restored track with no stored state is left to its contributions */
     assert_int_equal(tl_fuse_create(&c, "KR", 2, &f), TL_OK);
     assert_int_equal(tl_fuse_restore(f, 1, "KR:1"), TL_OK);
     m = nat("US", 1, 0.0, 100.0, 0.0);
