@@ -129,7 +129,7 @@ static int invert(int n, double a[][MAX_N], double inv[][MAX_N])
 /* Unpowered flight above the atmosphere, classical Runge-Kutta in steps of at most 1 s. */
 static void coast(const struct tl_earth *e, const double y0[6], double dt, double y[6])
 {
-    const int steps = (int)ceil(fabs(dt) / 1.0 - 1e-9) > 0 ? (int)ceil(fabs(dt) / 1.0 - 1e-9) : 1;
+    const int steps = (int)fmax(1.0, ceil(fabs(dt) - 1e-9));
     const double h = dt / steps;
     memcpy(y, y0, 6 * sizeof y[0]);
     for (int s = 0; s < steps; s++) {
@@ -328,15 +328,12 @@ static long bound_series(const struct tl_sim *sim, const struct tl_sensor_set *s
     return nout;
 }
 
-/* the velocity bound of the last bound_before, for CRLB_TRACE */
-static double last_vel_bound;
-
-/* The squared bound of the last detection time at or before t; -1 when none yet. */
-static int bound_before(const struct bound_at *b, long n, double t, double *b2)
+/* The bound at the last detection time at or before t; NULL when none yet. */
+static const struct bound_at *bound_before(const struct bound_at *b, long n, double t)
 {
     long lo = 0, hi = n - 1;
     if (n == 0 || b[0].t_s > t)
-        return -1;
+        return NULL;
     while (lo < hi) {
         const long mid = (lo + hi + 1) / 2;
         if (b[mid].t_s <= t)
@@ -344,9 +341,7 @@ static int bound_before(const struct bound_at *b, long n, double t, double *b2)
         else
             hi = mid - 1;
     }
-    *b2 = b[lo].pos_m * b[lo].pos_m;
-    last_vel_bound = b[lo].vel_mps;
-    return 0;
+    return &b[lo];
 }
 
 static int one_run(const struct tl_scenario *sc, uint64_t seed, struct bins *acc)
@@ -364,7 +359,7 @@ static int one_run(const struct tl_scenario *sc, uint64_t seed, struct bins *acc
     const struct tl_sim_object *o;
     size_t n = 0;
     long nbnd[2];
-    int ids[64], n_ids = 0, rc = 1, seen_ids[256], n_seen = 0;
+    int ids[64], n_ids = 0, rc = 1, seen_ids[256], n_seen = 0, trace;
     double t_bo, t_re;
 
     if (run == NULL)
@@ -406,11 +401,13 @@ static int one_run(const struct tl_scenario *sc, uint64_t seed, struct bins *acc
                                     (const double(*)[3])bias_sd[v], &bb[v])) < 0)
             goto out;
     acc->runs++;
+    trace = getenv("CRLB_TRACE") != NULL;
     for (size_t i = 0; i < rs.n; i++) {
         const struct report *r = &rs.r[i];
         double y[6], e2 = 0;
         enum tl_phase ph;
         int mine = 0, seen = 0;
+        const struct bound_at *at[2];
         double b2[2];
         if (r->t_s < t_bo || r->t_s > t_re || tl_sim_state(sim, 0, r->t_s, y, &ph) != TL_OK)
             continue;
@@ -427,18 +424,23 @@ static int one_run(const struct tl_scenario *sc, uint64_t seed, struct bins *acc
                 mine = 1;
             }
         }
-        if (!mine || bound_before(bb[0], nbnd[0], r->t_s, &b2[0]) != 0 ||
-            bound_before(bb[1], nbnd[1], r->t_s, &b2[1]) != 0)
+        if (!mine || (at[0] = bound_before(bb[0], nbnd[0], r->t_s)) == NULL ||
+            (at[1] = bound_before(bb[1], nbnd[1], r->t_s)) == NULL)
             continue;
+        for (int v = 0; v < 2; v++)
+            b2[v] = at[v]->pos_m * at[v]->pos_m;
         {
             const double u = (r->t_s - t_bo) / (t_re - t_bo);
             const int k = u >= 1.0 ? NB - 1 : (int)(u * NB);
-            if (getenv("CRLB_TRACE"))
-                fprintf(stderr, "trace %llu %d %.1f %.4f %.1f %.1f %.1f %.1f ev %.4f bv %.4f mp %.3f %.3f %.3f %.3f h %.0f sdv %.4f\n",
+            if (trace)
+                fprintf(stderr,
+                        "trace %llu %d %.1f %.4f %.1f %.1f %.1f %.1f ev %.4f bv %.4f "
+                        "mp %.3f %.3f %.3f %.3f h %.0f sdv %.4f\n",
                         (unsigned long long)seed, r->id, r->t_s, u, sqrt(e2), sqrt(b2[0]),
                         sqrt(b2[1]), r->sd_m,
-                        sqrt(pow(r->x[3] - y[3], 2) + pow(r->x[4] - y[4], 2) + pow(r->x[5] - y[5], 2)),
-                        last_vel_bound, r->mp[0], r->mp[1], r->mp[2], r->mp[3],
+                        sqrt(pow(r->x[3] - y[3], 2) + pow(r->x[4] - y[4], 2) +
+                             pow(r->x[5] - y[5], 2)),
+                        at[1]->vel_mps, r->mp[0], r->mp[1], r->mp[2], r->mp[3],
                         sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]) - 6371e3, r->sdv_mps);
             acc->e2[k] += e2;
             acc->n[k]++;

@@ -560,7 +560,8 @@ static void add_run(struct totals *t, struct obj_acc *acc, int n_acc, const stru
             t->n_lte_abs < (long)(sizeof t->lte_abs / sizeof t->lte_abs[0]))
             t->lte_abs[t->n_lte_abs++] = fabs(o->launch_time_err_s);
         for (int j = 0; j < 4; j++)
-            if (o->at_contained[j] >= 0 && t->at_n[j] < (long)(sizeof t->at_miss[j] / sizeof t->at_miss[j][0])) {
+            if (o->at_contained[j] >= 0 &&
+                t->at_n[j] < (long)(sizeof t->at_miss[j] / sizeof t->at_miss[j][0])) {
                 t->at_miss[j][t->at_n[j]] = j < 3 ? o->ipp_miss_m[j] : o->ipp_miss_last_m;
                 t->at_semi[j][t->at_n[j]] = o->at_semi_major_m[j];
                 t->at_contained[j] += o->at_contained[j];

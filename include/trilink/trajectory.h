@@ -146,6 +146,8 @@ enum tl_phase {
 
 /** "boost", "midcourse", "reentry", "prelaunch" or "impacted"; never NULL. */
 TL_API const char *tl_phase_name(enum tl_phase phase);
+/** The phase tl_phase_name names @p name, or -1 for none (NULL allowed). */
+TL_API int tl_phase_from_name(const char *name);
 
 /** Phase at @p t_s (seconds after ignition) of a flight summarised by @p sum. */
 TL_API enum tl_phase tl_traj_phase(const struct tl_flight_summary *sum, double t_s);

@@ -286,6 +286,9 @@ double tl_fuse_ci(const double xa[6], double Pa[6][6], const double xb[6], doubl
     return ci_min(xa, Pa, xb, Pb, crit_logdet, NULL, x, P);
 }
 
+/* Least thrust uncertainty an alignment assumes, (m/s^2)^2: 5 m/s^2 per axis. */
+#define THRUST_SIGMA_MIN2 25.0
+
 /* Propagates a 6-state estimate to t with the tracker's own motion model for its phase (EKF
  * prediction, with its process noise): the time alignment of track-to-track fusion. In boost the
  * thrust acceleration estimate of the originator drives it, in reentry its drag coefficient;
@@ -311,8 +314,8 @@ static int align(const struct tl_fuse *f, const struct tl_fuse_dyn *d, const dou
         m = TL_MOTION_BOOST;
         for (int i = 0; i < 3; i++) {
             g.x[6 + i] = d->accel[i];
-            /* at least 5 m/s^2: a thrust estimate is rough, and a stage may have ended */
-            g.P[6 + i][6 + i] = fmax(d->accel_sigma * d->accel_sigma, 25.0);
+            /* a thrust estimate is rough, and a stage may have ended */
+            g.P[6 + i][6 + i] = fmax(d->accel_sigma * d->accel_sigma, THRUST_SIGMA_MIN2);
         }
     } else if (d != NULL && d->phase == TL_PHASE_REENTRY) {
         m = TL_MOTION_REENTRY;
@@ -452,7 +455,8 @@ static int align_to(const struct tl_fuse *f, const struct tl_fuse_dyn *own,
         d.accel_sigma = newer->accel_sigma;
     } else if (newer != NULL && own->phase == TL_PHASE_BOOST && to_ns > t_ns &&
                (newer->phase == TL_PHASE_MIDCOURSE || newer->phase == TL_PHASE_REENTRY)) {
-        const double dt = (double)(to_ns - t_ns) * NS, sa2 = fmax(own->accel_sigma * own->accel_sigma, 25.0);
+        const double dt = (double)(to_ns - t_ns) * NS;
+        const double sa2 = fmax(own->accel_sigma * own->accel_sigma, THRUST_SIGMA_MIN2);
         const double cx = pow(dt, 4) / 45.0, cxv = pow(dt, 3) / 24.0, cv = dt * dt / 12.0;
         d.phase = TL_PHASE_MIDCOURSE;
         if (align(f, &d, x, p, t_ns, to_ns, xo, Po) != 0)
@@ -480,7 +484,6 @@ static void fuse_contributions(struct tl_fuse *f, struct tl_fused *s)
     int have = 0, na = 0, due;
     double x[6], P[6][6];
     double xa[TL_FUSE_MAX_CONTRIB][6], Pa[TL_FUSE_MAX_CONTRIB][6][6];
-
     const struct tl_fuse_dyn *ref = NULL; /* the newest contribution's: it knows the phase best */
 
     for (int i = 0; i < s->n_contrib; i++)
@@ -645,22 +648,22 @@ static int has_other_of(const struct tl_fused *s, const char *origin, int32_t no
 static double restored_reach(const struct tl_fuse *f, const struct tl_fused *s,
                              const struct tl_msg_track *m)
 {
-    const double dt = fabs((double)(m->t_ns - s->restored_t_ns)) * NS;
+    const double dt_s = (double)(m->t_ns - s->restored_t_ns) * NS;
+    const int powered = s->restored_phase == TL_PHASE_BOOST || s->restored_phase == 0;
     double at[6], d = 0;
 
-    if (s->restored_phase == TL_PHASE_BOOST || s->restored_phase == 0) {
+    if (powered) {
         memcpy(at, s->restored_y, sizeof at);
     } else {
         const struct tl_ode_cfg cfg = { 1e-9, 1e-3, 0.0, 0.0 };
-        if (tl_propagate_ballistic(&f->cfg.earth, 1e7, 0.0, s->restored_y,
-                                   (double)(m->t_ns - s->restored_t_ns) * NS, &cfg, at) != TL_OK)
+        if (tl_propagate_ballistic(&f->cfg.earth, 1e7, 0.0, s->restored_y, dt_s, &cfg, at) !=
+            TL_OK)
             return INFINITY;
     }
     for (int k = 0; k < 3; k++)
         d += (m->x[k] - at[k]) * (m->x[k] - at[k]);
-    return s->restored_phase == TL_PHASE_BOOST || s->restored_phase == 0
-               ? sqrt(d) / (RESTORED_BOOST_REACH_M + RESTORED_BOOST_REACH_MPS * dt)
-               : sqrt(d) / (RESTORED_COAST_REACH_M + RESTORED_COAST_REACH_MPS * dt);
+    return powered ? sqrt(d) / (RESTORED_BOOST_REACH_M + RESTORED_BOOST_REACH_MPS * fabs(dt_s))
+                   : sqrt(d) / (RESTORED_COAST_REACH_M + RESTORED_COAST_REACH_MPS * fabs(dt_s));
 }
 
 /* A restored system track not seen since the restart, for a sample that joins no live one: the

@@ -538,13 +538,11 @@ int tl_store_systems(struct tl_store *st,
             for (int k = 0; k < 6; k++)
                 have &= sqlite3_column_type(s, 3 + k) == SQLITE_FLOAT;
             if (have) {
-                const char *ph = (const char *)sqlite3_column_text(s, 9);
+                const int ph = tl_phase_from_name((const char *)sqlite3_column_text(s, 9));
                 row.t_ns = sqlite3_column_int64(s, 2);
                 for (int k = 0; k < 6; k++)
                     row.y[k] = sqlite3_column_double(s, 3 + k);
-                for (int p = TL_PHASE_BOOST; ph != NULL && p <= TL_PHASE_REENTRY; p++)
-                    if (strcmp(ph, tl_phase_name((enum tl_phase)p)) == 0)
-                        row.phase = p;
+                row.phase = ph >= TL_PHASE_BOOST && ph <= TL_PHASE_REENTRY ? ph : 0;
             }
         }
         if (each)

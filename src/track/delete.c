@@ -65,8 +65,9 @@ static void inflate_on_miss(const struct tl_tracker_cfg *cfg, struct tl__track *
      * of every sensor's view a small velocity bias has grown into kilometres; after a burnout
      * between scans it is nothing. */
     const double pos_m = 0.5 * (t - tr->last_hit_t);
-    const int exo_coast = (!cfg->imm || tr->est.boost_retired) &&
-                          tl_geo_height(&cfg->earth.shape, tr->est.comb.x) >= TL__IMM_MANEUVER_TOP_M;
+    const int exo_coast =
+        (!cfg->imm || tr->est.boost_retired) &&
+        tl_geo_height(&cfg->earth.shape, tr->est.comb.x) >= TL__IMM_MANEUVER_TOP_M;
 
     if (!((tr->last_inflate_t < tr->last_hit_t || t - tr->last_inflate_t > 30.0) &&
           t - tr->last_hit_t > 1.5))

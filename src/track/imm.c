@@ -1,6 +1,6 @@
 /* The IMM (Blom & Bar-Shalom 1988; Bar-Shalom, Li & Kirubarajan, "Estimation with Applications
- * to Tracking and Navigation", sec. 11.6.6) over the boost, ballistic, reentry and manoeuvre models:
- * mixing, model-conditioned prediction and update, mode probabilities, combination. */
+ * to Tracking and Navigation", sec. 11.6.6) over the boost, ballistic, reentry and manoeuvre
+ * models: mixing, model-conditioned prediction and update, mode probabilities, combination. */
 #include <math.h>
 #include <string.h>
 
@@ -104,9 +104,6 @@ void tl__imm_init(const struct tl_tracker_cfg *cfg, const struct tl_gauss *g,
     est->boost_retired = 0;
 }
 
-/* Mixes the model estimates with the transition over the elapsed time, predicts each, and leaves
- * the predicted mode probabilities in mu. Works on a copy, so a failed model prediction leaves
- * @p pred as it was. */
 /* Whether model m estimates the drag coefficient k (x[9]); the others carry it unobserved. */
 static int estimates_drag(enum tl_motion m)
 {
@@ -151,6 +148,9 @@ static void mixing_source(const struct tl_tracker_cfg *cfg, const struct tl__imm
     }
 }
 
+/* Mixes the model estimates with the transition over the elapsed time, predicts each, and leaves
+ * the predicted mode probabilities in mu. Works on a copy, so a failed model prediction leaves
+ * @p pred as it was. */
 int tl__imm_predict(const struct tl_tracker_cfg *cfg, const struct tl__imm *prior, double t_s,
                     struct tl__imm *pred)
 {

@@ -274,18 +274,6 @@ static void raise_along(struct tl_gauss *g, int off, const double u[3], double f
  * 1.88 against 1.96; 2.59 with no velocity term, 0.50 with the full |v| b). */
 #define REGISTRATION_VEL_FRACTION 0.15
 
-static void registration_floor(const struct tl_sensor *s, struct tl_gauss *g, int position);
-
-void tl__registration_floor(const struct tl_sensor *s, struct tl_gauss *g)
-{
-    registration_floor(s, g, 1);
-}
-
-void tl__registration_floor_velocity(const struct tl_sensor *s, struct tl_gauss *g)
-{
-    registration_floor(s, g, 0);
-}
-
 /* The floor on the velocity always, on the position when @p position is set. */
 static void registration_floor(const struct tl_sensor *s, struct tl_gauss *g, int position)
 {
@@ -317,12 +305,22 @@ static void registration_floor(const struct tl_sensor *s, struct tl_gauss *g, in
     ue[1] = d[2] * ua[0] - d[0] * ua[2];
     ue[2] = d[0] * ua[1] - d[1] * ua[0];
     sp = sqrt(g->x[3] * g->x[3] + g->x[4] * g->x[4] + g->x[5] * g->x[5]);
-    if (position && s->kind == TL_SENSOR_RADAR)
-        raise_along(g, 0, d, s->bias_range_m * s->bias_range_m);
     if (position) {
+        if (s->kind == TL_SENSOR_RADAR)
+            raise_along(g, 0, d, s->bias_range_m * s->bias_range_m);
         raise_along(g, 0, ua, pow(r * hz * s->bias_az_rad, 2));
         raise_along(g, 0, ue, pow(r * s->bias_el_rad, 2));
     }
     raise_along(g, 3, ua, pow(REGISTRATION_VEL_FRACTION * sp * s->bias_az_rad, 2));
     raise_along(g, 3, ue, pow(REGISTRATION_VEL_FRACTION * sp * s->bias_el_rad, 2));
+}
+
+void tl__registration_floor(const struct tl_sensor *s, struct tl_gauss *g)
+{
+    registration_floor(s, g, 1);
+}
+
+void tl__registration_floor_velocity(const struct tl_sensor *s, struct tl_gauss *g)
+{
+    registration_floor(s, g, 0);
 }

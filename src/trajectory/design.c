@@ -625,6 +625,14 @@ const char *tl_phase_name(enum tl_phase phase)
     return "unknown";
 }
 
+int tl_phase_from_name(const char *name)
+{
+    for (int p = TL_PHASE_PRELAUNCH; name != NULL && p <= TL_PHASE_IMPACTED; p++)
+        if (strcmp(name, tl_phase_name((enum tl_phase)p)) == 0)
+            return p;
+    return -1;
+}
+
 enum tl_phase tl_traj_phase(const struct tl_flight_summary *sum, double t_s)
 {
     if (t_s < 0.0)

@@ -121,14 +121,6 @@ static int open_reader(struct reader *r, const char *path, const char *header, c
     return TL_OK;
 }
 
-static int phase_of(const char *s)
-{
-    for (int p = TL_PHASE_PRELAUNCH; p <= TL_PHASE_IMPACTED; p++)
-        if (strcmp(s, tl_phase_name((enum tl_phase)p)) == 0)
-            return p;
-    return -1;
-}
-
 static int read_tracks(const char *path, struct trow **rows, size_t *n, struct tl_diag *diag)
 {
     char nb[sizeof TRACK_HEADER];
@@ -156,7 +148,7 @@ static int read_tracks(const char *path, struct trow **rows, size_t *n, struct t
             for (int i = 0; rc == TL_OK && i < 6; i++)
                 rc = num(&r, 3 + i, &t.x[i]);
         }
-        if (rc == TL_OK && (t.phase = phase_of(r.cell[12])) < 0)
+        if (rc == TL_OK && (t.phase = tl_phase_from_name(r.cell[12])) < 0)
             rc = fail(&r, 12, "'%s': not a phase", r.cell[12]);
         if (rc == TL_OK && *n == cap) {
             struct trow *p = realloc(*rows, (cap = cap ? 2 * cap : 1024) * sizeof *p);
